@@ -1,0 +1,87 @@
+"""A matching round's policy: how scores are weighed, how long lists are, which seats are kept for whom."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+# Categories a student can belong to, in the order the Instance lists them.
+CATEGORIES: tuple[str, ...] = ("disadvantaged", "send", "no_experience")
+
+
+def _no_reserves() -> Mapping[str, float]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Weights, list length, reserves and caps for one matching round; the defaults suit a careers hub.
+
+    Score weights (each part is in [0, 1] before weighting, so a weight is the most that part can add):
+    - text: TF-IDF similarity of the student's statement and routes with the opportunity's words.
+    - route: the opportunity's route is one the student chose.
+    - pathway: the opportunity's pathway fits the student's (technical, academic, or both).
+    - technical: an extra lift for technical opportunities to students open to them, because technical
+      routes are promoted less than academic ones and the hub wants that redressed.
+    - distance: exp(-km / distance_decay_km); remote opportunities score in full.
+    - no_experience, disadvantaged, send: priority for students who have had no workplace experience yet,
+      who are disadvantaged (pupil premium / free school meals), or who have special educational needs.
+      They are the same for all of one student's options, so they move students up placements' orders
+      (and the optimal mechanism's total), not placements within a student's list.
+    """
+
+    text: float = 1.0
+    route: float = 1.0
+    pathway: float = 0.5
+    technical: float = 0.25
+    distance: float = 0.5
+    no_experience: float = 0.5
+    disadvantaged: float = 0.5
+    send: float = 0.25
+    distance_decay_km: float = 10.0
+    # Options per student besides those they ranked themselves: nearest that pass the rules, at most this
+    # many in person and at most remote_length remote.
+    list_length: int = 20
+    remote_length: int = 5
+    # category -> seats kept for it in every placement: a share of capacity if below 1 (rounded half up),
+    # else a whole number of seats. Listed order is the order the stable mechanism fills them.
+    reserves: Mapping[str, float] = field(default_factory=_no_reserves)
+    # At most this many students from one school per placement, unless the opportunity says otherwise.
+    max_per_school: int | None = None
+    # Opportunity kinds in this round; None means every kind.
+    kinds: frozenset[str] | None = None
+
+    def __post_init__(self) -> None:
+        for name in PARTS:
+            if getattr(self, name) < 0:
+                raise ValueError(f"Policy weight {name} must not be negative")
+        if self.distance_decay_km <= 0:
+            raise ValueError("Policy distance_decay_km must be positive")
+        if self.list_length < 0 or self.remote_length < 0:
+            raise ValueError("Policy list lengths must not be negative")
+        for category, amount in self.reserves.items():
+            if category not in CATEGORIES:
+                raise ValueError(f"Unknown reserve category {category!r}; use one of {', '.join(CATEGORIES)}")
+            if amount < 0 or (amount >= 1 and amount != int(amount)):
+                raise ValueError(f"Reserve for {category} must be a share below 1 or whole seats")
+        # A plain dict passed in would stay mutable behind a frozen policy.
+        object.__setattr__(self, "reserves", MappingProxyType(dict(self.reserves)))
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Weight of each score part, by part name."""
+        return {name: float(getattr(self, name)) for name in PARTS}
+
+
+# Score parts in the order explanations list them.
+PARTS: tuple[str, ...] = (
+    "text",
+    "route",
+    "pathway",
+    "technical",
+    "distance",
+    "no_experience",
+    "disadvantaged",
+    "send",
+)
