@@ -68,7 +68,7 @@ def integer_program_optimum(instance: Instance) -> tuple[int, int]:
         bounds=Bounds(0, 1),
     )
     assert result.success
-    total = int(round(-result.fun))
+    total = round(-result.fun)
     return total // big, total % big
 
 

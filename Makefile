@@ -1,0 +1,67 @@
+# Two commands matter: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+export FLASK_APP := wsgi
+
+.PHONY: help install run web worker db seed test test-sqlite test-postgres lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+web/static/govuk/govuk-frontend.min.css: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	rm -rf web/static/govuk && mkdir -p web/static/govuk
+	cp -r node_modules/govuk-frontend/dist/govuk/assets node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js web/static/govuk/
+	# The stylesheet names its fonts and images from the site root; serve them from ours.
+	sed 's#url(/assets/#url(/static/govuk/assets/#g' node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > $@
+
+install: $(BIN)/activate web/static/govuk/govuk-frontend.min.css ## Install Python and front-end dependencies
+
+db: install ## Apply database migrations
+	mkdir -p var
+	$(BIN)/flask db upgrade
+
+seed: db ## Add the demo hub if the database is empty
+	$(BIN)/flask seed-demo --if-empty
+
+run: seed ## Start the web app and a Celery worker with demo data at http://127.0.0.1:5000
+	@trap 'kill 0' EXIT; \
+	$(BIN)/celery -A workers.celery_app worker --loglevel=INFO --concurrency=1 --without-gossip --without-mingle & \
+	$(BIN)/flask run --host 127.0.0.1 --port 5000 --no-debugger --no-reload; \
+	wait
+
+test: install ## Run every test: on SQLite, then on PostgreSQL and Redis when they answer here
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python -m tests.services_up "$(PG_URL)" "$(REDIS_TEST_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL or Redis is not answering: skipped the PostgreSQL + Redis run"; \
+	fi
+
+test-sqlite: install ## Run the whole suite on the embedded default (SQLite, SQLite-file broker)
+	$(BIN)/pytest -q
+
+test-postgres: install ## Run the database and integration tests on PostgreSQL with Redis
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q tests/web tests/workers tests/integration
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict matcher workers
+
+bench: install ## Engine benchmark (python -m matcher.bench)
+	$(BIN)/python -m matcher.bench
+
+clean: ## Remove installed dependencies and local data
+	rm -rf $(VENV) node_modules web/static/govuk var

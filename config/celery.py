@@ -1,0 +1,28 @@
+"""Celery settings: queue names and the one dict Celery reads."""
+
+from __future__ import annotations
+
+from kombu import Queue
+
+MATCHING_QUEUE = "matching"
+QUEUES = (MATCHING_QUEUE,)
+
+
+def celery_settings(broker_url: str) -> dict[str, object]:
+    """Celery's settings for a broker URL."""
+    settings: dict[str, object] = {
+        "broker_url": broker_url,
+        # The database holds every round's status and progress; Celery keeps no results.
+        "task_ignore_result": True,
+        "task_queues": [Queue(name) for name in QUEUES],
+        "task_default_queue": MATCHING_QUEUE,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+    }
+    if broker_url.startswith("sqla+"):
+        # kombu polls an SQL table; a short interval keeps rounds snappy on the embedded default.
+        settings["broker_transport_options"] = {"polling_interval": 0.5}
+    return settings

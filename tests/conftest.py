@@ -1,0 +1,162 @@
+"""Fixtures: the app on a migrated database, and one signed-in client per role returning parsed HTML."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+os.environ["APP_ENV"] = "test"
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import inspect, text
+
+from tests import db as factories
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    """One app for the session, its database built by the migrations (not create_all)."""
+    from flask_migrate import upgrade
+
+    from web import create_app
+    from web.extensions import db
+
+    os.makedirs(os.environ.get("APP_VAR_DIR", "var"), exist_ok=True)
+    app = create_app()
+    with app.app_context():
+        _drop_everything(db)
+        upgrade()
+        yield app
+        db.session.remove()
+
+
+def _drop_everything(db: Any) -> None:
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            for table in inspect(connection).get_table_names():
+                connection.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every test starts from empty tables (tests that need no database skip this)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    from web.extensions import db
+
+    yield
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    db.session.remove()
+    del app
+
+
+class ClientRequest:
+    """A test client that signs requests with a CSRF token and returns pages as parsed HTML."""
+
+    def __init__(self, client: FlaskClient, app: Flask) -> None:
+        self.client = client
+        self.app = app
+        self._raw_csrf = secrets.token_hex(20)
+        self.csrf_token = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(self._raw_csrf)
+
+    def url(self, endpoint: str, **values: Any) -> str:
+        with self.app.test_request_context():
+            return url_for(endpoint, **values)
+
+    def _isolated(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        # Flask reuses an app context that is already pushed (the test's own); run each request in an
+        # empty context instead, so it gets its own app context, db session and g, as in production.
+        from web.extensions import db
+
+        response = contextvars.Context().run(call, *args, **kwargs)
+        db.session.expire_all()  # the test's own session sees what the request saved
+        return response
+
+    def get(self, endpoint: str, _expected_status: int = 200, **values: Any) -> BeautifulSoup:
+        response = self._isolated(self.client.get, self.url(endpoint, **values))
+        assert response.status_code == _expected_status, response.get_data(as_text=True)[:2000]
+        return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+    def post(
+        self,
+        endpoint: str,
+        data: dict[str, Any] | None = None,
+        _expected_status: int = 302,
+        _follow: bool = False,
+        **values: Any,
+    ) -> BeautifulSoup:
+        with self.client.session_transaction() as session:
+            session["csrf_token"] = self._raw_csrf  # sign-in clears the session; put the token back
+        payload = {"csrf_token": self.csrf_token, **(data or {})}
+        response = self._isolated(
+            self.client.post, self.url(endpoint, **values), data=payload, follow_redirects=_follow
+        )
+        assert response.status_code == _expected_status, response.get_data(as_text=True)[:2000]
+        page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        page.location = response.headers.get("Location")  # type: ignore[attr-defined]
+        return page
+
+
+def _signed_in(app: Flask, user: Any) -> ClientRequest:
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+    return ClientRequest(client, app)
+
+
+@pytest.fixture
+def client_request(app: Flask) -> ClientRequest:
+    """Nobody signed in."""
+    return ClientRequest(app.test_client(), app)
+
+
+@pytest.fixture
+def hub_admin_request(app: Flask) -> ClientRequest:
+    """A hub admin of a fresh hub; the user is at .user."""
+    return _as("hub_admin", app)
+
+
+@pytest.fixture
+def careers_leader_request(app: Flask) -> ClientRequest:
+    """A careers leader of a fresh school; the user is at .user."""
+    return _as("careers_leader", app)
+
+
+@pytest.fixture
+def employer_request(app: Flask) -> ClientRequest:
+    """An employer user of a fresh, approved employer; the user is at .user."""
+    return _as("employer", app)
+
+
+@pytest.fixture
+def student_request(app: Flask) -> ClientRequest:
+    """A student of a fresh school; the user is at .user."""
+    return _as("student", app)
+
+
+def _as(role: str, app: Flask) -> ClientRequest:
+    user = factories.create_user_for(role)
+    request = _signed_in(app, user)
+    request.user = user  # type: ignore[attr-defined]
+    return request
+
+
+@pytest.fixture
+def sign_in_as(app: Flask):  # type: ignore[no-untyped-def]
+    """sign_in_as(user) gives a ClientRequest signed in as that user."""
+    return lambda user: _signed_in(app, user)

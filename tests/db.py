@@ -1,0 +1,122 @@
+"""Plain helpers that make test records: create_student(**overrides) and friends."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import count
+from typing import Any
+
+from web.dao.users import create_user
+from web.extensions import db
+from web.models import Employer, Hub, MatchRound, Opportunity, Preference, School, Student, User
+
+_serial = count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def _save(record: Any) -> Any:
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def create_hub(**overrides: Any) -> Hub:
+    return _save(Hub(**{"name": "Greater Manchester Careers Hub", "area": "Manchester", **overrides}))
+
+
+def create_school(hub: Hub | None = None, **overrides: Any) -> School:
+    hub = hub or create_hub()
+    n = next(_serial)
+    fields = {
+        "hub_id": hub.id,
+        "urn": f"1{n:05d}",
+        "name": f"School {n}",
+        "postcode": "M13 9PL",
+        "phase": "secondary",
+    }
+    return _save(School(**{**fields, **overrides}))
+
+
+def create_employer(hub: Hub | None = None, **overrides: Any) -> Employer:
+    hub = hub or create_hub()
+    n = next(_serial)
+    fields = {
+        "hub_id": hub.id,
+        "name": f"Employer {n}",
+        "route": "digital",
+        "postcode": "M1 1AD",
+        "status": "approved",
+        "insurance_expires": date.today() + timedelta(days=365),
+        "risk_assessment_on_file": True,
+        "risk_assessment_summary": "Low risk office environment; supervised at all times.",
+        "supervisor_name": "Sam Supervisor",
+    }
+    return _save(Employer(**{**fields, **overrides}))
+
+
+def create_opportunity(employer: Employer | None = None, **overrides: Any) -> Opportunity:
+    employer = employer or create_employer()
+    start = date.today() + timedelta(days=60)
+    fields = {
+        "employer_id": employer.id,
+        "kind": "work_experience",
+        "title": "Software developer work experience",
+        "description": "Spend a week with our software team building and testing a web app.",
+        "route": "digital",
+        "pathway": "technical",
+        "postcode": "M1 1AD",
+        "remote": False,
+        "capacity": 2,
+        "start_date": start,
+        "end_date": start + timedelta(days=4),
+        "year_groups": [10, 11],
+        "min_age": 14,
+        "status": "published",
+    }
+    return _save(Opportunity(**{**fields, **overrides}))
+
+
+def create_student(school: School | None = None, **overrides: Any) -> Student:
+    school = school or create_school()
+    fields = {
+        "school_id": school.id,
+        "first_name": "Alex",
+        "last_name": "Smith",
+        "year_group": 10,
+        "date_of_birth": date.today() - timedelta(days=365 * 15),
+        "postcode": "M14 5TP",
+        "routes": ["digital"],
+        "statement": "I like building websites and games and want to learn software engineering.",
+        "pathway_interest": "both",
+        "max_travel_km": 15.0,
+    }
+    return _save(Student(**{**fields, **overrides}))
+
+
+def create_preference(student: Student, opportunity: Opportunity, rank: int = 1) -> Preference:
+    return _save(Preference(student_id=student.id, opportunity_id=opportunity.id, rank=rank))
+
+
+def create_round(school: School, **overrides: Any) -> MatchRound:
+    fields = {"hub_id": school.hub_id, "school_id": school.id, "mechanism": "optimal", "seed": 0}
+    return _save(MatchRound(**{**fields, **overrides}))
+
+
+def create_user_for(role: str, record: Any = None, **overrides: Any) -> User:
+    """A user of this role linked to record (a Hub, School, Employer or Student)."""
+    links = {
+        "hub_admin": "hub_id",
+        "careers_leader": "school_id",
+        "employer": "employer_id",
+        "student": "student_id",
+    }
+    if record is None:
+        record = {"hub_admin": create_hub, "careers_leader": create_school, "employer": create_employer}.get(
+            role, create_student
+        )()
+    email = overrides.pop("email", f"{role}{next(_serial)}@example.org")
+    user = create_user(
+        email, overrides.pop("password", PASSWORD), role, **{links[role]: record.id}, **overrides
+    )
+    db.session.commit()
+    return user

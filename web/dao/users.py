@@ -1,0 +1,68 @@
+"""Users and sign-in."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from web.extensions import db
+from web.models import User
+
+_hasher = PasswordHasher()
+# Verifying against this when no user matches costs the same time, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("no such user")
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash (argon2 has no length limit to truncate at)."""
+    return _hasher.hash(password)
+
+
+def new_session_token() -> str:
+    """A fresh random session token."""
+    return secrets.token_urlsafe(32)
+
+
+def get_user_by_session_token(token: str) -> User | None:
+    """The active user whose current session token this is."""
+    return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
+
+
+def get_user_by_email(email: str) -> User | None:
+    """The user with this email, ignoring case."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = get_user_by_email(email)
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def rotate_session_token(user: User) -> None:
+    """End every existing session of this user (called at sign-in and sign-out)."""
+    user.session_token = new_session_token()
+
+
+def create_user(email: str, password: str, role: str, **links: int | str | None) -> User:
+    """Add a user to the session (the caller's transaction commits it)."""
+    user = User(
+        email=email.strip().lower(),
+        password_hash=hash_password(password),
+        role=role,
+        session_token=new_session_token(),
+        **links,
+    )
+    db.session.add(user)
+    return user

@@ -1,0 +1,43 @@
+"""Shared column helpers and the domain's fixed vocabularies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import CheckConstraint
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (stored without a zone; every timestamp in the database is UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    """A check constraint that keeps a text column inside its vocabulary."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({quoted})", name=name)
+
+
+ROLES = ("hub_admin", "careers_leader", "employer", "student")
+EMPLOYER_STATUSES = ("pending", "approved", "suspended")
+OPPORTUNITY_STATUSES = ("draft", "submitted", "published", "closed")
+PATHWAYS = ("technical", "academic", "both")
+SCHOOL_PHASES = ("secondary", "sixth_form", "fe_college", "special", "all_through")
+ROUND_STATUSES = ("queued", "running", "succeeded", "failed")
+MECHANISMS = ("optimal", "stable")
+ALLOCATION_STATUSES = (
+    "proposed",
+    "approved",
+    "rejected",
+    "offered",
+    "accepted",
+    "declined",
+    "expired",
+    "consented",
+    "consent_refused",
+    "confirmed",
+    "completed",
+    "no_show",
+)
+# An allocation in one of these holds a seat: the student has said yes and nothing has undone it.
+HOLDING_STATUSES = ("accepted", "consented", "confirmed", "completed")

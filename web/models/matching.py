@@ -1,0 +1,71 @@
+"""Matching rounds and the allocations they propose."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from web.extensions import db
+from web.models.base import ALLOCATION_STATUSES, HOLDING_STATUSES, MECHANISMS, ROUND_STATUSES, one_of, utcnow
+
+
+class MatchRound(db.Model):  # type: ignore[name-defined,misc]
+    """One run of the engine over a school's or a hub's students; the database is its source of truth."""
+
+    __table_args__ = (
+        one_of("status", ROUND_STATUSES, "status"),
+        one_of("mechanism", MECHANISMS, "mechanism"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)  # None: hub-wide
+    kind: Mapped[str | None] = mapped_column(String(20))  # None: every kind of opportunity
+    mechanism: Mapped[str] = mapped_column(String(10), default="optimal")
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    seed: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    progress: Mapped[int] = mapped_column(default=0)
+    stage: Mapped[str] = mapped_column(String(100), default="Waiting for a worker")
+    error: Mapped[str] = mapped_column(Text, default="")
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class Allocation(db.Model):  # type: ignore[name-defined,misc]
+    """A proposed (then approved, offered, accepted...) placement of one student on one opportunity."""
+
+    __table_args__ = (
+        one_of("status", ALLOCATION_STATUSES, "status"),
+        UniqueConstraint("round_id", "student_id", "opportunity_id"),
+        # One accepted offer per student per opportunity, whichever round it came from.
+        Index(
+            "uq_allocation_holding_student_opportunity",
+            "student_id",
+            "opportunity_id",
+            unique=True,
+            sqlite_where=text(f"status IN {HOLDING_STATUSES}"),
+            postgresql_where=text(f"status IN {HOLDING_STATUSES}"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("match_round.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    score: Mapped[float]
+    rank: Mapped[int | None]  # where the student ranked it, if they did
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    offered_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

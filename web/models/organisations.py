@@ -1,0 +1,51 @@
+"""Hubs, the schools in them and the employers in their networks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from web.extensions import db
+from web.models.base import EMPLOYER_STATUSES, SCHOOL_PHASES, one_of, utcnow
+
+
+class Hub(db.Model):  # type: ignore[name-defined,misc]
+    """A careers hub: schools and an employer network sharing one pool of places."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    area: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class School(db.Model):  # type: ignore[name-defined,misc]
+    """A school or college in a hub."""
+
+    __table_args__ = (one_of("phase", SCHOOL_PHASES, "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id"), index=True)
+    urn: Mapped[str] = mapped_column(String(10), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    postcode: Mapped[str] = mapped_column(String(8))
+    phase: Mapped[str] = mapped_column(String(20), default="secondary")
+
+
+class Employer(db.Model):  # type: ignore[name-defined,misc]
+    """An organisation that hosts students, vetted by the hub."""
+
+    __table_args__ = (one_of("status", EMPLOYER_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    route: Mapped[str] = mapped_column(String(60))
+    postcode: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    insurance_expires: Mapped[date | None]
+    risk_assessment_on_file: Mapped[bool] = mapped_column(default=False)
+    risk_assessment_summary: Mapped[str] = mapped_column(Text, default="")
+    supervisor_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

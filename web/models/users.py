@@ -1,0 +1,50 @@
+"""People who sign in: each has one role and belongs to one hub, school, employer or student record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from web.extensions import db
+from web.models.base import ROLES, one_of, utcnow
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A signed-in person: hub admin, careers leader, employer user or student."""
+
+    __table_args__ = (
+        one_of("role", ROLES, "role"),
+        # Each role is tied to exactly the record it acts for, so ownership checks have something to check.
+        CheckConstraint(
+            "(role = 'hub_admin' AND hub_id IS NOT NULL)"
+            " OR (role = 'careers_leader' AND school_id IS NOT NULL)"
+            " OR (role = 'employer' AND employer_id IS NOT NULL)"
+            " OR (role = 'student' AND student_id IS NOT NULL)",
+            name="role_link",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    hub_id: Mapped[int | None] = mapped_column(ForeignKey("hub.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    # A fresh token at every sign-in and sign-out: the session cookie carries it, so rotating it
+    # ends every older session of this user.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    def get_id(self) -> str:
+        return self.session_token

@@ -1,0 +1,39 @@
+"""The service navigation each role sees."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+ROLE_LABELS = {
+    "hub_admin": "Hub admin",
+    "careers_leader": "Careers leader",
+    "employer": "Employer",
+    "student": "Student",
+}
+
+NAVIGATION = {
+    "hub_admin": [("Overview", "hub.overview")],
+    "careers_leader": [("Students", "careers.students"), ("Matching rounds", "careers.rounds")],
+    "employer": [("Opportunities", "employers.opportunities")],
+    "student": [
+        ("Your interests", "students.interests"),
+        ("Opportunities", "students.opportunities"),
+        ("Your offers", "students.offers"),
+    ],
+}
+
+
+def register(app: Flask) -> None:
+    """Make role_navigation() and role_label() available to templates."""
+
+    def role_navigation() -> list[dict[str, object]]:
+        if not current_user.is_authenticated:
+            return []
+        return [
+            {"text": text, "href": url_for(endpoint), "active": request.endpoint == endpoint}
+            for text, endpoint in NAVIGATION[current_user.role]
+        ]
+
+    app.add_template_global(role_navigation)
+    app.add_template_global(ROLE_LABELS.get, name="role_label")
