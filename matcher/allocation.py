@@ -14,9 +14,12 @@ MECHANISMS = ("optimal", "stable")
 
 
 def allocate(
-    instance: Instance, mechanism: str = "optimal", seed: int = 0, placement_pathway: Sequence[str] | None = None
+    instance: Instance,
+    mechanism: str = "optimal",
+    seed: int = 0,
+    placement_pathway: Sequence[str] | None = None,
 ) -> Result:
-    """Allocate with the named mechanism ("optimal" or "stable") and report objective, fairness and seconds."""
+    """Allocate with the named mechanism ("optimal" or "stable"); report objective, fairness and seconds."""
     started = perf_counter()
     if mechanism == "stable":
         from matcher.stable import solve_stable

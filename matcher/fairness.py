@@ -12,7 +12,7 @@ PATHWAYS = ("technical", "academic", "both")
 
 
 def assigned_edges(instance: Instance, assignment: Int32Array) -> IntArray:
-    """Index into the pref_* arrays of each student's assigned pair; -1 unassigned, -2 if not on their list."""
+    """Each student's assigned pair as an index into pref_*; -1 if unassigned, -2 if not on their list."""
     n = instance.n_students
     degree = np.diff(instance.pref_ptr)
     edge_student = np.repeat(np.arange(n, dtype=np.int64), degree)
@@ -25,16 +25,20 @@ def assigned_edges(instance: Instance, assignment: Int32Array) -> IntArray:
 def fairness_report(
     instance: Instance, assignment: Int32Array, placement_pathway: Sequence[str] | None = None
 ) -> dict[str, object]:
-    """Coverage and mean rank received (1 = first choice) overall, by category and school; reserves; pathways."""
+    """Coverage and mean rank (1 = first choice), overall, by category and by school; reserves; pathways."""
     edges = assigned_edges(instance, assignment)
     placed = edges >= 0
     rank = np.zeros(instance.n_students, dtype=np.float64)
     rank[placed] = edges[placed] - instance.pref_ptr[:-1][placed] + 1
-    report: dict[str, object] = {"overall": _group_stats(np.zeros(len(rank), dtype=np.int64), 1, placed, rank)[0]}
+    report: dict[str, object] = {
+        "overall": _group_stats(np.zeros(len(rank), dtype=np.int64), 1, placed, rank)[0]
+    }
     by_category: dict[str, object] = {}
     for c, name in enumerate(instance.category_names):
         members = instance.student_categories[:, c]
-        by_category[name] = _group_stats(np.zeros(int(members.sum()), dtype=np.int64), 1, placed[members], rank[members])[0]
+        by_category[name] = _group_stats(
+            np.zeros(int(members.sum()), dtype=np.int64), 1, placed[members], rank[members]
+        )[0]
     report["by_category"] = by_category
     has_school = instance.student_school >= 0
     school_stats = _group_stats(
@@ -50,7 +54,9 @@ def fairness_report(
     return report
 
 
-def _group_stats(group: IntArray, n_groups: int, placed: BoolArray, rank: FloatArray) -> list[dict[str, object]]:
+def _group_stats(
+    group: IntArray, n_groups: int, placed: BoolArray, rank: FloatArray
+) -> list[dict[str, object]]:
     students = np.bincount(group, minlength=n_groups)
     assigned = np.bincount(group[placed], minlength=n_groups)
     rank_sum = np.bincount(group[placed], weights=rank[placed], minlength=n_groups)
@@ -81,13 +87,18 @@ def _reserve_fill(instance: Instance, assignment: Int32Array) -> dict[str, dict[
             seats[c] = instance.reserve_seats[mine].sum()
             filled[c] = np.minimum(instance.reserve_seats[mine], at_place[owner[mine]]).sum()
     return {
-        name: {"seats": int(seats[c]), "filled": int(filled[c])} for c, name in enumerate(instance.category_names)
+        name: {"seats": int(seats[c]), "filled": int(filled[c])}
+        for c, name in enumerate(instance.category_names)
     }
 
 
-def _pathway_share(instance: Instance, assignment: Int32Array, placement_pathway: Sequence[str]) -> dict[str, float]:
+def _pathway_share(
+    instance: Instance, assignment: Int32Array, placement_pathway: Sequence[str]
+) -> dict[str, float]:
     if len(placement_pathway) != instance.n_placements:
-        raise ValueError(f"placement_pathway has {len(placement_pathway)} entries for {instance.n_placements} placements")
+        raise ValueError(
+            f"placement_pathway has {len(placement_pathway)} entries for {instance.n_placements} placements"
+        )
     code = {name: i for i, name in enumerate(PATHWAYS)}
     try:
         pathway = np.array([code[p] for p in placement_pathway], dtype=np.int64)

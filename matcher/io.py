@@ -34,7 +34,7 @@ def load_instance(source: str | Path | bytes) -> Instance:
         raise InstanceError(f"not valid JSON: {error}") from None
     try:
         instance = _convert(doc)
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, _Invalid):
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, _InvalidError):
         instance = None
     if instance is None:
         _diagnose(doc)
@@ -42,13 +42,13 @@ def load_instance(source: str | Path | bytes) -> Instance:
     return instance
 
 
-class _Invalid(Exception):
+class _InvalidError(Exception):
     """Raised by the fast path when a whole-array check fails; _diagnose then names the record."""
 
 
 def _require(ok: bool) -> None:
     if not ok:
-        raise _Invalid
+        raise _InvalidError
 
 
 def _types(values: Sequence[object]) -> set[type]:
@@ -80,8 +80,8 @@ def _convert(doc: Any) -> Instance:
     degree = np.fromiter(map(len, prefs), dtype=np.int64, count=len(prefs))
     _require(all(len(set(row)) == len(row) for row in prefs))
     # A student with an empty list needs no scores entry.
-    rows = [scores[sid] if row else {} for sid, row in zip(student_ids, prefs)]
-    flat_score = [score_row[p] for score_row, row in zip(rows, prefs) for p in row]
+    rows = [scores[sid] if row else {} for sid, row in zip(student_ids, prefs, strict=True)]
+    flat_score = [score_row[p] for score_row, row in zip(rows, prefs, strict=True) for p in row]
     _require(_types(flat_score) <= {float, int})
     pref_score = np.array(flat_score, dtype=np.float64)
     _require(bool(np.isfinite(pref_score).all()))
@@ -182,7 +182,9 @@ def _diagnose(doc: Any) -> None:
         _diagnose_placement(number, placement, seen)
 
 
-def _diagnose_student(number: int, student: Any, known: set[str], scores: dict[str, Any], seen: set[str]) -> None:
+def _diagnose_student(
+    number: int, student: Any, known: set[str], scores: dict[str, Any], seen: set[str]
+) -> None:
     name = _record("student", number, student)
     sid = student["id"]
     if sid in seen:
@@ -196,14 +198,14 @@ def _diagnose_student(number: int, student: Any, known: set[str], scores: dict[s
             raise InstanceError(f"{name}: preference {_show(pid)} is not a placement")
         if pid in prefs[:index]:
             raise InstanceError(f'{name}: preference "{pid}" is listed twice')
-    row = scores.get(sid)
+    row: Any = scores.get(sid)
     if prefs and type(row) is not dict:
         raise InstanceError(f'{name}: no scores (scores["{sid}"] must be an object)')
     for pid in prefs:
         if pid not in row:
             raise InstanceError(f'{name}: no score for preference "{pid}"')
         score = row[pid]
-        if type(score) not in (int, float) or not np.isfinite(float(score)):
+        if not _is_finite_number(score):
             raise InstanceError(f'{name}: score for "{pid}" must be a finite number, not {_show(score)}')
     categories = student.get("categories")
     if categories is not None and (
@@ -240,6 +242,13 @@ def _diagnose_placement(number: int, placement: Any, seen: set[str]) -> None:
             )
     if sum(reserves.values()) > capacity:
         raise InstanceError(f"{name}: reserves ({sum(reserves.values())} seats) exceed capacity ({capacity})")
+
+
+def _is_finite_number(value: object) -> bool:
+    if type(value) is float:
+        return bool(np.isfinite(value))
+    # Python ints are exact but numpy float64 cannot hold every one.
+    return type(value) is int and abs(value) < 2.0**1023
 
 
 def _record(kind: str, number: int, record: Any) -> str:
@@ -284,7 +293,9 @@ def dump_instance(instance: Instance) -> bytes:
     flat_ids = [placement_ids[p] for p in instance.pref_placement.tolist()]
     flat_scores = instance.pref_score.tolist()
     schools = instance.student_school.tolist()
-    has_categories = instance.student_categories.any(axis=1).tolist() if instance.category_names else []
+    has_categories: list[bool] = (
+        instance.student_categories.any(axis=1).tolist() if instance.category_names else []
+    )
     students: list[dict[str, Any]] = []
     scores: dict[str, dict[str, float]] = {}
     for s, sid in enumerate(instance.student_ids):
@@ -300,7 +311,9 @@ def dump_instance(instance: Instance) -> bytes:
         if prefs:
             scores[sid] = dict(zip(prefs, flat_scores[ptr[s] : ptr[s + 1]], strict=True))
     placements: list[dict[str, Any]] = []
-    reserve_ptr = instance.reserve_ptr.tolist() if len(instance.reserve_ptr) > 1 else [0] * (len(placement_ids) + 1)
+    reserve_ptr = (
+        instance.reserve_ptr.tolist() if len(instance.reserve_ptr) > 1 else [0] * (len(placement_ids) + 1)
+    )
     for p, pid in enumerate(placement_ids):
         placement: dict[str, Any] = {"id": pid, "capacity": int(instance.capacity[p])}
         lo, hi = reserve_ptr[p], reserve_ptr[p + 1]

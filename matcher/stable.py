@@ -46,7 +46,7 @@ def _group_ids(groups: IntArray) -> tuple[IntArray, IntArray]:
 def _rank_among(mask: BoolArray, group: IntArray, starts: IntArray) -> IntArray:
     """Position of each element among the masked elements of its group (meaningful where mask holds)."""
     running = np.cumsum(mask)
-    before = running[starts] - mask[starts]
+    before: IntArray = running[starts] - mask[starts]
     return running - 1 - before[group]
 
 
@@ -125,7 +125,9 @@ class _DeferredAcceptance:
         kept_group = group[chosen]
         kept_starts = _group_starts(kept_group)
         kept_place = place[chosen]
-        rank = np.arange(len(kept), dtype=np.int64) - np.repeat(kept_starts, np.diff(np.r_[kept_starts, len(kept)]))
+        rank = np.arange(len(kept), dtype=np.int64) - np.repeat(
+            kept_starts, np.diff(np.r_[kept_starts, len(kept)])
+        )
         self.slots[self.slot_ptr[kept_place] + rank] = kept
         self.held[places] = 0
         self.held[kept_place[kept_starts]] = np.diff(np.r_[kept_starts, len(kept)])
@@ -149,7 +151,9 @@ class _DeferredAcceptance:
             at_level = reserve_count > level
             entry = instance.reserve_ptr[place[at_level]] + level
             eligible = np.zeros(len(candidates), dtype=bool)
-            eligible[at_level] = instance.student_categories[student[at_level], instance.reserve_category[entry]]
+            eligible[at_level] = instance.student_categories[
+                student[at_level], instance.reserve_category[entry]
+            ]
             eligible &= ~chosen
             reserved = np.zeros(len(candidates), dtype=np.int64)
             reserved[at_level] = instance.reserve_seats[entry]
