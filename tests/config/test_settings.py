@@ -1,0 +1,45 @@
+"""Settings per environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from config.celery import celery_settings
+from config.settings import Development, Production, _database_url, _embedded_broker, get_config
+
+
+def test_production_refuses_to_start_without_secret_key_and_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY and DATABASE_URL"):
+        Production()
+
+
+def test_production_starts_with_its_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/service")
+    assert isinstance(get_config("production"), Production)
+
+
+def test_without_database_url_the_database_is_an_sqlite_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert _database_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+
+
+def test_heroku_style_postgres_urls_are_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://db.example/service")
+    assert _database_url("sqlite://") == "postgresql://db.example/service"
+
+
+def test_the_embedded_broker_is_kombus_sqlalchemy_transport_on_a_sqlite_file() -> None:
+    assert _embedded_broker().startswith("sqla+sqlite:///")
+    assert celery_settings(_embedded_broker())["broker_transport_options"] == {"polling_interval": 0.5}
+
+
+def test_unknown_environment_is_named() -> None:
+    with pytest.raises(RuntimeError, match="'staging'"):
+        get_config("staging")
+
+
+def test_development_has_a_secret_for_local_use_only() -> None:
+    assert Development().SECRET_KEY
