@@ -8,7 +8,7 @@ from config.celery import celery_settings
 from config.settings import Development, Production, _database_url, _embedded_broker, get_config
 
 
-def test_production_refuses_to_start_without_secret_key_and_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_production_refuses_to_start_without_its_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY and DATABASE_URL"):
