@@ -1,0 +1,145 @@
+"""The hub admin's overview: their own hub's schools, employers, opportunities and rounds, nobody else's."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests import db as factories
+from tests.conftest import ClientRequest
+from web.extensions import db
+from web.models import Allocation, Hub
+
+
+def _rows(page: BeautifulSoup, table_id: str) -> list[list[str]]:
+    table = page.select_one(f"#{table_id}")
+    assert table is not None, f"no #{table_id} on the page"
+    return [
+        [cell.get_text(" ", strip=True) for cell in row.select("th, td")] for row in table.select("tbody tr")
+    ]
+
+
+def _hub_of(request: ClientRequest) -> Hub:
+    return db.session.get(Hub, request.user.hub_id)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("role", ["careers_leader", "employer", "student"])
+def test_other_roles_cannot_see_the_hub_overview(request: pytest.FixtureRequest, role: str) -> None:
+    other = request.getfixturevalue(f"{role}_request")
+    other.get("hub.overview", _expected_status=403)
+
+
+def test_nobody_signed_in_is_sent_to_sign_in(client_request: ClientRequest) -> None:
+    response = client_request.client.get(client_request.url("hub.overview"))
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+
+
+def test_an_empty_hub_says_there_is_nothing_yet(hub_admin_request: ClientRequest) -> None:
+    page = hub_admin_request.get("hub.overview")
+    assert page.h1.text.strip() == _hub_of(hub_admin_request).name
+    text = page.get_text(" ", strip=True)
+    assert "No schools have joined this hub yet" in text
+    assert "No matching rounds yet" in text
+    assert "No employers have registered with this hub yet" in text
+
+
+def test_schools_show_students_ranked_and_placed_counts(hub_admin_request: ClientRequest) -> None:
+    hub = _hub_of(hub_admin_request)
+    busy = factories.create_school(hub, name="Ashton Park Academy", urn="190001")
+    factories.create_school(hub, name="Brook Vale High School", urn="190002")
+    opportunity = factories.create_opportunity(factories.create_employer(hub), capacity=5)
+    other_opportunity = factories.create_opportunity(factories.create_employer(hub), capacity=5)
+    ranked_and_placed = factories.create_student(busy)
+    ranked_only = factories.create_student(busy)
+    factories.create_student(busy)
+    factories.create_preference(ranked_and_placed, opportunity, rank=1)
+    factories.create_preference(ranked_and_placed, other_opportunity, rank=2)
+    factories.create_preference(ranked_only, opportunity, rank=1)
+    round_ = factories.create_round(busy, status="succeeded")
+    for student, status in [(ranked_and_placed, "accepted"), (ranked_only, "offered")]:
+        db.session.add(
+            Allocation(
+                round_id=round_.id,
+                student_id=student.id,
+                opportunity_id=opportunity.id,
+                score=1.0,
+                status=status,
+            )
+        )
+    db.session.commit()
+
+    page = hub_admin_request.get("hub.overview")
+
+    assert _rows(page, "schools-table") == [
+        ["Ashton Park Academy", "190001", "3", "2", "1"],
+        ["Brook Vale High School", "190002", "0", "0", "0"],
+    ]
+
+
+def test_opportunities_are_counted_by_status_with_seats_and_seats_taken(
+    hub_admin_request: ClientRequest,
+) -> None:
+    employer = factories.create_employer(_hub_of(hub_admin_request))
+    factories.create_opportunity(employer, capacity=4, places_taken=3)
+    factories.create_opportunity(employer, capacity=2, places_taken=0)
+    factories.create_opportunity(employer, capacity=6, status="draft")
+
+    rows = _rows(hub_admin_request.get("hub.overview"), "opportunities-table")
+
+    assert rows == [
+        ["Draft", "1", "6", "0"],
+        ["Submitted", "0", "0", "0"],
+        ["Published", "2", "6", "3"],
+        ["Closed", "0", "0", "0"],
+    ]
+
+
+def test_employers_are_listed_with_their_status_pending_first(hub_admin_request: ClientRequest) -> None:
+    hub = _hub_of(hub_admin_request)
+    factories.create_employer(hub, name="Acme Logistics", status="approved", route="transport-and-logistics")
+    factories.create_employer(hub, name="Zest Kitchens", status="pending", route="catering-and-hospitality")
+
+    page = hub_admin_request.get("hub.overview")
+
+    assert [row[0] for row in _rows(page, "employers-table")] == ["Zest Kitchens", "Acme Logistics"]
+    assert _rows(page, "employers-table")[1][1:] == ["Transport and logistics", "M1 1AD", "Approved"]
+    assert "1 pending, 1 approved, 0 suspended" in page.get_text(" ", strip=True)
+
+
+def test_rounds_show_the_latest_first_with_scope_and_status(hub_admin_request: ClientRequest) -> None:
+    hub = _hub_of(hub_admin_request)
+    school = factories.create_school(hub, name="Ashton Park Academy")
+    factories.create_round(school, status="failed")
+    factories.create_round(school, school_id=None, status="succeeded", kind="insight_day")
+
+    rows = _rows(hub_admin_request.get("hub.overview"), "rounds-table")
+
+    assert [row[1:] for row in rows] == [
+        ["Whole hub", "Insight day", "Optimal", "Succeeded"],
+        ["Ashton Park Academy", "Every kind", "Optimal", "Failed"],
+    ]
+
+
+def test_another_hubs_schools_employers_opportunities_and_rounds_never_show(
+    hub_admin_request: ClientRequest,
+) -> None:
+    mine = _hub_of(hub_admin_request)
+    factories.create_school(mine, name="Our School")
+    other = factories.create_hub(name="Lancashire Careers Hub", area="Lancashire")
+    their_school = factories.create_school(other, name="Their Secret School", urn="999999")
+    factories.create_student(their_school)
+    their_employer = factories.create_employer(other, name="Their Secret Employer")
+    factories.create_opportunity(their_employer, capacity=9, places_taken=7)
+    factories.create_round(their_school, status="running")
+
+    page = hub_admin_request.get("hub.overview")
+    text = page.get_text(" ", strip=True)
+
+    assert "Their Secret School" not in text
+    assert "999999" not in text
+    assert "Their Secret Employer" not in text
+    assert "Lancashire" not in text
+    assert [row[0] for row in _rows(page, "schools-table")] == ["Our School"]
+    assert ["Published", "0", "0", "0"] in _rows(page, "opportunities-table")
+    assert "No matching rounds yet" in text
