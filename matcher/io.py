@@ -293,9 +293,9 @@ def dump_instance(instance: Instance) -> bytes:
     flat_ids = [placement_ids[p] for p in instance.pref_placement.tolist()]
     flat_scores = instance.pref_score.tolist()
     schools = instance.student_school.tolist()
-    has_categories: list[bool] = (
-        instance.student_categories.any(axis=1).tolist() if instance.category_names else []
-    )
+    has_categories: list[bool] = []
+    if instance.category_names:
+        has_categories = [bool(x) for x in np.any(instance.student_categories, axis=1).tolist()]
     students: list[dict[str, Any]] = []
     scores: dict[str, dict[str, float]] = {}
     for s, sid in enumerate(instance.student_ids):
