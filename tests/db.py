@@ -8,7 +8,7 @@ from typing import Any
 
 from web.dao.users import create_user
 from web.extensions import db
-from web.models import Employer, Hub, MatchRound, Opportunity, Preference, School, Student, User
+from web.models import Allocation, Employer, Hub, MatchRound, Opportunity, Preference, School, Student, User
 
 _serial = count(1)
 PASSWORD = "correct horse battery staple"
@@ -120,3 +120,17 @@ def create_user_for(role: str, record: Any = None, **overrides: Any) -> User:
     )
     db.session.commit()
     return user
+
+
+def create_allocation(
+    match_round: MatchRound, student: Student, opportunity: Opportunity, **overrides: Any
+) -> Allocation:
+    fields = {
+        "round_id": match_round.id,
+        "student_id": student.id,
+        "opportunity_id": opportunity.id,
+        "score": 1.5,
+        "explanation": {"route": 1.0, "distance": 0.5},
+        "status": "proposed",
+    }
+    return _save(Allocation(**{**fields, **overrides}))
