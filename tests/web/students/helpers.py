@@ -1,0 +1,72 @@
+"""Records and page readers the student page tests share."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from tests import db as factories
+from tests.conftest import ClientRequest
+from web.extensions import db
+from web.models import Allocation, ExperienceRecord, Hub, Opportunity, School, Student
+
+
+def me(request: ClientRequest) -> Student:
+    """The signed-in student's record."""
+    return db.session.get(Student, request.user.student_id)  # type: ignore[attr-defined]
+
+
+def hub_opportunity(student: Student, **overrides: Any) -> Opportunity:
+    """A published opportunity from an employer in the student's own hub."""
+    hub = db.session.get(School, student.school_id).hub_id
+    employer = factories.create_employer(db.session.get(Hub, hub))
+    return factories.create_opportunity(employer, **overrides)
+
+
+def create_offer(student: Student, opportunity: Opportunity, **overrides: Any) -> Allocation:
+    """An allocation released to the student (status offered), in a round of the student's school."""
+    match_round = factories.create_round(db.session.get(School, student.school_id), status="succeeded")
+    fields = {
+        "status": "offered",
+        "explanation": {"route": 0.3, "distance": 0.25, "text": 0.12, "send": 0.0},
+        **overrides,
+    }
+    return factories.create_allocation(match_round, student, opportunity, **fields)
+
+
+def create_experience(student: Student, **overrides: Any) -> ExperienceRecord:
+    """An entry on the student's record of encounters and experiences."""
+    fields = {
+        "student_id": student.id,
+        "benchmark": "6",
+        "title": "Week at the hospital",
+        "on_date": date(2026, 3, 2),
+        "hours": Decimal("35"),
+    }
+    record = ExperienceRecord(**{**fields, **overrides})
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def rows(page: BeautifulSoup, table_id: str) -> list[list[str]]:
+    """The body cells of a table, as text."""
+    table = page.select_one(f"#{table_id}")
+    assert table is not None, f"no #{table_id}"
+    return [
+        [" ".join(cell.get_text(" ").split()) for cell in row.select("td")]
+        for row in table.select("tbody tr")
+    ]
+
+
+def error_messages(page: BeautifulSoup) -> list[str]:
+    """The messages in the error summary."""
+    return [" ".join(item.text.split()) for item in page.select(".govuk-error-summary__list li")]
+
+
+def banner(page: BeautifulSoup) -> str:
+    """The text of the notification banners."""
+    return " ".join(" ".join(item.text.split()) for item in page.select(".govuk-notification-banner"))

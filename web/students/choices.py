@@ -1,0 +1,108 @@
+"""Opportunities open to the student, and their ranked choices (up to six)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from web.auth.roles import role_required
+from web.dao import students as dao
+from web.dao.base import transaction
+from web.students.views import bp, own_student
+
+
+@bp.route("/opportunities")
+@role_required("student")
+def opportunities() -> str:
+    """Published opportunities open to the student's year group, marked if already chosen."""
+    student = own_student()
+    return render_template(
+        "students/opportunities.html",
+        rows=dao.open_opportunities(student, dao.stamp()),
+        chosen=dao.chosen_ids(student.id),
+        max_choices=dao.MAX_CHOICES,
+    )
+
+
+@bp.route("/opportunities/<int:opportunity_id>")
+@role_required("student")
+def opportunity(opportunity_id: int) -> str:
+    """One opportunity open to the student, with a button to add it to their choices."""
+    student = own_student()
+    found = dao.open_opportunity(student, opportunity_id, dao.stamp())
+    if found is None:
+        abort(404)
+    opportunity, employer_name = found
+    return render_template(
+        "students/opportunity.html",
+        opportunity=opportunity,
+        employer_name=employer_name,
+        chosen=opportunity.id in dao.chosen_ids(student.id),
+    )
+
+
+@bp.route("/opportunities/<int:opportunity_id>/choose", methods=["POST"])
+@role_required("student")
+def add_choice(opportunity_id: int) -> Response:
+    """Add an opportunity as the student's last choice."""
+    student = own_student()
+    try:
+        with transaction():
+            opportunity = dao.add_choice(student, opportunity_id, dao.stamp(), current_user.id)
+            title = opportunity.title
+    except dao.ChoiceError as problem:
+        flash(str(problem), "problem")
+        return redirect(url_for("students.opportunities"))
+    flash(f"{title} has been added to your choices", "success")
+    return redirect(url_for("students.choices"))
+
+
+@bp.route("/choices")
+@role_required("student")
+def choices() -> str:
+    """The student's choices in order, to move up, move down or remove."""
+    student = own_student()
+    today = dao.stamp()
+    rows = [
+        (preference, opportunity, name, dao.open_opportunity(student, opportunity.id, today) is not None)
+        for preference, opportunity, name in dao.choices(student.id)
+    ]
+    return render_template("students/choices.html", rows=rows, max_choices=dao.MAX_CHOICES)
+
+
+def _change(action: str, opportunity_id: int) -> Response:
+    student = own_student()
+    try:
+        with transaction():
+            if action == "remove":
+                dao.remove_choice(student.id, opportunity_id, current_user.id)
+            else:
+                dao.move_choice(student.id, opportunity_id, -1 if action == "up" else 1, current_user.id)
+    except dao.ChoiceError as problem:
+        flash(str(problem), "problem")
+    else:
+        if action == "remove":
+            flash("The opportunity has been removed from your choices", "success")
+    return redirect(url_for("students.choices"))
+
+
+@bp.route("/choices/<int:opportunity_id>/up", methods=["POST"])
+@role_required("student")
+def move_choice_up(opportunity_id: int) -> Response:
+    """Move a choice one place up."""
+    return _change("up", opportunity_id)
+
+
+@bp.route("/choices/<int:opportunity_id>/down", methods=["POST"])
+@role_required("student")
+def move_choice_down(opportunity_id: int) -> Response:
+    """Move a choice one place down."""
+    return _change("down", opportunity_id)
+
+
+@bp.route("/choices/<int:opportunity_id>/remove", methods=["POST"])
+@role_required("student")
+def remove_choice(opportunity_id: int) -> Response:
+    """Remove a choice; the others close up."""
+    return _change("remove", opportunity_id)

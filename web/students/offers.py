@@ -1,0 +1,76 @@
+"""The student's offers: see why they were matched, and accept or decline."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from web.auth.roles import role_required
+from web.dao import offers as dao
+from web.dao.base import transaction
+from web.students.views import bp
+
+FULL_MESSAGE = "Sorry, this placement is now full"
+
+
+def _own_offer_or_404(allocation_id: int) -> tuple:  # type: ignore[type-arg]
+    found = dao.student_offer(current_user.student_id, allocation_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/offers")
+@role_required("student")
+def offers() -> str:
+    """The student's offers waiting for an answer, then earlier ones as history."""
+    rows = dao.student_offers(current_user.student_id)
+    return render_template(
+        "students/offers.html",
+        waiting=[row for row in rows if row[0].status == "offered"],
+        history=[row for row in rows if row[0].status != "offered"],
+    )
+
+
+@bp.route("/offers/<int:allocation_id>")
+@role_required("student")
+def offer(allocation_id: int) -> str:
+    """One offer: the placement, why it was matched, and accept or decline."""
+    allocation, opportunity, employer_name = _own_offer_or_404(allocation_id)
+    return render_template(
+        "students/offer.html", allocation=allocation, opportunity=opportunity, employer_name=employer_name
+    )
+
+
+@bp.route("/offers/<int:allocation_id>/accept", methods=["POST"])
+@role_required("student")
+def accept_offer(allocation_id: int) -> Response:
+    """Accept an offer, taking a place if one is left."""
+    _own_offer_or_404(allocation_id)
+    try:
+        with transaction():
+            seated = dao.accept_offer(allocation_id, current_user.student_id, current_user.id)
+    except dao.OfferError as problem:
+        flash(str(problem), "problem")
+        return redirect(url_for("students.offer", allocation_id=allocation_id))
+    if not seated:
+        flash(FULL_MESSAGE, "problem")
+        return redirect(url_for("students.offer", allocation_id=allocation_id))
+    flash("You have accepted this placement", "success")
+    return redirect(url_for("students.offer", allocation_id=allocation_id))
+
+
+@bp.route("/offers/<int:allocation_id>/decline", methods=["POST"])
+@role_required("student")
+def decline_offer(allocation_id: int) -> Response:
+    """Decline an offer."""
+    _own_offer_or_404(allocation_id)
+    try:
+        with transaction():
+            dao.decline_offer(allocation_id, current_user.student_id, current_user.id)
+    except dao.OfferError as problem:
+        flash(str(problem), "problem")
+    else:
+        flash("You have declined this offer", "success")
+    return redirect(url_for("students.offer", allocation_id=allocation_id))
