@@ -15,7 +15,7 @@ import json
 import sys
 import time
 
-from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
+from ortools.graph.python import min_cost_flow
 
 SCALE = 1000  # as matcher.optimal.SCALE; repeated so the script stands alone
 

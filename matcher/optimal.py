@@ -19,7 +19,7 @@ the seed.
 from __future__ import annotations
 
 import numpy as np
-from ortools.graph.python import min_cost_flow  # type: ignore[import-untyped]
+from ortools.graph.python import min_cost_flow
 
 from matcher.instance import NO_CAP, UNASSIGNED, FloatArray, Instance, Int32Array, IntArray
 
