@@ -40,8 +40,8 @@ class Policy:
     disadvantaged: float = 0.5
     send: float = 0.25
     distance_decay_km: float = 10.0
-    # Options per student besides those they ranked themselves: nearest that pass the rules, at most this
-    # many in person and at most remote_length remote.
+    # Options per student besides those they ranked themselves: the list_length best by score among the
+    # list_length nearest in-person opportunities and remote_length remote ones that pass the rules.
     list_length: int = 20
     remote_length: int = 5
     # category -> seats kept for it in every placement: a share of capacity if below 1 (rounded half up),
