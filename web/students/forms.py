@@ -23,6 +23,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation, ValidationError
 
 from matcher.people import PATHWAYS, ROUTES
@@ -72,6 +73,10 @@ class GovDate(Field):
 
     widget = GovDateInput()
 
+    def __init__(self, label: str, called: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.called = called  # the field's name in messages, without "(optional)"
+
     def _value(self) -> str:
         return self.data.strftime("%d %m %Y") if self.data else ""
 
@@ -81,7 +86,7 @@ class GovDate(Field):
         if not any(parts):
             self.raw_data = None  # nothing typed: show empty boxes
             return
-        name = self.label.text
+        name = self.called
         if len(parts) != 3 or not all(parts):
             raise ValueError(f"{name} must include a day, month and year")
         try:
@@ -105,7 +110,7 @@ class InterestsForm(FlaskForm):
 
     routes = RouteChoices(
         "Which areas of work are you interested in?",
-        choices=list(ROUTES.items()),
+        choices=[SelectChoice(value, label) for value, label in ROUTES.items()],
         description="Select all that apply. You can change these later",
         widget=GovCheckboxesInput(),
     )
@@ -119,7 +124,7 @@ class InterestsForm(FlaskForm):
     )
     pathway_interest = PathwayChoice(
         "What kind of course or training after school are you interested in?",
-        choices=list(PATHWAYS.items()),
+        choices=[SelectChoice(value, label) for value, label in PATHWAYS.items()],
         widget=GovRadioInput(),
         validators=[InputRequired("Select the kind of course or training you are interested in")],
     )
@@ -140,11 +145,13 @@ class InterestsForm(FlaskForm):
     )
     available_from = GovDate(
         "Available from (optional)",
+        called="Available from",
         description="For example, 27 3 2027",
         validators=[_no_process_errors_then_optional],
     )
     available_until = GovDate(
         "Available until (optional)",
+        called="Available until",
         description="For example, 31 7 2027",
         validators=[_no_process_errors_then_optional],
     )
