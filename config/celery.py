@@ -22,7 +22,7 @@ def celery_settings(broker_url: str) -> dict[str, object]:
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
     }
-    if broker_url.startswith("sqla+"):
-        # kombu polls an SQL table; a short interval keeps rounds snappy on the embedded default.
-        settings["broker_transport_options"] = {"polling_interval": 0.5}
+    # No broker_transport_options for the embedded broker: kombu's SQLAlchemy transport hands every one of
+    # them to create_engine(), which rejects "polling_interval", so the worker died at start-up and every
+    # enqueue failed. It polls its table once a second by default, quick enough for a matching round.
     return settings
