@@ -1,16 +1,173 @@
-"""Employer pages."""
+"""Employer pages: their opportunities, and who is coming to each."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
 
-from web.auth.roles import role_required
+from matcher.people import KINDS, PATHWAYS, ROUTES
+from web.auth.roles import owned_or_404, role_required
+from web.dao import opportunities as dao
+from web.dao.base import audit, transaction
+from web.employers.forms import ConfirmForm, OpportunityForm, capacity_below_taken
+from web.models import Employer, Opportunity
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
+
+# Why an employer who is not approved cannot publish yet, by their status.
+CANNOT_PUBLISH = {
+    "pending": "Your careers hub has not approved your organisation yet. You can create drafts now and "
+    "publish them once the hub has checked your safeguarding details.",
+    "suspended": "Your careers hub has suspended your organisation, so you cannot publish opportunities. "
+    "Contact your careers hub to find out why.",
+}
+
+
+def _employer() -> Employer:
+    employer = dao.get_employer(current_user.employer_id)
+    assert employer is not None  # the user row's foreign key guarantees it
+    return employer
+
+
+def _own_opportunity(opportunity_id: int) -> Opportunity:
+    opportunity: Opportunity = owned_or_404(
+        dao.get_opportunity(opportunity_id), employer_id=current_user.employer_id
+    )
+    return opportunity
 
 
 @bp.route("/opportunities")
 @role_required("employer")
 def opportunities() -> str:
-    """The employer's opportunities."""
-    return "opportunities"
+    """The employer's opportunities, with their status and places taken."""
+    employer = _employer()
+    return render_template(
+        "employers/opportunities.html",
+        opportunities=dao.list_opportunities_for_employer(employer.id),
+        cannot_publish=CANNOT_PUBLISH.get(employer.status),
+    )
+
+
+@bp.route("/opportunities/new", methods=["GET", "POST"])
+@role_required("employer")
+def new_opportunity() -> Response | str:
+    """Create an opportunity, saved as a draft."""
+    form = OpportunityForm(new=True)
+    if form.validate_on_submit():
+        with transaction():
+            opportunity = dao.create_opportunity(current_user.employer_id, **form.fields_to_save())
+            audit(current_user.id, "opportunity_created", "opportunity", opportunity.id)
+        flash("Opportunity saved as a draft", "success")
+        return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
+    return render_template("employers/opportunity_form.html", form=form, opportunity=None)
+
+
+@bp.route("/opportunities/<int:opportunity_id>/edit", methods=["GET", "POST"])
+@role_required("employer")
+def edit_opportunity(opportunity_id: int) -> Response | str:
+    """Change a draft or published opportunity."""
+    opportunity = _own_opportunity(opportunity_id)
+    if opportunity.status not in dao.EDITABLE_STATUSES:
+        return _cannot_edit(opportunity)
+    form = OpportunityForm(
+        new=False, original_start=opportunity.start_date, places_taken=opportunity.places_taken
+    )
+    if not form.is_submitted():
+        form.fill_from(opportunity)
+    if form.validate_on_submit():
+        fields = form.fields_to_save()
+        changed = sorted(name for name, value in fields.items() if getattr(opportunity, name) != value)
+        with transaction():
+            saved = dao.update_opportunity(opportunity.id, **fields)
+            if saved:
+                audit(current_user.id, "opportunity_updated", "opportunity", opportunity.id, fields=changed)
+        if saved:
+            flash("Opportunity updated", "success")
+            return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
+        # A place was accepted or the opportunity closed while the form was open: say which, save nothing.
+        opportunity = _own_opportunity(opportunity_id)
+        if opportunity.status not in dao.EDITABLE_STATUSES:
+            return _cannot_edit(opportunity)
+        form.capacity.errors = [capacity_below_taken(opportunity.places_taken)]
+    return render_template("employers/opportunity_form.html", form=form, opportunity=opportunity)
+
+
+def _cannot_edit(opportunity: Opportunity) -> Response:
+    page = render_template("employers/cannot_edit.html", opportunity=opportunity)
+    return Response(page, status=409)
+
+
+@bp.route("/opportunities/<int:opportunity_id>")
+@role_required("employer")
+def opportunity(opportunity_id: int) -> str:
+    """One opportunity, with what can be done to it next."""
+    opportunity = _own_opportunity(opportunity_id)
+    employer = _employer()
+    return render_template(
+        "employers/opportunity.html",
+        opportunity=opportunity,
+        form=None,
+        button=ConfirmForm(),
+        cannot_publish=CANNOT_PUBLISH.get(employer.status),
+        editable=opportunity.status in dao.EDITABLE_STATUSES,
+        publishable=opportunity.status in dao.PUBLISHABLE_STATUSES,
+        closable=opportunity.status in dao.CLOSABLE_STATUSES,
+    )
+
+
+@bp.route("/opportunities/<int:opportunity_id>/publish", methods=["POST"])
+@role_required("employer")
+def publish_opportunity(opportunity_id: int) -> Response:
+    """Publish a draft so matching rounds can offer it."""
+    opportunity = _own_opportunity(opportunity_id)
+    reason = CANNOT_PUBLISH.get(_employer().status)
+    if reason:
+        flash(reason, "important")
+    elif opportunity.status not in dao.PUBLISHABLE_STATUSES:
+        flash(f"This opportunity is {opportunity.status}, so it cannot be published", "important")
+    else:
+        with transaction():
+            published = dao.publish_opportunity(opportunity.id)
+            if published:
+                audit(current_user.id, "opportunity_published", "opportunity", opportunity.id)
+        if published:
+            flash("Opportunity published", "success")
+        else:
+            flash("The opportunity could not be published", "important")
+    return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
+
+
+@bp.route("/opportunities/<int:opportunity_id>/close", methods=["GET", "POST"])
+@role_required("employer")
+def close_opportunity(opportunity_id: int) -> Response | str:
+    """Ask, then close an opportunity to new students (students already coming still come)."""
+    opportunity = _own_opportunity(opportunity_id)
+    if opportunity.status not in dao.CLOSABLE_STATUSES:
+        flash("This opportunity is already closed", "important")
+        return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
+    button = ConfirmForm()
+    if button.validate_on_submit():
+        with transaction():
+            if dao.close_opportunity(opportunity.id):
+                audit(current_user.id, "opportunity_closed", "opportunity", opportunity.id)
+        flash("Opportunity closed", "success")
+        return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
+    return render_template("employers/close.html", opportunity=opportunity, button=button)
+
+
+@bp.route("/opportunities/<int:opportunity_id>/students")
+@role_required("employer")
+def students_coming(opportunity_id: int) -> str:
+    """Students offered or holding a place: first name, school and year group only."""
+    opportunity = _own_opportunity(opportunity_id)
+    return render_template(
+        "employers/students_coming.html",
+        opportunity=opportunity,
+        students=dao.list_students_coming(opportunity.id),
+    )
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {"kinds": KINDS, "routes": ROUTES, "pathways": PATHWAYS}

@@ -1,0 +1,117 @@
+"""Employers' opportunities: listing, saving, publishing and closing them, and who is coming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exists, select, update
+
+from web.extensions import db
+from web.models import Allocation, Employer, Opportunity, School, Student
+from web.models.base import HOLDING_STATUSES
+
+EDITABLE_STATUSES = ("draft", "published")
+PUBLISHABLE_STATUSES = ("draft", "submitted")
+CLOSABLE_STATUSES = ("draft", "submitted", "published")
+# An offer waiting for the student's answer, then every status that holds a seat, in the order they happen.
+COMING_STATUSES = ("offered", *HOLDING_STATUSES)
+
+
+@dataclass(frozen=True, slots=True)
+class StudentComing:
+    """The little an employer may know about a student: first name, school and year group."""
+
+    first_name: str
+    school_name: str
+    year_group: int
+    status: str
+
+
+def get_opportunity(opportunity_id: int) -> Opportunity | None:
+    """The opportunity with this id, or None."""
+    return db.session.get(Opportunity, opportunity_id)
+
+
+def get_employer(employer_id: int) -> Employer | None:
+    """The employer with this id, or None."""
+    return db.session.get(Employer, employer_id)
+
+
+def list_opportunities_for_employer(employer_id: int) -> list[Opportunity]:
+    """An employer's opportunities, soonest first."""
+    return list(
+        db.session.scalars(
+            select(Opportunity)
+            .where(Opportunity.employer_id == employer_id)
+            .order_by(Opportunity.start_date, Opportunity.id)
+        )
+    )
+
+
+def create_opportunity(employer_id: int, **fields: Any) -> Opportunity:
+    """Add a draft opportunity to the session (the caller's transaction commits it)."""
+    opportunity = Opportunity(employer_id=employer_id, status="draft", places_taken=0, **fields)
+    db.session.add(opportunity)
+    db.session.flush()  # the id, for the audit trail
+    return opportunity
+
+
+def update_opportunity(opportunity_id: int, **fields: Any) -> bool:
+    """Save changes if the opportunity is still editable and its capacity still covers the places taken.
+
+    One conditional UPDATE, so an offer accepted or a close made meanwhile is never overwritten: False
+    means nothing was saved.
+    """
+    conditions = [Opportunity.id == opportunity_id, Opportunity.status.in_(EDITABLE_STATUSES)]
+    if "capacity" in fields:
+        conditions.append(Opportunity.places_taken <= fields["capacity"])
+    result = db.session.execute(
+        update(Opportunity).where(*conditions).values(**fields).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def publish_opportunity(opportunity_id: int) -> bool:
+    """Publish a draft (or submitted) opportunity if its employer is approved; False if nothing changed."""
+    employer_approved = exists().where(Employer.id == Opportunity.employer_id, Employer.status == "approved")
+    result = db.session.execute(
+        update(Opportunity)
+        .where(
+            Opportunity.id == opportunity_id,
+            Opportunity.status.in_(PUBLISHABLE_STATUSES),
+            employer_approved,
+        )
+        .values(status="published")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def close_opportunity(opportunity_id: int) -> bool:
+    """Close an opportunity to new students; False if it was already closed."""
+    result = db.session.execute(
+        update(Opportunity)
+        .where(Opportunity.id == opportunity_id, Opportunity.status.in_(CLOSABLE_STATUSES))
+        .values(status="closed")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def list_students_coming(opportunity_id: int) -> list[StudentComing]:
+    """Students offered or holding a place on this opportunity, with only what an employer may see."""
+    rows = db.session.execute(
+        select(Allocation.student_id, Student.first_name, School.name, Student.year_group, Allocation.status)
+        .join(Student, Student.id == Allocation.student_id)
+        .join(School, School.id == Student.school_id)
+        .where(Allocation.opportunity_id == opportunity_id, Allocation.status.in_(COMING_STATUSES))
+        .order_by(School.name, Student.first_name, Allocation.student_id)
+    )
+    # A student offered the same place in two rounds appears once, at the furthest status reached.
+    furthest: dict[int, StudentComing] = {}
+    for student_id, first_name, school_name, year_group, status in rows:
+        seen = furthest.get(student_id)
+        if seen is None or COMING_STATUSES.index(status) > COMING_STATUSES.index(seen.status):
+            furthest[student_id] = StudentComing(first_name, school_name, year_group, status)
+    return list(furthest.values())
