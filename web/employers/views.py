@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -126,6 +128,8 @@ def publish_opportunity(opportunity_id: int) -> Response:
         flash(reason, "important")
     elif opportunity.status not in dao.PUBLISHABLE_STATUSES:
         flash(f"This opportunity is {opportunity.status}, so it cannot be published", "important")
+    elif opportunity.start_date <= date.today():
+        flash("Change the start date to a date in the future before you publish", "important")
     else:
         with transaction():
             published = dao.publish_opportunity(opportunity.id)

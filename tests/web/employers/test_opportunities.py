@@ -21,7 +21,6 @@ def _employer_of(request: ClientRequest) -> Employer:
     return db.session.get(Employer, request.user.employer_id)  # type: ignore[attr-defined]
 
 
-
 def valid_form(**overrides: Any) -> dict[str, Any]:
     """A complete, valid opportunity form; a list value posts the field once per item."""
     fields: dict[str, Any] = {
