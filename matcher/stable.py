@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matcher.instance import NO_CAP, UNASSIGNED, BoolArray, Instance, Int32Array, IntArray
+from matcher.instance import NO_CAP, UNASSIGNED, BoolArray, FloatArray, Instance, Int32Array, IntArray
 
 
 def lottery(n_students: int, seed: int) -> IntArray:
@@ -26,6 +26,27 @@ def lottery(n_students: int, seed: int) -> IntArray:
 def solve_stable(instance: Instance, seed: int) -> Int32Array:
     """The student-optimal stable assignment (placement index per student, -1 for none)."""
     return _DeferredAcceptance(instance, seed).run()
+
+
+def _priority_order(placement: Int32Array, score: FloatArray, draw: IntArray) -> IntArray:
+    """Pairs ordered by placement, then score (higher first), then lottery number (lower first)."""
+    if len(score) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # Ranking the scores lets all three keys share one int64, and one argsort of it takes about a third
+    # of the time np.lexsort takes over the three keys (measured at 3.9M pairs).
+    by_score = np.argsort(-score)
+    descending = -score[by_score]
+    step = np.empty(len(score), dtype=np.int64)
+    step[0] = 0
+    np.not_equal(descending[1:], descending[:-1], out=step[1:])
+    rank = np.empty(len(score), dtype=np.int64)
+    rank[by_score] = np.cumsum(step)
+    rank_bits = int(rank.max()).bit_length()
+    draw_bits = int(draw.max()).bit_length()
+    if int(placement.max()).bit_length() + rank_bits + draw_bits > 63:
+        return np.lexsort((draw, rank, placement))
+    packed = (placement.astype(np.int64) << (rank_bits + draw_bits)) | (rank << draw_bits) | draw
+    return np.argsort(packed)
 
 
 def _group_starts(groups: IntArray) -> IntArray:
@@ -56,8 +77,7 @@ class _DeferredAcceptance:
         n, m = instance.n_students, instance.n_placements
         degree = np.diff(instance.pref_ptr)
         edge_student = np.repeat(np.arange(n, dtype=np.int64), degree)
-        draw = lottery(n, seed)
-        order = np.lexsort((draw[edge_student], -instance.pref_score, instance.pref_placement))
+        order = _priority_order(instance.pref_placement, instance.pref_score, lottery(n, seed)[edge_student])
         self.key_of_edge = np.empty(len(order), dtype=np.int64)
         self.key_of_edge[order] = np.arange(len(order), dtype=np.int64)
         self.key_student = edge_student[order]
@@ -115,7 +135,10 @@ class _DeferredAcceptance:
         """Let the placements proposed to choose from held plus new keys; return the rejected keys."""
         if len(keys) == 0:
             return keys
-        places = np.unique(self.key_place[keys])
+        # A mask over placements finds the distinct ones in O(m), cheaper than np.unique's hashing here.
+        touched = np.zeros(self.instance.n_placements, dtype=bool)
+        touched[self.key_place[keys]] = True
+        places = np.flatnonzero(touched)
         candidates = np.concatenate([self._gather(places), keys])
         candidates.sort()
         place = self.key_place[candidates]
