@@ -1,23 +1,174 @@
-"""Careers leader pages."""
+"""Careers leader pages: the school's students, its matching rounds, and decisions on proposals."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
 
-from web.auth.roles import role_required
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from matcher.people import KINDS, PATHWAYS, ROUTES
+from web.auth.roles import owned_or_404, role_required
+from web.careers.forms import MECHANISM_CHOICES, StartRoundForm
+from web.careers.reasons import fairness_summary, reasons
+from web.dao import allocations as allocations_dao
+from web.dao import rounds as rounds_dao
+from web.dao.base import audit, transaction
+from workers.matching_tasks import run_round
+from workers.round_inputs import default_policy
 
 bp = Blueprint("careers", __name__, url_prefix="/school")
+log = logging.getLogger(__name__)
+
+BROKER_DOWN = "The matching service is not available. Try again later."
+MECHANISMS = dict(MECHANISM_CHOICES)
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {"KINDS": KINDS, "PATHWAYS": PATHWAYS, "MECHANISMS": MECHANISMS, "route_labels": _route_labels}
+
+
+def _route_labels(routes: list[str] | None) -> str:
+    return ", ".join(ROUTES.get(route, route) for route in routes or ()) or "None chosen"
+
+
+def _school_id() -> int:
+    return int(current_user.school_id)
 
 
 @bp.route("/students")
 @role_required("careers_leader")
 def students() -> str:
-    """The school's students."""
-    return "students"
+    """The school's students, with whether each has ranked anything or holds a placement."""
+    school = rounds_dao.get_school(_school_id())
+    rows = rounds_dao.school_students_summary(_school_id())
+    return render_template("careers/students.html", school=school, rows=rows)
 
 
-@bp.route("/rounds")
+@bp.route("/students/<int:student_id>")
 @role_required("careers_leader")
-def rounds() -> str:
-    """The school's matching rounds."""
-    return "rounds"
+def student(student_id: int) -> str:
+    """One of the school's students: interests, ranked choices and allocations."""
+    record = owned_or_404(rounds_dao.get_student(student_id), school_id=_school_id())
+    return render_template(
+        "careers/student.html",
+        student=record,
+        preferences=rounds_dao.student_preferences(record.id),
+        allocations=rounds_dao.student_allocations(record.id),
+    )
+
+
+@bp.route("/rounds", methods=["GET", "POST"])
+@role_required("careers_leader")
+def rounds() -> str | Response:
+    """The school's matching rounds, and the form that starts a new one."""
+    form = StartRoundForm()
+    if form.validate_on_submit():
+        school = rounds_dao.get_school(_school_id())
+        if school is None:
+            abort(404)
+        with transaction():
+            match_round = rounds_dao.add_round(
+                hub_id=school.hub_id,
+                school_id=school.id,
+                kind=form.kind_value,
+                mechanism=form.mechanism.data,
+                seed=form.seed_value,
+                policy=default_policy(),
+                created_by_id=current_user.id,
+            )
+            audit(current_user.id, "round_started", "match_round", match_round.id)
+        round_id = match_round.id
+        _enqueue(round_id)
+        return redirect(url_for("careers.round_detail", round_id=round_id))
+    listed = rounds_dao.school_rounds(_school_id())
+    counts = rounds_dao.allocation_counts([r.id for r in listed])
+    return render_template("careers/rounds.html", form=form, rounds=listed, counts=counts)
+
+
+def _enqueue(round_id: int) -> None:
+    # Only after the round is committed, so the worker finds it; a broker that is down fails the round
+    # with a message the careers leader can act on rather than a server error.
+    try:
+        run_round.apply_async(args=[round_id])
+    except Exception:
+        log.exception("Could not enqueue matching round %s", round_id)
+        with transaction():
+            rounds_dao.fail_round(round_id, BROKER_DOWN)
+
+
+def _own_round(round_id: int):  # type: ignore[no-untyped-def]
+    return owned_or_404(rounds_dao.get_round(round_id), school_id=_school_id())
+
+
+@bp.route("/rounds/<int:round_id>")
+@role_required("careers_leader")
+def round_detail(round_id: int) -> str:
+    """A round: its progress while it runs, then its fairness summary and proposals to decide."""
+    match_round = _own_round(round_id)
+    proposals = []
+    summary = None
+    if match_round.status == "succeeded":
+        proposals = [
+            (allocation, pupil, opportunity, employer, reasons(allocation.explanation))
+            for allocation, pupil, opportunity, employer in rounds_dao.round_proposals(match_round.id)
+        ]
+        summary = fairness_summary(match_round.metrics or {})
+    return render_template(
+        "careers/round.html",
+        match_round=match_round,
+        proposals=proposals,
+        summary=summary,
+        any_proposed=any(row[0].status == "proposed" for row in proposals),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/status")
+@role_required("careers_leader")
+def round_status(round_id: int) -> Response:
+    """A round's status, progress and stage as JSON, for the page to poll while it runs."""
+    match_round = _own_round(round_id)
+    response = jsonify(status=match_round.status, progress=match_round.progress, stage=match_round.stage)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/rounds/<int:round_id>/approve-all", methods=["POST"])
+@role_required("careers_leader")
+def approve_all(round_id: int) -> Response:
+    """Approve every proposed allocation of a round and offer them to the students."""
+    match_round = _own_round(round_id)
+    with transaction():
+        n = allocations_dao.approve_all(match_round.id, _school_id(), current_user.id)
+    flash(
+        f"{n} {'offer' if n == 1 else 'offers'} sent to students" if n else "Nothing left to approve",
+        "success",
+    )
+    return redirect(url_for("careers.round_detail", round_id=match_round.id))
+
+
+@bp.route("/allocations/<int:allocation_id>/approve", methods=["POST"])
+@role_required("careers_leader")
+def approve_allocation(allocation_id: int) -> Response:
+    """Approve one proposed allocation and offer it to the student."""
+    return _decide(allocation_id, allocations_dao.approve_and_offer, "Offer sent to the student")
+
+
+@bp.route("/allocations/<int:allocation_id>/reject", methods=["POST"])
+@role_required("careers_leader")
+def reject_allocation(allocation_id: int) -> Response:
+    """Reject one proposed allocation."""
+    return _decide(allocation_id, allocations_dao.reject, "Proposal rejected")
+
+
+def _decide(allocation_id: int, decide, done: str) -> Response:  # type: ignore[no-untyped-def]
+    allocation = allocations_dao.get_allocation_for_school(allocation_id, _school_id())
+    if allocation is None:
+        abort(404)
+    round_id = allocation.round_id
+    with transaction():
+        changed = decide(allocation.id, current_user.id)
+    flash(done if changed else "This proposal has already been decided", "success" if changed else "info")
+    return redirect(url_for("careers.round_detail", round_id=round_id, _anchor="proposals"))

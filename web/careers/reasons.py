@@ -1,0 +1,70 @@
+"""Make a round's numbers readable: a proposal's reasons and the round's fairness summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# The engine's score parts (matcher.policy.PARTS), as a careers leader would say them.
+PART_LABELS = {
+    "text": "Matches their interests statement",
+    "route": "In a route they chose",
+    "pathway": "Fits their pathway",
+    "technical": "Technical route they are open to",
+    "distance": "Close to home",
+    "no_experience": "No workplace experience yet",
+    "disadvantaged": "Disadvantaged (priority)",
+    "send": "Special educational needs (priority)",
+}
+GROUP_LABELS = {
+    "disadvantaged": "Disadvantaged",
+    "send": "Special educational needs",
+    "no_experience": "No workplace experience yet",
+}
+
+
+def reasons(explanation: Mapping[str, Any] | None) -> list[tuple[str, float]]:
+    """The parts of a proposal's score that count, biggest first, as (reason, points)."""
+    parts = (explanation or {}).get("parts", explanation or {})
+    found = [
+        (PART_LABELS.get(name, name.replace("_", " ").capitalize()), float(value))
+        for name, value in parts.items()
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0.005
+    ]
+    return sorted(found, key=lambda item: -item[1])
+
+
+def _percent(share: object) -> str:
+    return f"{share:.0%}" if isinstance(share, int | float) else "None"
+
+
+def _rank(mean: object) -> str:
+    return f"{mean:.1f}" if isinstance(mean, int | float) else "None"
+
+
+def _row(label: str, stats: Mapping[str, Any]) -> dict[str, str]:
+    return {
+        "group": label,
+        "placed": f"{stats.get('assigned', 0)} of {stats.get('students', 0)}",
+        "coverage": _percent(stats.get("coverage")),
+        "mean_rank": _rank(stats.get("mean_rank")),
+    }
+
+
+def fairness_summary(metrics: Mapping[str, Any]) -> dict[str, Any]:
+    """Coverage overall and by group, mean rank received, and the share of technical and academic places."""
+    fairness = metrics.get("fairness") or {}
+    groups = [_row("Everyone", fairness.get("overall") or {})]
+    for name, stats in (fairness.get("by_category") or {}).items():
+        groups.append(_row(GROUP_LABELS.get(name, name), stats or {}))
+    shares = fairness.get("pathway_share") or {}
+    return {
+        "groups": groups,
+        "pathways": [(label, _percent(shares[name])) for name, label in _PATHWAYS if name in shares],
+        "assigned": metrics.get("assigned"),
+        "students": metrics.get("students"),
+        "ranked_placed": metrics.get("ranked_placed"),
+    }
+
+
+_PATHWAYS = (("technical", "Technical"), ("academic", "Academic"), ("both", "Technical or academic"))

@@ -1,0 +1,72 @@
+"""Allocations: a careers leader's decisions on a round's proposals."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from web.dao.base import audit
+from web.extensions import db
+from web.models import Allocation, Student
+from web.models.base import utcnow
+
+
+def get_allocation_for_school(allocation_id: int, school_id: int) -> Allocation | None:
+    """The allocation with this id if its student is at this school."""
+    return db.session.scalar(
+        select(Allocation)
+        .join(Student, Allocation.student_id == Student.id)
+        .where(Allocation.id == allocation_id, Student.school_id == school_id)
+    )
+
+
+def _decide(allocation_id: int, status: str, user_id: int, **fields: object) -> bool:
+    # Conditional on 'proposed', so two careers leaders deciding at once cannot both succeed.
+    now = utcnow()
+    changed = db.session.execute(
+        update(Allocation)
+        .where(Allocation.id == allocation_id, Allocation.status == "proposed")
+        .values(status=status, decided_by_id=user_id, decided_at=now, **fields)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(changed)
+
+
+def approve_and_offer(allocation_id: int, user_id: int) -> bool:
+    """Approve a proposed allocation and release it to the student as an offer; False if not proposed."""
+    if not _decide(allocation_id, "offered", user_id, offered_at=utcnow()):
+        return False
+    # Approval and release happen together here; the trail shows both steps.
+    audit(user_id, "allocation_approved", "allocation", allocation_id)
+    audit(user_id, "allocation_offered", "allocation", allocation_id)
+    return True
+
+
+def reject(allocation_id: int, user_id: int) -> bool:
+    """Reject a proposed allocation; False if it was not proposed."""
+    if not _decide(allocation_id, "rejected", user_id):
+        return False
+    audit(user_id, "allocation_rejected", "allocation", allocation_id)
+    return True
+
+
+def proposed_ids(round_id: int, school_id: int) -> list[int]:
+    """Ids of a round's allocations still proposed, for students of this school."""
+    return list(
+        db.session.scalars(
+            select(Allocation.id)
+            .join(Student, Allocation.student_id == Student.id)
+            .where(
+                Allocation.round_id == round_id,
+                Allocation.status == "proposed",
+                Student.school_id == school_id,
+            )
+            .order_by(Allocation.id)
+        )
+    )
+
+
+def approve_all(round_id: int, school_id: int, user_id: int) -> int:
+    """Approve and offer every proposed allocation of the round for this school's students; how many."""
+    return sum(
+        approve_and_offer(allocation_id, user_id) for allocation_id in proposed_ids(round_id, school_id)
+    )

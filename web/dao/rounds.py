@@ -1,0 +1,245 @@
+"""Matching rounds: a school's students and rounds, and what a round's task reads and writes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+
+from web.extensions import db
+from web.models import (
+    Allocation,
+    Employer,
+    ExperienceRecord,
+    MatchRound,
+    Opportunity,
+    Preference,
+    School,
+    Student,
+)
+from web.models.base import HOLDING_STATUSES, utcnow
+
+# Offers a careers leader has approved or released but the student has not answered: their seats are spoken
+# for, so a new round must not hand them out again.
+OUTSTANDING_STATUSES = ("approved", "offered")
+
+
+def get_school(school_id: int) -> School | None:
+    """The school with this id."""
+    return db.session.get(School, school_id)
+
+
+def get_student(student_id: int) -> Student | None:
+    """The student with this id."""
+    return db.session.get(Student, student_id)
+
+
+def school_students_summary(school_id: int) -> list[tuple[Student, bool, bool]]:
+    """The school's students by name, each with whether they ranked anything and hold a placement."""
+    ranked = exists().where(Preference.student_id == Student.id)
+    placed = exists().where(Allocation.student_id == Student.id, Allocation.status.in_(HOLDING_STATUSES))
+    rows = db.session.execute(
+        select(Student, ranked, placed)
+        .where(Student.school_id == school_id)
+        .order_by(Student.last_name, Student.first_name, Student.id)
+    )
+    return [(student, bool(has_ranked), bool(has_place)) for student, has_ranked, has_place in rows]
+
+
+def student_preferences(student_id: int) -> list[tuple[Preference, Opportunity, Employer]]:
+    """A student's ranked choices, most wanted first, with each opportunity and its employer."""
+    rows = db.session.execute(
+        select(Preference, Opportunity, Employer)
+        .join(Opportunity, Preference.opportunity_id == Opportunity.id)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(Preference.student_id == student_id)
+        .order_by(Preference.rank)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def student_allocations(student_id: int) -> list[tuple[Allocation, Opportunity, Employer]]:
+    """A student's allocations from every round, newest first, with each opportunity and its employer."""
+    rows = db.session.execute(
+        select(Allocation, Opportunity, Employer)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(Allocation.student_id == student_id)
+        .order_by(Allocation.created_at.desc(), Allocation.id.desc())
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def get_round(round_id: int) -> MatchRound | None:
+    """The round with this id."""
+    return db.session.get(MatchRound, round_id)
+
+
+def school_rounds(school_id: int) -> list[MatchRound]:
+    """The school's own rounds, newest first."""
+    return list(
+        db.session.scalars(
+            select(MatchRound)
+            .where(MatchRound.school_id == school_id)
+            .order_by(MatchRound.created_at.desc(), MatchRound.id.desc())
+        )
+    )
+
+
+def allocation_counts(round_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """round id -> allocation status -> how many, for these rounds."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if round_ids:
+        rows = db.session.execute(
+            select(Allocation.round_id, Allocation.status, func.count())
+            .where(Allocation.round_id.in_(round_ids))
+            .group_by(Allocation.round_id, Allocation.status)
+        )
+        for round_id, status, n in rows:
+            counts[round_id][status] = n
+    return dict(counts)
+
+
+def add_round(**fields: Any) -> MatchRound:
+    """Add a queued round to the session (the caller's transaction commits it)."""
+    match_round = MatchRound(status="queued", progress=0, stage="Waiting for a worker", **fields)
+    db.session.add(match_round)
+    db.session.flush()
+    return match_round
+
+
+def round_proposals(round_id: int) -> list[tuple[Allocation, Student, Opportunity, Employer]]:
+    """A round's allocations with student, opportunity and employer, by student name."""
+    rows = db.session.execute(
+        select(Allocation, Student, Opportunity, Employer)
+        .join(Student, Allocation.student_id == Student.id)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(Allocation.round_id == round_id)
+        .order_by(Student.last_name, Student.first_name, Allocation.id)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+# What a round's task reads and writes.
+
+
+def update_round(round_id: int, **fields: Any) -> None:
+    """Set some of a round's columns (status, progress, stage...) in the current transaction."""
+    db.session.execute(
+        update(MatchRound)
+        .where(MatchRound.id == round_id)
+        .values(**fields)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def fail_round(round_id: int, message: str) -> None:
+    """Mark a round failed with a message for the careers leader (never personal data)."""
+    update_round(round_id, status="failed", stage="Stopped", error=message, finished_at=utcnow())
+
+
+def round_students(match_round: MatchRound) -> list[Student]:
+    """The students a round covers: its school's, or every school's in its hub for a hub-wide round."""
+    query = select(Student).order_by(Student.id)
+    if match_round.school_id is not None:
+        query = query.where(Student.school_id == match_round.school_id)
+    else:
+        query = query.join(School, Student.school_id == School.id).where(School.hub_id == match_round.hub_id)
+    return list(db.session.scalars(query))
+
+
+def round_opportunities(match_round: MatchRound) -> list[Opportunity]:
+    """The hub's published opportunities from approved employers, of the round's kind if it has one."""
+    query = (
+        select(Opportunity)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(
+            Employer.hub_id == match_round.hub_id,
+            Employer.status == "approved",
+            Opportunity.status == "published",
+        )
+        .order_by(Opportunity.id)
+    )
+    if match_round.kind is not None:
+        query = query.where(Opportunity.kind == match_round.kind)
+    return list(db.session.scalars(query))
+
+
+def rankings(student_ids: Iterable[int]) -> dict[int, list[int]]:
+    """student id -> the opportunity ids they ranked, most wanted first."""
+    ranked: dict[int, list[int]] = defaultdict(list)
+    ids = list(student_ids)
+    if ids:
+        rows = db.session.execute(
+            select(Preference.student_id, Preference.opportunity_id)
+            .where(Preference.student_id.in_(ids))
+            .order_by(Preference.student_id, Preference.rank)
+        )
+        for student_id, opportunity_id in rows:
+            ranked[student_id].append(opportunity_id)
+    return dict(ranked)
+
+
+def experienced_students(student_ids: Iterable[int]) -> set[int]:
+    """Those of these students with a workplace experience on record (Benchmark 6) or a placement held."""
+    ids = list(student_ids)
+    if not ids:
+        return set()
+    recorded = select(ExperienceRecord.student_id).where(
+        ExperienceRecord.student_id.in_(ids), ExperienceRecord.benchmark == "6"
+    )
+    held = select(Allocation.student_id).where(
+        Allocation.student_id.in_(ids), Allocation.status.in_(HOLDING_STATUSES)
+    )
+    return set(db.session.scalars(recorded)) | set(db.session.scalars(held))
+
+
+def busy_dates(student_ids: Iterable[int]) -> dict[int, list[tuple[date, date]]]:
+    """student id -> first and last days of the placements they hold."""
+    busy: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    ids = list(student_ids)
+    if ids:
+        rows = db.session.execute(
+            select(Allocation.student_id, Opportunity.start_date, Opportunity.end_date)
+            .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+            .where(Allocation.student_id.in_(ids), Allocation.status.in_(HOLDING_STATUSES))
+            .order_by(Allocation.student_id, Opportunity.start_date)
+        )
+        for student_id, start, end in rows:
+            busy[student_id].append((start, end))
+    return dict(busy)
+
+
+def outstanding_seats(opportunity_ids: Iterable[int]) -> dict[int, int]:
+    """opportunity id -> seats held by approved or offered allocations not yet answered."""
+    ids = list(opportunity_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Allocation.opportunity_id, func.count())
+        .where(Allocation.opportunity_id.in_(ids), Allocation.status.in_(OUTSTANDING_STATUSES))
+        .group_by(Allocation.opportunity_id)
+    )
+    return {opportunity_id: n for opportunity_id, n in rows}
+
+
+def school_names(school_ids: Iterable[int]) -> dict[int, str]:
+    """school id -> name."""
+    ids = list(school_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(School.id, School.name).where(School.id.in_(ids))).all())  # type: ignore[arg-type]
+
+
+def add_proposals(round_id: int, proposals: Iterable[dict[str, Any]]) -> int:
+    """Add one proposed allocation per dict (student_id, opportunity_id, score, rank, explanation)."""
+    n = 0
+    now = utcnow()
+    for proposal in proposals:
+        db.session.add(Allocation(round_id=round_id, status="proposed", created_at=now, **proposal))
+        n += 1
+    return n

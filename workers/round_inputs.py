@@ -1,0 +1,111 @@
+"""A round's database rows as the engine's plain records, and its policy as JSON and back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from typing import Any
+
+from matcher.people import Opportunity, Student
+from matcher.policy import Policy
+from web.dao import rounds as dao
+from web.models import MatchRound
+
+_POLICY_FIELDS = tuple(f.name for f in fields(Policy) if f.name != "kinds")
+
+
+def policy_as_dict(policy: Policy) -> dict[str, Any]:
+    """A policy as JSON-ready values (the round's kind is kept on the round, not here)."""
+    values = {name: getattr(policy, name) for name in _POLICY_FIELDS}
+    values["reserves"] = dict(policy.reserves)
+    return values
+
+
+def default_policy() -> dict[str, Any]:
+    """The engine's default policy, as stored on a new round."""
+    return policy_as_dict(Policy())
+
+
+def policy_for(match_round: MatchRound) -> Policy:
+    """The round's policy, limited to the round's kind of opportunity if it has one."""
+    stored = {name: value for name, value in (match_round.policy or {}).items() if name in _POLICY_FIELDS}
+    kinds = frozenset({match_round.kind}) if match_round.kind else None
+    return Policy(**stored, kinds=kinds)
+
+
+@dataclass(frozen=True)
+class RoundInputs:
+    """The engine's records for one round, in the order the engine numbers them."""
+
+    students: list[Student]
+    opportunities: list[Opportunity]
+    policy: Policy
+
+    def student_id(self, index: int) -> int:
+        """Database id of the engine's student number `index`."""
+        return int(self.students[index].id)
+
+    def opportunity_id(self, index: int) -> int:
+        """Database id of the engine's opportunity number `index`."""
+        return int(self.opportunities[index].id)
+
+
+def load_round_inputs(match_round: MatchRound) -> RoundInputs:
+    """Read the round's students and opportunities and turn them into the engine's records."""
+    rows = dao.round_students(match_round)
+    ids = [row.id for row in rows]
+    ranked = dao.rankings(ids)
+    experienced = dao.experienced_students(ids)
+    busy = dao.busy_dates(ids)
+    places = dao.round_opportunities(match_round)
+    held = dao.outstanding_seats([place.id for place in places])
+    students = [
+        Student(
+            id=str(row.id),
+            school=str(row.school_id),
+            year_group=row.year_group,
+            date_of_birth=row.date_of_birth,
+            postcode=row.postcode or None,
+            max_travel_km=float(row.max_travel_km),
+            routes=tuple(str(route) for route in row.routes or ()),
+            statement=row.statement or "",
+            pathway_interest=row.pathway_interest,  # type: ignore[arg-type]
+            disadvantaged=row.disadvantaged,
+            send=row.send,
+            has_workplace_experience=row.id in experienced,
+            busy=tuple(busy.get(row.id, ())) + _unavailable(row.available_from, row.available_until),
+            ranked=tuple(str(opportunity_id) for opportunity_id in ranked.get(row.id, ())),
+        )
+        for row in rows
+    ]
+    opportunities = [
+        Opportunity(
+            id=str(place.id),
+            kind=place.kind,  # type: ignore[arg-type]
+            title=place.title,
+            description=place.description,
+            route=place.route,
+            pathway=place.pathway,  # type: ignore[arg-type]
+            postcode=None if place.remote else place.postcode,
+            remote=place.remote,
+            capacity=max(0, place.capacity - place.places_taken - held.get(place.id, 0)),
+            start=place.start_date,
+            end=place.end_date,
+            year_groups=tuple(int(year) for year in place.year_groups or ()),
+            min_age=place.min_age,
+            max_per_school=place.max_per_school,
+        )
+        for place in places
+    ]
+    return RoundInputs(students, opportunities, policy_for(match_round))
+
+
+def _unavailable(available_from: date | None, available_until: date | None) -> tuple[tuple[date, date], ...]:
+    # The engine keeps students off placements that clash with busy dates; days outside the student's
+    # availability are busy in just that sense.
+    spans: list[tuple[date, date]] = []
+    if available_from is not None and available_from > date.min:
+        spans.append((date.min, available_from - timedelta(days=1)))
+    if available_until is not None and available_until < date.max:
+        spans.append((available_until + timedelta(days=1), date.max))
+    return tuple(spans)
