@@ -27,6 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--seed", type=int, default=0, help="seed of the tie-breaking lottery")
     run.add_argument("--out", type=Path, help="result file (default: standard output)")
     args = parser.parse_args(argv)
+    if args.seed < 0:
+        parser.error("--seed must be a whole number >= 0")  # numpy's seeded generators refuse negatives
 
     started = perf_counter()
     try:

@@ -184,6 +184,7 @@ class _DeferredAcceptance:
         open_seats = seats - np.bincount(group[chosen], minlength=len(starts))[group]
         eligible = ~chosen
         school = instance.student_school[student].astype(np.int64)
+        # A student with no school given is from no school, so no cap applies to them.
         limited = eligible & self.capped[place] & (school >= 0)
         if limited.any():
             # Per (placement, school), only the best max_per_school of the rest can take open seats; a

@@ -69,3 +69,9 @@ def test_cli_refuses_an_unknown_mechanism_like_argparse(tmp_path: Path) -> None:
     instance = write(tmp_path / "instance.json", [create_student("s1", ["p1"])])
     done = run("allocate", str(instance), "--mechanism", "fastest")
     assert done.returncode == 2 and b"invalid choice" in done.stderr
+
+
+def test_cli_refuses_a_negative_seed(tmp_path: Path) -> None:
+    instance = write(tmp_path / "instance.json", [create_student("s1", ["p1"])])
+    done = run("allocate", str(instance), "--mechanism", "stable", "--seed", "-1")
+    assert done.returncode == 2 and b"--seed must be a whole number >= 0" in done.stderr
