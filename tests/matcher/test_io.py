@@ -8,6 +8,7 @@ import numpy as np
 import orjson
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matcher import InstanceError, allocate, dump_result, load_instance
 from matcher.io import dump_instance
@@ -224,3 +225,33 @@ def test_the_result_is_written_exactly_per_the_format_page() -> None:
     assert written["objective"] == {"assigned": 2, "total_score": 1.5}
     assert written["fairness"]["overall"]["coverage"] == pytest.approx(2 / 3)
     assert set(written["seconds"]) >= {"solve"}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2) | st.sampled_from(["p1", "s1", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["p1", "p2", "id"]), inner),
+    max_leaves=4,
+)
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += paths(item, (*prefix, index))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_any_corruption_is_either_valid_or_refused_with_a_named_message(data: st.DataObject) -> None:
+    document = good_document()
+    path = data.draw(st.sampled_from(paths(document)))
+    set_(path, data.draw(JSON_VALUES))(document)
+    try:
+        load_instance(orjson.dumps(document))
+    except InstanceError as error:
+        assert str(error) != "malformed instance"
