@@ -1,0 +1,199 @@
+"""The whole service for real: the web app served over HTTP by its own process, and a Celery worker process
+consuming the matching queue from a real broker, both on the tests' database. No mocks, no eager Celery.
+
+The stack is started once per module for each broker: kombu's SQLAlchemy transport on a SQLite file (the
+embedded default) and Redis (only when REDIS_URL is set, as `make test-postgres` does). The processes are
+always stopped, and their logs are printed when a test fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, url_for
+
+from config.celery import MATCHING_QUEUE
+from tests.integration.browser import Browser
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+START_TIMEOUT = 60  # seconds for the worker and server to come up (first imports are slow on a cold disk)
+
+
+@dataclass
+class Stack:
+    """A running web server and worker sharing one database and one broker."""
+
+    broker: str
+    base_url: str
+    app: Flask
+    logs: dict[str, Path]
+    processes: dict[str, subprocess.Popen[bytes]]
+
+    def browser(self) -> Browser:
+        """A fresh browser with an empty cookie jar."""
+        return Browser(self.base_url)
+
+    def url(self, endpoint: str, **values: Any) -> str:
+        """The path of an endpoint, built by the app's own URL map."""
+        with self.app.test_request_context():
+            return url_for(endpoint, **values)
+
+    def log(self, name: str, tail: int = 8000) -> str:
+        text = self.logs[name].read_text(errors="replace") if self.logs[name].exists() else ""
+        return text[-tail:]
+
+    def all_logs(self) -> str:
+        return "\n".join(
+            f"----- {name} log ({path}) -----\n{self.log(name)}" for name, path in self.logs.items()
+        )
+
+    def wait_for(self, done: Callable[[], Any], seconds: float, what: str, every: float = 0.3) -> Any:
+        """Poll until done() returns something truthy; fail naming `what`, with the processes' logs."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    code = process.returncode
+                    pytest.fail(f"The {name} exited ({code}) while waiting for {what}\n{self.all_logs()}")
+            result = done()
+            if result:
+                return result
+            time.sleep(every)
+        pytest.fail(f"Gave up after {seconds:.0f} s waiting for {what}\n{self.all_logs()}")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _purge(broker: str) -> None:
+    """Drop what an interrupted run left on the matching queue (its round ids mean nothing now)."""
+    from kombu import Connection
+
+    # A queue that does not exist yet has nothing to purge.
+    with warnings.catch_warnings(), Connection(broker, connect_timeout=5) as connection:
+        warnings.simplefilter("ignore", DeprecationWarning)  # kombu's own use of SQLAlchemy's noload
+        with contextlib.suppress(Exception):
+            connection.default_channel.queue_purge(MATCHING_QUEUE)
+
+
+def _start(command: list[str], log: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        # A session of its own, so stopping it can reach its children (Celery's pool) by its group id.
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask politely (SIGTERM: Celery's warm shutdown), then make sure the whole group is gone."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # the leader's group: strays such as pool children
+    process.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    from urllib.request import urlopen
+
+    try:
+        with urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _broker_url(param: str, where: Path) -> str:
+    if param == "redis":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("The Redis broker run needs REDIS_URL (`make test-postgres` sets it)")
+        return url
+    return f"sqla+sqlite:///{where / 'broker.sqlite'}"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "redis"], ids=["sqlite-file broker", "redis broker"])
+def stack(
+    request: pytest.FixtureRequest, app: Flask, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """The web server and a worker on the tests' database and the broker of this parameter."""
+    where = tmp_path_factory.mktemp("stack")
+    broker = _broker_url(request.param, where)
+    _purge(broker)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "TEST_BROKER_URL": broker,
+        # The very database this test process set up and writes its records to.
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PYTHONUNBUFFERED": "1",
+    }
+    logs = {"worker": where / "worker.log", "web server": where / "web.log"}
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    stack = Stack(broker, f"http://127.0.0.1:{port}", app, logs, processes)
+    try:
+        processes["worker"] = _start(
+            [
+                str(BIN / "celery"), "-A", "workers.celery_app", "worker", "-Q", MATCHING_QUEUE,
+                "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=INFO",
+                "-n", f"integration-{os.getpid()}-{port}@%h",
+            ],
+            logs["worker"],
+            env,
+        )  # fmt: skip
+        # gunicorn, as in production: several processes, none of them sharing memory with the worker.
+        processes["web server"] = _start(
+            [
+                str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
+                "--timeout", "60", "--error-logfile", "-", "--no-control-socket", "wsgi:app",
+            ],
+            logs["web server"],
+            env,
+        )  # fmt: skip
+        stack.wait_for(lambda: " ready." in stack.log("worker"), START_TIMEOUT, "the worker to be ready")
+        stack.wait_for(
+            lambda: _answers(stack.base_url + "/sign-in"), START_TIMEOUT, "the web server to answer"
+        )
+        yield stack
+    finally:
+        for process in processes.values():
+            _stop(process)
+        # Say so when a process outlived its stop: a stray worker would eat the next run's rounds.
+        assert all(process.poll() is not None for process in processes.values())
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _logs_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Print the worker's and the server's logs under a failed test."""
+    yield
+    report = getattr(request.node, "report_call", None)
+    failed = report is not None and report.failed and "stack" in request.fixturenames
+    # A round that never finished already put the logs in its failure message.
+    if failed and "----- worker log" not in str(report.longrepr):
+        print(request.getfixturevalue("stack").all_logs())
