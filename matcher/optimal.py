@@ -1,9 +1,9 @@
 """The optimal mechanism: place as many students as possible, then maximise the total score.
 
-It is a min-cost flow, solved by OR-Tools. Each student is a supply node of one unit and each placement a
-demand node of its capacity; a student's arcs go to the placements on their list. Where a placement has a
-max_per_school cap, a student of a school reaches it through a gateway node (placement, school) whose arc
-on to the placement carries the cap, so the cap counts every seat (reserves do not apply here).
+It is a min-cost flow, solved by OR-Tools. Each placement supplies its seats and each student demands one;
+a placement's arcs go to the students who listed it. Where a placement has a max_per_school cap, its arcs
+to a school's students leave from a gateway node (placement, school) fed by one arc that carries the cap,
+so the cap counts every seat (reserves do not apply in this mechanism).
 
 Cardinality first: `solve_max_flow_with_min_cost` computes a maximum flow and then the cheapest flow of that
 value, with the choice of which students send flow left to the min-cost stage. That is the lexicographic
@@ -60,25 +60,28 @@ def solve_optimal(instance: Instance, seed: int) -> Int32Array:
         student, placement, cost = student[useful], placement[useful], cost[useful]
     if student.size == 0:
         return assignment
-    _check_cost_range(cost, n + m)
+    _check_cost_range(cost, n + m + student.size)  # gateways are at most one per pair
 
     # The lottery: a seeded order of arcs and a seeded numbering of students.
     order = rng.permutation(student.size)
     student, placement, cost = student[order], placement[order], cost[order]
     student_node = rng.permutation(n).astype(np.int32)
 
-    head, gate_tail, gate_head, gate_capacity = _heads(instance, student, placement, n)
-    tails = student_node[student]
+    # Arcs run from placements to students: the solver needs about a quarter less time this way round
+    # than from students to placements (measured at 100,000 and 650,000 students), for the same optimum.
+    source, gate_tail, gate_head, gate_capacity = _sources(instance, student, placement, n)
+    heads = student_node[student]
     smcf = min_cost_flow.SimpleMinCostFlow()
-    pair_arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, head, np.ones(tails.size, np.int64), cost)
+    pair_arcs = smcf.add_arcs_with_capacity_and_unit_cost(source, heads, np.ones(heads.size, np.int64), cost)
     if gate_tail.size:
         zero = np.zeros(gate_tail.size, dtype=np.int64)
         smcf.add_arcs_with_capacity_and_unit_cost(gate_tail, gate_head, gate_capacity, zero)
 
-    supplied = np.unique(student_node[student])
-    demanded = np.unique(placement)
-    nodes = np.concatenate([supplied, n + demanded]).astype(np.int32)
-    supplies = np.concatenate([np.ones(supplied.size, np.int64), -instance.capacity[demanded]])
+    # Students listing a usable placement want one seat; placements offer their seats.
+    wanting = np.flatnonzero(np.bincount(heads, minlength=n) > 0).astype(np.int32)
+    offering = np.flatnonzero(np.bincount(placement, minlength=m) > 0).astype(np.int32)
+    nodes = np.concatenate([wanting, n + offering]).astype(np.int32)
+    supplies = np.concatenate([-np.ones(wanting.size, np.int64), instance.capacity[offering]])
     smcf.set_nodes_supplies(nodes, supplies.astype(np.int64))
 
     status = smcf.solve_max_flow_with_min_cost()
@@ -90,27 +93,27 @@ def solve_optimal(instance: Instance, seed: int) -> Int32Array:
     return assignment
 
 
-def _heads(
+def _sources(
     instance: Instance, student: Int32Array, placement: Int32Array, n: int
 ) -> tuple[Int32Array, Int32Array, Int32Array, IntArray]:
-    """Head node of each pair arc, and the gateway arcs (gateway -> placement, capacity the cap)."""
+    """Tail node of each pair arc, and the gateway arcs (placement -> gateway, capacity the cap)."""
     m = instance.n_placements
-    head = (n + placement).astype(np.int32)
+    tail = (n + placement).astype(np.int32)
     school = instance.student_school[student]
     cap = instance.max_per_school[placement]
     gated = (cap != NO_CAP) & (school >= 0)
     empty = np.zeros(0, dtype=np.int32)
     if not gated.any():
-        return head, empty, empty, np.zeros(0, dtype=np.int64)
+        return tail, empty, empty, np.zeros(0, dtype=np.int64)
     # One gateway node per (placement, school) pair that occurs, numbered after the placements.
     n_schools = max(len(instance.school_names), int(school.max()) + 1)
     key = placement[gated].astype(np.int64) * n_schools + school[gated]
     gate_key, gate_index = np.unique(key, return_inverse=True)
-    head[gated] = (n + m + gate_index).astype(np.int32)
-    gate_tail = (n + m + np.arange(gate_key.size)).astype(np.int32)
+    tail[gated] = (n + m + gate_index).astype(np.int32)
+    gate_node = (n + m + np.arange(gate_key.size)).astype(np.int32)
     gate_placement = (gate_key // n_schools).astype(np.int32)
     gate_capacity = instance.max_per_school[gate_placement].astype(np.int64)
-    return head, gate_tail, (n + gate_placement).astype(np.int32), gate_capacity
+    return tail, (n + gate_placement).astype(np.int32), gate_node, gate_capacity
 
 
 def _check_cost_range(cost: IntArray, n_nodes: int) -> None:
