@@ -44,6 +44,7 @@ class Run:
     seconds: float
     peak_mb: float
     output: str
+    cpu: float | None = None  # user + system seconds: steadier than wall time on a shared machine
 
 
 @dataclass
@@ -73,7 +74,8 @@ def measure(args: list[str]) -> Run:
         output = out.read().decode(errors="replace")
     if child.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} exited {child.returncode}:\n{output[-2000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024, output)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, output, cpu)  # ru_maxrss is in KiB on Linux
 
 
 def python(*args: str) -> list[str]:
@@ -304,17 +306,19 @@ def run_worker(name: str, args: list[str]) -> None:
 
 
 def print_table(rows: list[Row]) -> None:
-    header = f"{'':2} {'run':46} {'seconds':>9} {'peak MB':>8} {'ratio':>7}  {'target':34} {'met':4} note"
+    columns = f"{'seconds':>8} {'cpu s':>7} {'peak MB':>8} {'ratio':>7}"
+    header = f"{'':2} {'run':46} {columns}  {'target':34} {'met':4} note"
     print(header)
     print("-" * len(header))
     for row in rows:
         ratio = f"{row.ratio:.3f}" if row.ratio is not None else ""
         met = "" if row.met is None else ("yes" if row.met else "NO")
+        cpu = f"{row.run.cpu:.2f}" if row.run.cpu is not None else ""
         print(
-            f"{row.stage:2} {row.name:46} {row.run.seconds:9.2f} {row.run.peak_mb:8.0f} {ratio:>7}  "
+            f"{row.stage:2} {row.name:46} {row.run.seconds:8.2f} {cpu:>7} {row.run.peak_mb:8.0f} {ratio:>7}  "
             f"{row.target:34} {met:4} {row.note}"
         )
-    print("ratio = our seconds / reference seconds (the row below); peak MB = that process's max RSS.")
+    print("ratio = our wall seconds / the reference's (the row below); peak MB = that process's max RSS.")
 
 
 def main() -> None:
