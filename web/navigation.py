@@ -17,8 +17,10 @@ NAVIGATION = {
     "careers_leader": [("Students", "careers.students"), ("Matching rounds", "careers.rounds")],
     "employer": [("Opportunities", "employers.opportunities")],
     "student": [
+        ("Home", "students.home"),
         ("Your interests", "students.interests"),
         ("Opportunities", "students.opportunities"),
+        ("Your choices", "students.choices"),
         ("Your offers", "students.offers"),
     ],
 }
