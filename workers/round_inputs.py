@@ -40,6 +40,8 @@ class RoundInputs:
     students: list[Student]
     opportunities: list[Opportunity]
     policy: Policy
+    # (student id, opportunity id) -> the rank the student gave it
+    ranks: dict[tuple[int, int], int]
 
     def student_id(self, index: int) -> int:
         """Database id of the engine's student number `index`."""
@@ -49,8 +51,12 @@ class RoundInputs:
         """Database id of the engine's opportunity number `index`."""
         return int(self.opportunities[index].id)
 
+    def pathways(self) -> list[str]:
+        """Each opportunity's pathway, for the fairness report's technical and academic shares."""
+        return [opportunity.pathway for opportunity in self.opportunities]
 
-def load_round_inputs(match_round: MatchRound) -> RoundInputs:
+
+def load_round_inputs(match_round: MatchRound, policy: Policy) -> RoundInputs:
     """Read the round's students and opportunities and turn them into the engine's records."""
     rows = dao.round_students(match_round)
     ids = [row.id for row in rows]
@@ -74,7 +80,7 @@ def load_round_inputs(match_round: MatchRound) -> RoundInputs:
             send=row.send,
             has_workplace_experience=row.id in experienced,
             busy=tuple(busy.get(row.id, ())) + _unavailable(row.available_from, row.available_until),
-            ranked=tuple(str(opportunity_id) for opportunity_id in ranked.get(row.id, ())),
+            ranked=tuple(str(opportunity_id) for opportunity_id, _ in ranked.get(row.id, ())),
         )
         for row in rows
     ]
@@ -97,7 +103,12 @@ def load_round_inputs(match_round: MatchRound) -> RoundInputs:
         )
         for place in places
     ]
-    return RoundInputs(students, opportunities, policy_for(match_round))
+    ranks = {
+        (student_id, opportunity_id): rank
+        for student_id, pairs in ranked.items()
+        for opportunity_id, rank in pairs
+    }
+    return RoundInputs(students, opportunities, policy, ranks)
 
 
 def _unavailable(available_from: date | None, available_until: date | None) -> tuple[tuple[date, date], ...]:

@@ -5,17 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-# The engine's score parts (matcher.policy.PARTS), as a careers leader would say them.
-PART_LABELS = {
-    "text": "Matches their interests statement",
-    "route": "In a route they chose",
-    "pathway": "Fits their pathway",
-    "technical": "Technical route they are open to",
-    "distance": "Close to home",
-    "no_experience": "No workplace experience yet",
-    "disadvantaged": "Disadvantaged (priority)",
-    "send": "Special educational needs (priority)",
-}
+from matcher.scores import PART_LABELS
+
 GROUP_LABELS = {
     "disadvantaged": "Disadvantaged",
     "send": "Special educational needs",

@@ -169,18 +169,18 @@ def round_opportunities(match_round: MatchRound) -> list[Opportunity]:
     return list(db.session.scalars(query))
 
 
-def rankings(student_ids: Iterable[int]) -> dict[int, list[int]]:
-    """student id -> the opportunity ids they ranked, most wanted first."""
-    ranked: dict[int, list[int]] = defaultdict(list)
+def rankings(student_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+    """student id -> (opportunity id, rank) of what they ranked, most wanted first."""
+    ranked: dict[int, list[tuple[int, int]]] = defaultdict(list)
     ids = list(student_ids)
     if ids:
         rows = db.session.execute(
-            select(Preference.student_id, Preference.opportunity_id)
+            select(Preference.student_id, Preference.opportunity_id, Preference.rank)
             .where(Preference.student_id.in_(ids))
             .order_by(Preference.student_id, Preference.rank)
         )
-        for student_id, opportunity_id in rows:
-            ranked[student_id].append(opportunity_id)
+        for student_id, opportunity_id, rank in rows:
+            ranked[student_id].append((opportunity_id, rank))
     return dict(ranked)
 
 

@@ -1,0 +1,292 @@
+"""The matching-round task, called as a function on a small Manchester school."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from tests import db as factories
+from web.extensions import db
+from web.models import Allocation, ExperienceRecord, Hub, MatchRound, School
+from workers import matching_tasks
+from workers.matching_tasks import BAD_INPUT, BAD_POLICY, MAX_RETRIES, UNAVAILABLE, run_round
+
+POSTCODES = ["M13 9PL", "M14 5TP", "M15 6BH", "M20 2RN", "M1 1AD"]
+PARTS = {"text", "route", "pathway", "technical", "distance", "no_experience", "disadvantaged", "send"}
+
+
+def _allocations(round_id: int) -> list[Allocation]:
+    return list(
+        db.session.scalars(select(Allocation).where(Allocation.round_id == round_id).order_by(Allocation.id))
+    )
+
+
+def _hub(school: School) -> Hub:
+    return db.session.get(Hub, school.hub_id)
+
+
+def _reloaded(round_id: int) -> MatchRound:
+    db.session.expire_all()
+    return db.session.get(MatchRound, round_id)
+
+
+@pytest.fixture
+def school(app: Flask) -> School:
+    """A school with five students across south Manchester and a hub with three employers' places."""
+    school = factories.create_school()
+    for i, postcode in enumerate(POSTCODES):
+        factories.create_student(school, first_name=f"Student{i}", postcode=postcode)
+    return school
+
+
+def test_a_round_proposes_placements_with_explanations_within_capacity(school: School) -> None:
+    employer = factories.create_employer(_hub(school))
+    city = factories.create_opportunity(
+        employer, title="City centre software week", postcode="M1 1AD", capacity=2
+    )
+    campus = factories.create_opportunity(
+        employer, title="Campus lab week", postcode="M13 9PL", capacity=1, route="health-and-science"
+    )
+    online = factories.create_opportunity(
+        employer, title="Online mentoring", remote=True, postcode=None, capacity=1
+    )
+    match_round = factories.create_round(school)
+
+    run_round.run(match_round.id)
+
+    done = _reloaded(match_round.id)
+    assert (done.status, done.progress, done.stage, done.error) == ("succeeded", 100, "Finished", "")
+    assert done.started_at is not None and done.finished_at is not None
+    proposals = _allocations(match_round.id)
+    assert len(proposals) == 4  # four seats for five students
+    taken: dict[int, int] = {}
+    for proposal in proposals:
+        taken[proposal.opportunity_id] = taken.get(proposal.opportunity_id, 0) + 1
+        assert proposal.status == "proposed"
+        assert set(proposal.explanation) == PARTS
+        assert sum(proposal.explanation.values()) == pytest.approx(proposal.score)
+        assert proposal.score > 0
+        assert proposal.rank is None  # nobody ranked anything
+    assert taken == {city.id: 2, campus.id: 1, online.id: 1}
+    assert len({proposal.student_id for proposal in proposals}) == 4
+    metrics = done.metrics
+    assert metrics["students"] == 5 and metrics["opportunities"] == 3 and metrics["assigned"] == 4
+    assert metrics["objective"] == pytest.approx(sum(proposal.score for proposal in proposals))
+    assert metrics["fairness"]["overall"]["coverage"] == pytest.approx(0.8)
+    assert set(metrics["fairness"]["by_category"]) == {"disadvantaged", "send", "no_experience"}
+    assert set(metrics["fairness"]["pathway_share"]) == {"technical", "academic", "both"}
+
+
+@pytest.mark.parametrize("mechanism", ["optimal", "stable"])
+def test_a_students_ranked_choice_is_proposed_with_its_rank(school: School, mechanism: str) -> None:
+    employer = factories.create_employer(_hub(school))
+    first = factories.create_opportunity(employer, capacity=6, postcode="M20 2RN", title="Wanted most")
+    factories.create_opportunity(
+        employer,
+        capacity=6,
+        postcode="M1 1AD",
+        title="Care home visits",
+        description="Help residents with activities.",
+        route="care-services",
+    )
+    student = factories.create_student(
+        db.session.get(School, school.id), first_name="Keen", postcode="M14 5TP"
+    )
+    factories.create_preference(student, first, rank=1)
+    match_round = factories.create_round(school, mechanism=mechanism, seed=7)
+
+    run_round.run(match_round.id)
+
+    [mine] = [a for a in _allocations(match_round.id) if a.student_id == student.id]
+    assert (mine.opportunity_id, mine.rank) == (first.id, 1)
+    assert _reloaded(match_round.id).metrics["ranked_placed"] == 1
+
+
+def test_seats_already_taken_or_offered_are_not_proposed_again(school: School) -> None:
+    employer = factories.create_employer(_hub(school))
+    full = factories.create_opportunity(employer, capacity=2, places_taken=1, title="Nearly full")
+    earlier = factories.create_round(school, status="succeeded")
+    factories.create_allocation(
+        earlier, factories.create_student(factories.create_school()), full, status="offered"
+    )
+    spare = factories.create_opportunity(employer, capacity=1, title="One seat")
+    match_round = factories.create_round(school)
+
+    run_round.run(match_round.id)
+
+    assert [a.opportunity_id for a in _allocations(match_round.id)] == [spare.id]
+
+
+def test_only_the_rounds_kind_and_the_hubs_published_places_from_approved_employers_count(
+    school: School,
+) -> None:
+    employer = factories.create_employer(_hub(school))
+    mentoring = factories.create_opportunity(employer, kind="mentoring", capacity=1)
+    factories.create_opportunity(employer, kind="work_experience", capacity=5)
+    factories.create_opportunity(employer, kind="mentoring", capacity=5, status="draft")
+    factories.create_opportunity(
+        factories.create_employer(_hub(school), status="suspended"), kind="mentoring"
+    )
+    factories.create_opportunity(factories.create_employer(), kind="mentoring", capacity=5)  # another hub
+    match_round = factories.create_round(school, kind="mentoring")
+
+    run_round.run(match_round.id)
+
+    assert [a.opportunity_id for a in _allocations(match_round.id)] == [mentoring.id]
+
+
+def test_a_school_round_covers_only_its_students_and_a_hub_round_every_school(school: School) -> None:
+    neighbour = factories.create_school(_hub(school))
+    outsider = factories.create_student(neighbour, postcode="M14 5TP")
+    factories.create_opportunity(factories.create_employer(_hub(school)), capacity=20)
+    school_round = factories.create_round(school)
+    hub_round = factories.create_round(school, school_id=None)
+
+    run_round.run(school_round.id)
+    run_round.run(hub_round.id)
+
+    in_school_round = {a.student_id for a in _allocations(school_round.id)}
+    in_hub_round = {a.student_id for a in _allocations(hub_round.id)}
+    assert outsider.id not in in_school_round and len(in_school_round) == 5
+    assert outsider.id in in_hub_round and len(in_hub_round) == 6
+    assert set(_reloaded(hub_round.id).metrics["fairness"]["by_school"]) == {
+        str(school.id),
+        str(neighbour.id),
+    }
+
+
+def test_held_placements_block_clashing_dates_and_count_as_experience(school: School) -> None:
+    employer = factories.create_employer(_hub(school))
+    held = factories.create_opportunity(employer, capacity=3, places_taken=1, title="Already going")
+    start = held.start_date
+    clash = factories.create_opportunity(
+        employer,
+        capacity=5,
+        title="Same week",
+        start_date=start + timedelta(days=2),
+        end_date=start + timedelta(days=6),
+    )
+    later = factories.create_opportunity(
+        employer,
+        capacity=1,
+        title="A month later",
+        start_date=start + timedelta(days=30),
+        end_date=start + timedelta(days=34),
+    )
+    busy = factories.create_student(db.session.get(School, school.id), first_name="Busy", postcode="M13 9PL")
+    factories.create_allocation(
+        factories.create_round(school, status="succeeded"), busy, held, status="accepted"
+    )
+    recorded = factories.create_student(
+        db.session.get(School, school.id), first_name="Been", postcode="M13 9PL"
+    )
+    db.session.add(
+        ExperienceRecord(
+            student_id=recorded.id, benchmark="6", title="Week at a bakery", on_date=date(2025, 6, 1)
+        )
+    )
+    db.session.commit()
+    match_round = factories.create_round(school)
+
+    run_round.run(match_round.id)
+
+    by_student = {a.student_id: a for a in _allocations(match_round.id)}
+    # Both other weeks clash with the placement they hold; only the later one is open to them.
+    assert by_student[busy.id].opportunity_id == later.id
+    assert {held.id, clash.id} & {a.opportunity_id for a in by_student.values()}
+    assert by_student[recorded.id].explanation["no_experience"] == 0
+    others = [a for sid, a in by_student.items() if sid not in (busy.id, recorded.id)]
+    assert all(a.explanation["no_experience"] > 0 for a in others)
+
+
+def test_an_invalid_policy_fails_the_round_with_a_message_and_stores_nothing(school: School) -> None:
+    factories.create_opportunity(factories.create_employer(_hub(school)))
+    match_round = factories.create_round(school, policy={"route": -1.0})
+
+    run_round.run(match_round.id)
+
+    failed = _reloaded(match_round.id)
+    assert (failed.status, failed.error) == ("failed", BAD_POLICY)
+    assert failed.finished_at is not None
+    assert _allocations(match_round.id) == []
+
+
+def test_an_engine_error_fails_the_round_with_a_plain_message_and_stores_nothing(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    factories.create_opportunity(factories.create_employer(_hub(school)))
+    match_round = factories.create_round(school)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ValueError('student "12" was given a placement not on their list')
+
+    monkeypatch.setattr(matching_tasks, "allocate", broken)
+    run_round.run(match_round.id)
+
+    failed = _reloaded(match_round.id)
+    assert (failed.status, failed.error) == ("failed", BAD_INPUT)
+    assert "12" not in failed.error
+    assert _allocations(match_round.id) == []
+
+
+def test_a_database_blip_is_raised_for_a_retry_and_the_round_waits(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    match_round = factories.create_round(school)
+
+    def blip(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(matching_tasks, "candidates", blip)
+    with pytest.raises(OperationalError):
+        run_round.run(match_round.id)
+
+    waiting = _reloaded(match_round.id)
+    assert (waiting.status, waiting.stage) == ("queued", "Waiting to try again")
+    assert _allocations(match_round.id) == []
+
+
+def test_the_last_retry_fails_the_round_with_a_plain_message(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    match_round = factories.create_round(school)
+
+    def blip(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("could not connect"))
+
+    monkeypatch.setattr(matching_tasks, "candidates", blip)
+    run_round.push_request(retries=MAX_RETRIES)
+    try:
+        with pytest.raises(OperationalError):
+            run_round.run(match_round.id)
+    finally:
+        run_round.pop_request()
+
+    failed = _reloaded(match_round.id)
+    assert (failed.status, failed.error) == ("failed", UNAVAILABLE)
+
+
+def test_a_round_that_already_finished_is_left_alone(school: School) -> None:
+    factories.create_opportunity(factories.create_employer(_hub(school)))
+    match_round = factories.create_round(school, status="succeeded", progress=100)
+
+    run_round.run(match_round.id)
+
+    assert _allocations(match_round.id) == []
+    assert _reloaded(match_round.id).status == "succeeded"
+
+
+def test_an_unknown_round_is_ignored(app: Flask) -> None:
+    run_round.run(987654)
+
+
+def test_the_task_is_named_queued_and_retries_transient_errors() -> None:
+    assert run_round.name == "matching.run_round"
+    assert run_round.queue == "matching"
+    assert OperationalError in run_round.autoretry_for
+    assert run_round.max_retries == MAX_RETRIES
