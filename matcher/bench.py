@@ -194,16 +194,20 @@ def stage_national_stable(n: int, m: int, work: Path) -> list[Row]:
 
 
 def stage_pipeline(n: int, m: int) -> list[Row]:
-    """(d) the in-memory pipeline, as measured by matcher.bench_pipeline.run."""
+    """(d) the in-memory pipeline (candidates, scores, Instance), as matcher.bench_pipeline.run measures it."""
     if importlib.util.find_spec("matcher.bench_pipeline") is None:
         return []
     run = measure(worker("pipeline", str(n), str(m)))
     figures = json.loads(run.output.strip().splitlines()[-1])
-    total = float(figures.get("total", sum(figures.values())))
-    parts = ", ".join(f"{k} {v:.1f}" for k, v in figures.items() if k != "total")
-    timed = Run(total, run.peak_mb, "")
-    met = total < 60 and run.peak_mb < 4096
-    return [Row("d", f"pipeline {n:,} x {m:,} (in memory)", timed, "", None, "< 60 s, < 4 GB", met, parts)]
+    seconds = float(figures.get("pipeline", 0.0))
+    # Its own peak after the pipeline stages; the process peak (in the table) also covers allocating after.
+    peak = float(figures.get("peak_mb_pipeline", run.peak_mb))
+    shown = ("candidates", "scores", "build_instance", "allocate_optimal", "allocate_stable", "pairs")
+    parts = ", ".join(f"{k} {figures[k]:,.1f}" for k in shown if k in figures)
+    timed = Run(seconds, run.peak_mb, "", figures.get("pipeline_cpu"))
+    note = f"pipeline peak {peak:,.0f} MB; {parts}"
+    met = seconds < 60 and peak < 4096
+    return [Row("d", f"pipeline {n:,} x {m:,} (in memory)", timed, "", None, "< 60 s, < 4 GB", met, note)]
 
 
 # Workers: each runs in its own process so its peak memory is measured alone.
@@ -286,9 +290,9 @@ def worker_json_reference(instance_path: str, out: str) -> None:
 
 
 def worker_pipeline(n: int, m: int) -> None:
-    from matcher import bench_pipeline  # type: ignore[attr-defined]
-
-    figures = bench_pipeline.run(n, m)
+    # Imported by name: the module is another engineer's and the bench must run without it.
+    bench_pipeline = importlib.import_module("matcher.bench_pipeline")
+    figures: dict[str, float] = bench_pipeline.run(n, m)
     print(json.dumps({k: float(v) for k, v in figures.items()}))
 
 
