@@ -3,8 +3,9 @@
 The rules: the opportunity is of a kind the round covers, has seats and has not started by today; the
 student's year group is one it takes; the student is at least its minimum age on its first day; it does not
 overlap a placement the student has already accepted; and it is remote or within the student's travel limit.
-Each student keeps the opportunities they ranked themselves that pass, plus the policy's list_length nearest
-in-person ones and remote_length remote ones. A student without a located postcode gets remote ones only.
+Each student keeps the opportunities they ranked themselves that pass, plus, beyond those, the policy's
+list_length nearest in-person ones and remote_length remote ones. A student without a located postcode gets
+remote ones only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import date
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.neighbors import KDTree  # type: ignore[import-untyped]
+from sklearn.neighbors import KDTree
 
 from matcher.people import Opportunity, Student
 from matcher.policy import Policy
@@ -91,11 +92,12 @@ def candidates(
     st, unlocated_students = _student_columns(students, postcodes, routes)
     op = _opportunity_columns(opportunities, postcodes, routes, policy, today)
     unlocated_opportunities = np.flatnonzero(~op.remote & ~op.located).astype(np.int32)
-    parts = [
-        _ranked(students, opportunities, st, op),
-        *_nearest(st, op, policy.list_length),
-        _remote(st, op, policy.remote_length),
-    ]
+    own = _ranked(students, opportunities, st, op)
+    # The lists' lengths count options beyond the student's own ranking, which the searches may find again.
+    own_remote = op.remote[own[1]]
+    in_person = policy.list_length + np.bincount(own[0][~own_remote], minlength=len(students))
+    remote = policy.remote_length + np.bincount(own[0][own_remote], minlength=len(students))
+    parts = [own, *_nearest(st, op, in_person), _remote(st, op, remote)]
     s = np.concatenate([p[0] for p in parts])
     o = np.concatenate([p[1] for p in parts])
     d = np.concatenate([p[2] for p in parts])
@@ -220,7 +222,7 @@ def _ranked(
     ]
     if not found:
         return _empty()
-    s, o, rank = (np.array(column, dtype=np.int64) for column in zip(*found))
+    s, o, rank = (np.array(column, dtype=np.int64) for column in zip(*found, strict=True))
     d = np.sqrt(((st.xy[s] - op.xy[o]) ** 2).sum(axis=1))
     d[op.remote[o]] = 0.0
     # NaN distances (either side unlocated) compare False, so they fail unless the opportunity is remote.
@@ -228,15 +230,13 @@ def _ranked(
     return s[ok], o[ok], d[ok], rank[ok]
 
 
-def _nearest(st: _Students, op: _Opportunities, limit: int) -> list[_Pairs]:
-    """Up to `limit` nearest in-person opportunities per student that pass the rules, one tree per year."""
+def _nearest(st: _Students, op: _Opportunities, limit: IntArray) -> list[_Pairs]:
+    """Up to limit[s] nearest in-person opportunities per student s that pass the rules, one tree per year."""
     found: list[_Pairs] = []
-    if limit == 0:
-        return found
     in_person = op.open & ~op.remote & op.located
     for year in np.unique(st.year):
         places = np.flatnonzero(in_person & (((op.year_mask >> year) & 1) == 1))
-        people = np.flatnonzero((st.year == year) & (st.reach >= 0))
+        people = np.flatnonzero((st.year == year) & (st.reach >= 0) & (limit > 0))
         if len(places) == 0 or len(people) == 0:
             continue
         tree = KDTree(op.xy[places])
@@ -247,13 +247,13 @@ def _nearest(st: _Students, op: _Opportunities, limit: int) -> list[_Pairs]:
 
 
 def _search(
-    tree: KDTree, places: IntArray, people: IntArray, st: _Students, op: _Opportunities, limit: int
+    tree: KDTree, places: IntArray, people: IntArray, st: _Students, op: _Opportunities, limit: IntArray
 ) -> list[_Pairs]:
     """Query the tree for ever more neighbours until each student has `limit` or has run out of reach."""
     found: list[_Pairs] = []
     have = np.zeros(len(people), dtype=np.int64)  # passing pairs found so far, per student
     seen = 0  # neighbours already examined
-    k = min(limit + limit // 2 + 4, len(places))
+    k = min(int(limit[people].mean() * 1.5) + 4, len(places))
     with ThreadPoolExecutor(_THREADS) as pool:
         while len(people):
             size = max(1, _CHUNK // k)
@@ -281,7 +281,7 @@ def _probe(
     have: IntArray,
     st: _Students,
     op: _Opportunities,
-    limit: int,
+    limit: IntArray,
     seen: int,
     k: int,
 ) -> tuple[_Pairs, IntArray, BoolArray]:
@@ -294,28 +294,29 @@ def _probe(
     s, o = people[rows], places[nb[rows, cols]]
     ok[rows, cols] = _passes(st, op, s, o)
     # Neighbours come nearest first, so a student's first passing ones are the nearest.
-    ok &= (np.cumsum(ok, axis=1) + have[:, None]) <= limit
+    wanted = limit[people]
+    ok &= (np.cumsum(ok, axis=1) + have[:, None]) <= wanted[:, None]
     rows, cols = np.nonzero(ok)
     pairs = (people[rows], places[nb[rows, cols]], dist[rows, cols], np.full(len(rows), -1, dtype=np.int64))
     count = have + ok.sum(axis=1)
     # Still short, and the farthest neighbour looked at was in reach: nearer ones may lie beyond it.
-    short = (count < limit) & (dist[:, -1] <= reach) if dist.shape[1] else np.zeros(len(people), bool)
+    short = (count < wanted) & (dist[:, -1] <= reach) if dist.shape[1] else np.zeros(len(people), bool)
     return pairs, count, short
 
 
-def _remote(st: _Students, op: _Opportunities, limit: int) -> _Pairs:
-    """Up to `limit` remote opportunities per student that pass the rules, in the student's first route
+def _remote(st: _Students, op: _Opportunities, limit: IntArray) -> _Pairs:
+    """Up to limit[s] remote opportunities per student that pass the rules, in the student's first route
     first; every student starts at a different point of the list so remote seats are spread, not raced."""
     pool = np.flatnonzero(op.open & op.remote)
     n = len(st.year)
-    if limit == 0 or len(pool) == 0 or n == 0:
+    if len(pool) == 0 or n == 0 or limit.max() == 0:
         return _empty()
     # A fixed shuffle, so the same round gives the same candidates.
     pool = pool[np.random.default_rng(0).permutation(len(pool))]
     by_route = pool[np.argsort(op.route[pool], kind="stable")]
     route_start = np.searchsorted(op.route[by_route], np.arange(op.route.max() + 2))
     found: list[_Pairs] = []
-    step = max(1, _CHUNK // (4 * limit))
+    step = max(1, _CHUNK // (4 * int(limit.max())))
     for a in range(0, n, step):
         people = np.arange(a, min(a + step, n), dtype=np.int64)
         offset = (people * 2654435761) % (1 << 32)  # Knuth's multiplicative hash: a spread, fixed start
@@ -323,15 +324,16 @@ def _remote(st: _Students, op: _Opportunities, limit: int) -> _Pairs:
         wanted = st.route[people]
         lo = np.where(wanted >= 0, route_start[np.maximum(wanted, 0)], 0)
         size = np.where(wanted >= 0, route_start[np.maximum(wanted, 0) + 1] - lo, 0)
-        take = np.minimum(size, 2 * limit)
+        probes = 2 * limit[people]
+        take = np.minimum(size, probes)
         s1 = np.repeat(people, take)
         j1 = np.arange(len(s1)) - np.repeat(np.cumsum(take) - take, take)
         o1 = by_route[
             np.repeat(lo, take) + (np.repeat(offset, take) + j1) % np.repeat(np.maximum(size, 1), take)
         ]
-        general = min(len(pool), 2 * limit)
+        general = np.minimum(len(pool), probes)
         s2 = np.repeat(people, general)
-        j2 = np.tile(np.arange(general), len(people))
+        j2 = np.arange(len(s2)) - np.repeat(np.cumsum(general) - general, general)
         o2 = pool[(np.repeat(offset, general) + j2) % len(pool)]
         s = np.concatenate([s1, s2])
         o = np.concatenate([o1, o2])
@@ -345,7 +347,7 @@ def _remote(st: _Students, op: _Opportunities, limit: int) -> _Pairs:
         ok &= unique
         s, o = s[ok], o[ok]
         starts = np.searchsorted(s, s, side="left")
-        keep = (np.arange(len(s)) - starts) < limit
+        keep = (np.arange(len(s)) - starts) < limit[s]
         found.append(
             (s[keep], o[keep], np.zeros(int(keep.sum())), np.full(int(keep.sum()), -1, dtype=np.int64))
         )
