@@ -194,7 +194,7 @@ def stage_national_stable(n: int, m: int, work: Path) -> list[Row]:
 
 
 def stage_pipeline(n: int, m: int) -> list[Row]:
-    """(d) the in-memory pipeline (candidates, scores, Instance), as matcher.bench_pipeline.run measures it."""
+    """(d) the in-memory pipeline (candidates, scores, Instance), as bench_pipeline.run measures it."""
     if importlib.util.find_spec("matcher.bench_pipeline") is None:
         return []
     run = measure(worker("pipeline", str(n), str(m)))
