@@ -229,3 +229,27 @@ def test_the_status_script_is_served_as_a_static_file(careers_leader_request: Cl
     )
     assert response.status_code == 200
     assert b"data-status-url" in response.data
+
+
+def test_a_round_started_on_the_page_and_run_by_the_task_shows_its_proposals(
+    careers_leader_request: ClientRequest, enqueued: list[dict[str, Any]]
+) -> None:
+    school = school_of(careers_leader_request)
+    employer = factories.create_employer(db.session.get(Hub, school.hub_id))
+    factories.create_opportunity(employer, title="Web developer week", postcode="M1 1AD", capacity=2)
+    for first, postcode in [("Amy", "M13 9PL"), ("Bo", "M14 5TP"), ("Cy", "M15 6BH")]:
+        factories.create_student(school, first_name=first, postcode=postcode)
+    careers_leader_request.post("careers.rounds", {"kind": "all", "mechanism": "optimal"})
+    [call] = enqueued
+
+    run_round.run(*call["kwargs"]["args"])
+
+    [match_round] = _rounds()
+    page = careers_leader_request.get("careers.round_detail", round_id=match_round.id)
+    assert len(rows(page, "proposals-table")) == 2
+    assert "2 of 3 students were given a proposed placement" in page.get_text(" ", strip=True)
+    status = careers_leader_request._isolated(
+        careers_leader_request.client.get,
+        careers_leader_request.url("careers.round_status", round_id=match_round.id),
+    ).get_json()
+    assert status == {"status": "succeeded", "progress": 100, "stage": "Finished"}
