@@ -1,7 +1,63 @@
 """The allocation engine: instances in, fair and explainable allocations out."""
 
+import importlib
+from typing import TYPE_CHECKING
+
 from matcher.allocation import allocate
 from matcher.instance import Instance, Result
 from matcher.io import InstanceError, dump_result, load_instance
+from matcher.people import KINDS, PATHWAYS, ROUTES, Opportunity, Student
+from matcher.policy import CATEGORIES, PARTS, Policy
+from matcher.postcodes import PostcodeError, PostcodeIndex
 
-__all__ = ["Instance", "InstanceError", "Result", "allocate", "dump_result", "load_instance"]
+if TYPE_CHECKING:
+    from matcher.candidates import Candidates
+    from matcher.pipeline import build_instance, find_pair, prepare
+    from matcher.scores import PART_LABELS, Scores, explain, score
+
+# scikit-learn and pandas take over a second to import, and the web app imports matcher for far less, so
+# the round's front half loads on first use. (candidates() is not here: matcher.candidates is its module.)
+_LAZY = {
+    "Candidates": "matcher.candidates",
+    "build_instance": "matcher.pipeline",
+    "find_pair": "matcher.pipeline",
+    "prepare": "matcher.pipeline",
+    "PART_LABELS": "matcher.scores",
+    "Scores": "matcher.scores",
+    "explain": "matcher.scores",
+    "score": "matcher.scores",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+
+
+__all__ = [
+    "CATEGORIES",
+    "KINDS",
+    "PART_LABELS",
+    "PARTS",
+    "PATHWAYS",
+    "ROUTES",
+    "Candidates",
+    "Instance",
+    "InstanceError",
+    "Opportunity",
+    "Policy",
+    "PostcodeError",
+    "PostcodeIndex",
+    "Result",
+    "Scores",
+    "Student",
+    "allocate",
+    "build_instance",
+    "dump_result",
+    "explain",
+    "find_pair",
+    "load_instance",
+    "prepare",
+    "score",
+]
