@@ -29,17 +29,20 @@ web/static/govuk/govuk-frontend.min.css: package.json
 install: $(BIN)/activate web/static/govuk/govuk-frontend.min.css ## Install Python and front-end dependencies
 
 db: install ## Apply database migrations
-	mkdir -p var
+	mkdir -p "$${APP_VAR_DIR:-var}"
 	$(BIN)/flask db upgrade
 
 seed: db ## Add the demo hub if the database is empty
 	$(BIN)/flask seed-demo --if-empty
 
 run: seed ## Start the web app and a Celery worker with demo data at http://127.0.0.1:5000
-	@trap 'kill 0' EXIT; \
-	$(BIN)/celery -A workers.celery_app worker --loglevel=INFO --concurrency=1 --without-gossip --without-mingle & \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000 --no-debugger --no-reload; \
-	wait
+	@# Ctrl-C or a TERM stops both; if either one stops on its own (port 5000 taken, say), so does the other.
+	@trap 'kill $$worker $$web 2>/dev/null; wait' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	$(BIN)/celery -A workers.celery_app worker -Q matching --loglevel=INFO --concurrency=1 \
+		--without-gossip --without-mingle & worker=$$!; \
+	$(BIN)/flask run --host 127.0.0.1 --port 5000 --no-debugger --no-reload & web=$$!; \
+	while kill -0 $$worker 2>/dev/null && kill -0 $$web 2>/dev/null; do sleep 1; done; \
+	echo "The worker or the web server stopped: stopping the other"; exit 1
 
 test: install ## Run every test: on SQLite, then on PostgreSQL and Redis when they answer here
 	$(MAKE) --no-print-directory test-sqlite
