@@ -44,7 +44,7 @@ BROKEN = "Something went wrong while matching. Try again later, or ask your care
 _postcodes: PostcodeIndex | None = None
 
 
-@shared_task(
+@shared_task(  # type: ignore[untyped-decorator]
     bind=True,
     name="matching.run_round",
     queue=MATCHING_QUEUE,

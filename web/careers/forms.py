@@ -33,7 +33,7 @@ def _radio(label: str, choices: list[tuple[str, str]], message: str, default: st
     )
 
 
-class StartRoundForm(FlaskForm):
+class StartRoundForm(FlaskForm):  # type: ignore[misc]
     """Kind of opportunity, mechanism and an optional lottery number for a new round."""
 
     kind = _radio(

@@ -27,8 +27,8 @@ def _decide(allocation_id: int, status: str, user_id: int, **fields: object) -> 
         .where(Allocation.id == allocation_id, Allocation.status == "proposed")
         .values(status=status, decided_by_id=user_id, decided_at=now, **fields)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    return bool(changed)
+    )
+    return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
 def approve_and_offer(allocation_id: int, user_id: int) -> bool:

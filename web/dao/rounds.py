@@ -227,14 +227,6 @@ def outstanding_seats(opportunity_ids: Iterable[int]) -> dict[int, int]:
     return {opportunity_id: n for opportunity_id, n in rows}
 
 
-def school_names(school_ids: Iterable[int]) -> dict[int, str]:
-    """school id -> name."""
-    ids = list(school_ids)
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(School.id, School.name).where(School.id.in_(ids))).all())  # type: ignore[arg-type]
-
-
 def add_proposals(round_id: int, proposals: Iterable[dict[str, Any]]) -> int:
     """Add one proposed allocation per dict (student_id, opportunity_id, score, rank, explanation)."""
     n = 0
