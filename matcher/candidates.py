@@ -22,6 +22,7 @@ from sklearn.neighbors import KDTree
 from matcher.people import Opportunity, Student
 from matcher.policy import Policy
 from matcher.postcodes import PostcodeIndex
+from matcher.segments import group_order, order_within
 
 IntArray = npt.NDArray[np.int64]
 Int32Array = npt.NDArray[np.int32]
@@ -31,6 +32,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 _THREADS = 2  # KDTree queries release the GIL; this machine class has two cores
 _CHUNK = 1 << 22  # (students x neighbours) per query batch, to bound memory
+_FIRST = float(1 << 40)  # subtracted from a rank so it sorts before any distance in metres
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,23 +99,17 @@ def candidates(
     own_remote = op.remote[own[1]]
     in_person = policy.list_length + np.bincount(own[0][~own_remote], minlength=len(students))
     remote = policy.remote_length + np.bincount(own[0][own_remote], minlength=len(students))
-    parts = [own, *_nearest(st, op, in_person), _remote(st, op, remote)]
-    s = np.concatenate([p[0] for p in parts])
-    o = np.concatenate([p[1] for p in parts])
-    d = np.concatenate([p[2] for p in parts])
-    rank = np.concatenate([p[3] for p in parts])
+    others = [*_nearest(st, op, in_person), _remote(st, op, remote)]
+    s, o, d, rank = (np.concatenate([own[i], *(p[i] for p in others)]) for i in range(4))
     # A ranked opportunity may also be among the nearest: keep it once, as ranked.
-    m = max(len(opportunities), 1)
-    key = s * m + o
-    order = np.lexsort((rank < 0, key))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = key[order][1:] != key[order][:-1]
-    keep = order[first]
-    s, o, d, rank = s[keep], o[keep], d[keep], rank[keep]
-    order = np.lexsort((d, np.where(rank >= 0, rank, np.iinfo(np.int64).max), s))
+    duplicate = np.zeros(len(s), dtype=bool)
+    duplicate[len(own[0]) :] = _ranked_already(own, s[len(own[0]) :], o[len(own[0]) :], len(students))
+    s, o, d, rank = s[~duplicate], o[~duplicate], d[~duplicate], rank[~duplicate]
+    order, ptr = group_order(s, len(students))
     s, o, d, rank = s[order], o[order], d[order], rank[order]
-    ptr = np.zeros(len(students) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(s, minlength=len(students)), out=ptr[1:])
+    # Within a student: own ranking first, in its order, then nearest first.
+    order = order_within(ptr, np.where(rank >= 0, rank - _FIRST, d))
+    s, o, d, rank = s[order], o[order], d[order], rank[order]
     return Candidates(
         ptr=ptr,
         student=s.astype(np.int32),
@@ -204,6 +200,18 @@ def _passes(st: _Students, op: _Opportunities, s: IntArray, o: IntArray) -> Bool
 _Pairs = tuple[IntArray, IntArray, FloatArray, IntArray]  # student, opportunity, metres, rank
 
 
+def _ranked_already(own: _Pairs, s: IntArray, o: IntArray, n: int) -> BoolArray:
+    """Whether each pair (s, o) is one of the student's own ranked pairs."""
+    if len(own[0]) == 0:
+        return np.zeros(len(s), dtype=bool)
+    order, ptr = group_order(own[0], n)
+    width = int(np.diff(ptr).max())
+    table = np.full((n, width), -1, dtype=np.int64)  # each student's ranked opportunities, a row each
+    table[own[0][order], np.arange(len(order)) - ptr[own[0][order]]] = own[1][order]
+    found: BoolArray = (table[s] == o[:, None]).any(axis=1)
+    return found
+
+
 def _empty() -> _Pairs:
     nothing = np.zeros(0, dtype=np.int64)
     return nothing, nothing, np.zeros(0), nothing
@@ -214,15 +222,15 @@ def _ranked(
 ) -> _Pairs:
     """Each student's own ranked opportunities that pass every rule, with their rank."""
     index = {o.id: j for j, o in enumerate(opportunities)}
-    found = [
-        (i, index[oid], r)
-        for i, student in enumerate(students)
-        for r, oid in enumerate(student.ranked)
-        if oid in index  # a ranked opportunity that has since closed is simply not offered
-    ]
-    if not found:
-        return _empty()
-    s, o, rank = (np.array(column, dtype=np.int64) for column in zip(*found, strict=True))
+    counts = np.fromiter((len(student.ranked) for student in students), np.int64, len(students))
+    # A ranked opportunity that has since closed is not in the round: -1, and simply not offered.
+    listed = np.fromiter(
+        (index.get(oid, -1) for student in students for oid in student.ranked), np.int64, int(counts.sum())
+    )
+    s = np.repeat(np.arange(len(students), dtype=np.int64), counts)
+    rank = np.arange(len(listed)) - np.repeat(np.cumsum(counts) - counts, counts)
+    known = listed >= 0
+    s, o, rank = s[known], listed[known], rank[known]
     d = np.sqrt(((st.xy[s] - op.xy[o]) ** 2).sum(axis=1))
     d[op.remote[o]] = 0.0
     # NaN distances (either side unlocated) compare False, so they fail unless the opportunity is remote.

@@ -13,6 +13,9 @@ from matcher.people import Opportunity, Student
 from matcher.policy import CATEGORIES, Policy
 from matcher.postcodes import PostcodeIndex
 from matcher.scores import Scores, score
+from matcher.segments import order_within
+
+_FIRST = float(1 << 40)
 
 
 def build_instance(
@@ -26,8 +29,9 @@ def build_instance(
     n, m = len(students), len(opportunities)
     s = candidates.student.astype(np.int64)
     ranked = candidates.rank >= 0
-    # Ties in score keep the candidates' order (nearest first), so the list is the same every time.
-    order = np.lexsort((np.arange(len(s)), np.where(ranked, candidates.rank, -scores.total), ~ranked, s))
+    # Ranks sort before any score (totals are at most the sum of the weights); equal scores keep the
+    # candidates' order, nearest first, so the list is the same every time.
+    order = order_within(candidates.ptr, np.where(ranked, candidates.rank - _FIRST, -scores.total))
     n_ranked = np.bincount(s[ranked], minlength=n)
     position = np.arange(len(s)) - candidates.ptr[s[order]]
     keep = order[position < n_ranked[s[order]] + policy.list_length]

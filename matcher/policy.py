@@ -54,8 +54,9 @@ class Policy:
 
     def __post_init__(self) -> None:
         for name in PARTS:
-            if getattr(self, name) < 0:
-                raise ValueError(f"Policy weight {name} must not be negative")
+            # Bounded so ranks can be set apart from scores when lists are sorted (see pipeline.py).
+            if not 0 <= getattr(self, name) <= 1000:
+                raise ValueError(f"Policy weight {name} must be between 0 and 1000")
         if self.distance_decay_km <= 0:
             raise ValueError("Policy distance_decay_km must be positive")
         if self.list_length < 0 or self.remote_length < 0:

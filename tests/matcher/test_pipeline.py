@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from matcher.instance import NO_CAP
 from matcher.pipeline import build_instance, find_pair, prepare
 from matcher.policy import CATEGORIES, Policy
 from matcher.postcodes import PostcodeIndex
 from matcher.scores import explain
+from matcher.segments import order_within
 from tests.matcher.people import TODAY, create_opportunity, create_student
 
 
@@ -103,3 +106,11 @@ def test_build_instance_keeps_every_opportunity_as_a_placement(postcodes: Postco
     instance = build_instance([create_student()], opportunities, found, scores, Policy())
     assert instance.placement_ids == ["o1", "closed"]
     assert instance.pref_placement.tolist() == [0]
+
+
+@given(st.lists(st.lists(st.floats(-5, 5), max_size=6), min_size=1, max_size=8))
+def test_sorting_within_groups_matches_a_stable_sort_by_group_then_key(groups: list[list[float]]) -> None:
+    key = np.array([x for g in groups for x in g], dtype=np.float64)
+    group = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    ptr = np.concatenate([[0], np.cumsum([len(g) for g in groups])]).astype(np.int64)
+    assert order_within(ptr, key).tolist() == np.lexsort((key, group)).tolist()
