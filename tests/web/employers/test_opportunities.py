@@ -404,3 +404,21 @@ def test_changing_with_bad_input_saves_nothing(employer_request: ClientRequest) 
     named = {link["href"] for link in page.select(".govuk-error-summary a")}
     assert named == {"#title", "#capacity"}
     assert db.session.get(Opportunity, opportunity.id).title == "Software developer work experience"
+
+
+def test_every_question_on_the_form_has_a_label_or_legend(employer_request: ClientRequest) -> None:
+    page = employer_request.get("employers.new_opportunity")
+    form = page.select_one("main form")
+    legends = [fieldset.select_one("legend").text.strip() for fieldset in form.select("fieldset")]
+    assert legends == [
+        "What kind of opportunity is it?",
+        "Which pathway does it suit?",
+        "Where will it take place?",
+        "Start date",
+        "End date",
+        "Which year groups can take part?",
+    ]
+    for field in form.select("input[type=text], textarea, select"):
+        assert form.select_one(f"label[for='{field['id']}']"), field["id"]
+    # The workplace postcode is revealed only when "At a workplace" is chosen.
+    assert form.select_one("#conditional-location #postcode")
