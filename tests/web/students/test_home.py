@@ -19,13 +19,13 @@ def _steps(page: object) -> str:
 def test_home_shows_the_students_record_most_recent_first(student_request: ClientRequest) -> None:
     student = me(student_request)
     create_experience(
-        student, title="Careers fair", benchmark="5", on_date=date(2025, 11, 4), hours=Decimal("2")
+        student, title="Careers fair", benchmark="5", on_date=date(2025, 11, 4), hours=Decimal("2.5")
     )
     create_experience(student, title="Week at the hospital", on_date=date(2026, 3, 2), hours=Decimal("35"))
     page = student_request.get("students.home")
     assert rows(page, "experience-record") == [
-        ["Week at the hospital", "2 March 2026", "35.0", "Experience of workplaces (Benchmark 6)"],
-        ["Careers fair", "4 November 2025", "2.0", "Encounter with employers (Benchmark 5)"],
+        ["Week at the hospital", "2 March 2026", "35", "Experience of workplaces (Benchmark 6)"],
+        ["Careers fair", "4 November 2025", "2.5", "Encounter with employers (Benchmark 5)"],
     ]
 
 
