@@ -143,3 +143,22 @@ def test_every_invalid_field_is_named_at_once(student_request: ClientRequest) ->
 def test_the_home_postcode_is_never_put_in_the_url(student_request: ClientRequest) -> None:
     page = student_request.post("students.interests", GOOD)
     assert "M1" not in page.location
+
+
+def test_an_empty_post_names_each_required_field_and_saves_nothing(student_request: ClientRequest) -> None:
+    before = _interests(_saved(student_request))
+    page = student_request.post("students.interests", {}, _expected_status=200)
+    assert error_messages(page) == [
+        "Select the kind of course or training you are interested in",
+        "Enter your home postcode",
+        "Enter how far you can travel, in kilometres",
+    ]
+    assert _interests(_saved(student_request)) == before
+
+
+@pytest.mark.parametrize("parts", [["a", "b", "c"], ["1", "1", "99999"], ["1", "1", "999"], ["0", "0", "0"]])
+def test_a_date_that_is_not_real_gets_a_message_not_an_error_page(
+    student_request: ClientRequest, parts: list[str]
+) -> None:
+    page = student_request.post("students.interests", {**GOOD, "available_from": parts}, _expected_status=200)
+    assert "Available from must be a real date, like 27 3 2027" in error_messages(page)
