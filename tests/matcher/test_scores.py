@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -25,6 +26,16 @@ def scored(
     policy = policy or Policy()
     found = candidates(students, opportunities, policy, postcodes, TODAY)
     assert len(found) == len(students) * len(opportunities), "every pair should be a candidate here"
+    # Put pairs in (student, opportunity) order: equidistant candidates may come in any order.
+    order = np.lexsort((found.opportunity, found.student))
+    found = replace(
+        found,
+        student=found.student[order],
+        opportunity=found.opportunity[order],
+        distance_km=found.distance_km[order],
+        remote=found.remote[order],
+        rank=found.rank[order],
+    )
     return score(students, opportunities, found, policy)
 
 
@@ -56,8 +67,7 @@ def test_the_technical_boost_applies_to_technical_opportunities_for_students_ope
     technical = create_opportunity(id="tech", pathway="technical")
     academic = create_opportunity(id="acad", pathway="academic")
     scores = scored(postcodes, students, [technical, academic], Policy(technical=0.4))
-    # Pairs in order: (technical student: tech, acad), (academic: ...), (both: ...); candidates are
-    # equidistant, so their order within a student follows the opportunity list.
+    # Pairs in order: (technical student: tech, acad), (academic: ...), (both: ...).
     boost = scores.parts["technical"].tolist()
     assert boost == [1.0, 0.0, 0.0, 0.0, 1.0, 0.0]
     assert explain(scores, 0)["technical"] == 0.4
