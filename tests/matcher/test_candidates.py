@@ -170,3 +170,25 @@ def test_same_inputs_give_the_same_candidates(postcodes: PostcodeIndex) -> None:
     per_student = first.ptr[1:] - first.ptr[:-1]
     assert (per_student <= 7).all()
     assert first.remote.astype(int).sum() <= 2 * len(students)
+
+
+def test_remote_options_are_capped_and_prefer_the_students_first_route(postcodes: PostcodeIndex) -> None:
+    remote = [
+        create_opportunity(
+            id=f"r{i}", remote=True, postcode=None, route="digital" if i < 3 else "care-services"
+        )
+        for i in range(12)
+    ]
+    student = create_student(routes=("digital",), postcode=None)
+    found = candidates([student], remote, Policy(remote_length=4), postcodes, TODAY)
+    ids = [remote[o].id for o in found.opportunity]
+    assert len(ids) == 4
+    assert set(ids[:3]) == {"r0", "r1", "r2"}
+
+
+def test_remote_options_are_spread_over_students_not_all_the_same(postcodes: PostcodeIndex) -> None:
+    remote = [create_opportunity(id=f"r{i}", remote=True, postcode=None) for i in range(30)]
+    students = [create_student(id=f"s{i}", postcode=None, routes=()) for i in range(30)]
+    found = candidates(students, remote, Policy(remote_length=2), postcodes, TODAY)
+    assert (np.diff(found.ptr) == 2).all()
+    assert len(set(found.opportunity.tolist())) > 10
