@@ -110,6 +110,31 @@ def test_stable_never_exceeds_capacity_when_displacements_loop() -> None:
     assert matching == {"s1": None, "s2": "p2", "s3": "p1"}
 
 
+def test_stable_never_exceeds_capacity_in_the_roth_peranson_displacement_cycle() -> None:
+    # The case reported against J-DM/Roth-Peranson (issue #5), which gave University two students:
+    # Davis displaces Anderson from University, Anderson displaces Beaudry from City, Beaudry displaces
+    # Chen from General, and Chen displaces Davis from University, where the chain began.
+    ranks = {
+        "University": ["Chen", "Davis", "Beaudry", "Anderson"],
+        "City": ["Anderson", "Beaudry", "Chen"],
+        "General": ["Beaudry", "Chen", "Anderson"],
+    }
+    lists = {
+        "Anderson": ["University", "City", "General"],
+        "Beaudry": ["City", "General", "University"],
+        "Chen": ["General", "University", "City"],
+        "Davis": ["University"],
+    }
+    scores = {s: {p: 10.0 - ranks[p].index(s) for p in listed} for s, listed in lists.items()}
+    document = create_document(
+        [create_student(s, listed) for s, listed in lists.items()],
+        [create_placement(p) for p in ranks],
+        scores,
+    )
+    _, matching = solve(document)
+    assert matching == {"Anderson": "City", "Beaudry": "General", "Chen": "University", "Davis": None}
+
+
 def test_stable_never_exceeds_capacity_when_a_long_displacement_chain_loops_twice() -> None:
     # A ring of placements, each with one seat and preferring the student who ranks it second, so every
     # new arrival displaces the holder, who moves on around the ring back to where the chain started.
