@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +24,7 @@ from sklearn.feature_extraction.text import (
 
 _PRIME = np.uint64(1099511628211)  # FNV's 64-bit prime: any odd multiplier with mixed bits would do
 _BYTES_PER_CHUNK = 1 << 23
+_THREADS = 2
 # Bytes of a word, as scikit-learn's token pattern (?u)\b\w\w+\b sees them: ASCII letters, digits,
 # underscore, and every byte of a non-ASCII character (letters, mostly; punctuation is mapped away first).
 _WORD = np.zeros(256, dtype=bool)
@@ -32,36 +35,42 @@ _UNICODE_PUNCTUATION = re.compile(r"[^\w\s\x00]")
 
 def tfidf(texts: Sequence[str]) -> sp.csr_matrix:
     """L2-normalised TF-IDF rows, one per text, fitted on these texts (sublinear tf, no stop words)."""
-    docs: list[npt.NDArray[np.int64]] = []
-    hashes: list[npt.NDArray[np.uint64]] = []
-    first = 0
-    while first < len(texts):
-        last, size = first, 0
-        while last < len(texts) and (size < _BYTES_PER_CHUNK or last == first):
-            size += len(texts[last]) + 1
-            last += 1
-        doc, key = _words(texts[first:last])
-        docs.append(doc + first)
-        hashes.append(key)
-        first = last
-    doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    key = np.concatenate(hashes) if hashes else np.zeros(0, dtype=np.uint64)
+    bounds = [0]
+    size = 0
+    for i, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= _BYTES_PER_CHUNK:
+            bounds.append(i + 1)
+            size = 0
+    if bounds[-1] != len(texts):
+        bounds.append(len(texts))
+    with ThreadPoolExecutor(_THREADS) as pool:  # numpy lets go of the GIL for the byte work
+        chunks = list(pool.map(lambda ab: _words(texts[ab[0] : ab[1]], ab[0]), pairwise(bounds)))
+    doc = np.concatenate([c[0] for c in chunks]) if chunks else np.zeros(0, dtype=np.int32)
+    key = np.concatenate([c[1] for c in chunks]) if chunks else np.zeros(0, dtype=np.uint64)
+    del chunks
     # A hash table, not a sort: np.unique takes ~20 s on a national round's 26 million words.
     term, vocabulary = pd.factorize(key)
+    del key
     stop = np.isin(vocabulary, _hash_words(sorted(ENGLISH_STOP_WORDS)))
-    # Stop words become one extra column, dropped below, so the term ids need no renumbering.
-    term = np.where(stop[term], len(vocabulary), term)
+    renumber = (np.cumsum(~stop) - 1).astype(np.int32)
+    kept = ~stop[term]
+    doc, term = doc[kept], renumber[term[kept]]
+    # Words come in text order, so the rows are already grouped and the matrix is built as CSR directly.
+    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(doc, minlength=len(texts)), out=indptr[1:])
     counts = sp.csr_matrix(
-        (np.ones(len(term), dtype=np.float32), (doc, term)), shape=(len(texts), len(vocabulary) + 1)
+        (np.ones(len(term), dtype=np.float32), term, indptr), shape=(len(texts), int((~stop).sum()))
     )
     counts.sum_duplicates()
-    counts = counts[:, np.flatnonzero(~stop)]
+    if counts.shape[0] == 0 or counts.shape[1] == 0:  # no texts or no words: nothing is similar
+        return sp.csr_matrix(counts.shape, dtype=np.float32)
     weighted: sp.csr_matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
     return weighted
 
 
-def _words(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint64]]:
-    """The text index and hash of every word of two or more characters."""
+def _words(texts: Sequence[str], first: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.uint64]]:
+    """The text index (counting from first) and hash of every word of two or more characters."""
     joined = "\x00".join(texts).lower()
     if joined.count("\x00") != len(texts) - 1:  # a text with a NUL of its own: keep the breaks true
         joined = "\x00".join(text.replace("\x00", " ") for text in texts).lower()
@@ -76,7 +85,7 @@ def _words(texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
     long_enough = (ends - starts) >= 2
     key = _hash_spans(raw, starts, ends)[long_enough]
     breaks = np.flatnonzero(raw == 0)
-    doc = np.searchsorted(breaks, starts[long_enough]).astype(np.int64)
+    doc = (np.searchsorted(breaks, starts[long_enough]) + first).astype(np.int32)
     return doc, key
 
 

@@ -114,3 +114,8 @@ def test_sorting_within_groups_matches_a_stable_sort_by_group_then_key(groups: l
     group = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     ptr = np.concatenate([[0], np.cumsum([len(g) for g in groups])]).astype(np.int64)
     assert order_within(ptr, key).tolist() == np.lexsort((key, group)).tolist()
+
+
+def test_an_empty_round_gives_an_empty_instance(postcodes: PostcodeIndex) -> None:
+    instance, found, scores = prepare([], [], Policy(), postcodes, TODAY)
+    assert (instance.n_students, instance.n_placements, len(found), len(scores)) == (0, 0, 0, 0)
