@@ -123,9 +123,9 @@ def _convert(doc: Any) -> Instance:
     category_names = _category_names(categories, reserves)
     category_index = {name: i for i, name in enumerate(category_names)}
     student_categories = np.zeros((len(students), len(category_names)), dtype=bool)
-    for s, names in enumerate(categories):
-        if names:  # most students list none, so this loop is over the few that do
-            student_categories[s, [category_index[c] for c in names]] = True
+    members = [(s, category_index[c]) for s, names in enumerate(categories) if names for c in names]
+    if members:
+        student_categories[tuple(np.array(members, dtype=np.int64).T)] = True
 
     reserve_ptr, reserve_category, reserve_seats = _reserves(reserves, category_index, capacity)
 
