@@ -213,6 +213,6 @@ def _write(student_id: int, change: Callable[[list[int]], list[int]]) -> None:
         raise ChoiceError("Your choices changed while you were saving. Check them and try again") from error
 
 
-def stamp() -> date:
+def today() -> date:
     """Today's date (UTC), the day opportunities are judged open or over."""
     return utcnow().date()

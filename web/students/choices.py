@@ -19,7 +19,7 @@ def opportunities() -> str:
     student = own_student()
     return render_template(
         "students/opportunities.html",
-        rows=dao.open_opportunities(student, dao.stamp()),
+        rows=dao.open_opportunities(student, dao.today()),
         chosen=dao.chosen_ids(student.id),
         max_choices=dao.MAX_CHOICES,
     )
@@ -30,7 +30,7 @@ def opportunities() -> str:
 def opportunity(opportunity_id: int) -> str:
     """One opportunity open to the student, with a button to add it to their choices."""
     student = own_student()
-    found = dao.open_opportunity(student, opportunity_id, dao.stamp())
+    found = dao.open_opportunity(student, opportunity_id, dao.today())
     if found is None:
         abort(404)
     opportunity, employer_name = found
@@ -49,7 +49,7 @@ def add_choice(opportunity_id: int) -> Response:
     student = own_student()
     try:
         with transaction():
-            opportunity = dao.add_choice(student, opportunity_id, dao.stamp(), current_user.id)
+            opportunity = dao.add_choice(student, opportunity_id, dao.today(), current_user.id)
             title = opportunity.title
     except dao.ChoiceError as problem:
         flash(str(problem), "problem")
@@ -63,7 +63,7 @@ def add_choice(opportunity_id: int) -> Response:
 def choices() -> str:
     """The student's choices in order, to move up, move down or remove."""
     student = own_student()
-    today = dao.stamp()
+    today = dao.today()
     rows = [
         (preference, opportunity, name, dao.open_opportunity(student, opportunity.id, today) is not None)
         for preference, opportunity, name in dao.choices(student.id)
