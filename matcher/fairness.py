@@ -31,7 +31,9 @@ def fairness_report(
     rank = np.zeros(instance.n_students, dtype=np.float64)
     rank[placed] = edges[placed] - instance.pref_ptr[:-1][placed] + 1
     report: dict[str, object] = {
-        "overall": _group_stats(np.zeros(len(rank), dtype=np.int64), 1, placed, rank)[0]
+        "overall": _group_stats(np.zeros(len(rank), dtype=np.int64), 1, placed, rank)[0],
+        # rank_counts[i]: students given their (i + 1)-th choice, the figure people ask for first.
+        "rank_counts": np.bincount(rank[placed].astype(np.int64) - 1).tolist() if placed.any() else [],
     }
     by_category: dict[str, object] = {}
     for c, name in enumerate(instance.category_names):

@@ -37,6 +37,7 @@ def test_coverage_and_mean_rank_are_reported_overall_by_category_and_by_school()
         "coverage": 0.75,
         "mean_rank": pytest.approx(4 / 3),
     }
+    assert report["rank_counts"] == [2, 1]
     by_category = report["by_category"]
     assert by_category["disadvantaged"] == {"students": 2, "assigned": 2, "coverage": 1.0, "mean_rank": 1.5}
     assert by_category["send"] == {"students": 1, "assigned": 1, "coverage": 1.0, "mean_rank": 1.0}
