@@ -30,6 +30,7 @@ from tests.integration.browser import Browser
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60  # seconds for the worker and server to come up (first imports are slow on a cold disk)
+ROUND_TIMEOUT = 90  # seconds for a round to finish; a handful of students takes one or two
 
 
 @dataclass
@@ -74,6 +75,19 @@ class Stack:
             time.sleep(every)
         pytest.fail(f"Gave up after {seconds:.0f} s waiting for {what}\n{self.all_logs()}")
 
+    def finish_round(self, browser: Browser, round_id: int) -> dict[str, Any]:
+        """Poll the round's status JSON, as its page does, until it has finished; fail with the logs."""
+        status_url = self.url("careers.round_status", round_id=round_id)
+
+        def finished() -> dict[str, Any] | None:
+            status: dict[str, Any] = browser.get(status_url).json()
+            return status if status["status"] in ("succeeded", "failed") else None
+
+        result: dict[str, Any] = self.wait_for(
+            finished, ROUND_TIMEOUT, f"round {round_id} to finish", every=0.5
+        )
+        return result
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -100,15 +114,19 @@ def _start(command: list[str], log: Path, env: dict[str, str]) -> subprocess.Pop
         )
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Ask politely (SIGTERM: Celery's warm shutdown), then make sure the whole group is gone."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Ask them all at once (SIGTERM: Celery's warm shutdown, gunicorn's graceful one), then make sure each
+    whole group is gone."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    for process in processes:
         with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=15)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # the leader's group: strays such as pool children
-    process.wait(timeout=10)
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the leader's group: strays such as pool children
+        process.wait(timeout=10)
 
 
 def _answers(url: str) -> bool:
@@ -160,11 +178,11 @@ def stack(
             logs["worker"],
             env,
         )  # fmt: skip
-        # gunicorn, as in production: several processes, none of them sharing memory with the worker.
+        # gunicorn, as in production: several processes (the app imported once, before they fork).
         processes["web server"] = _start(
             [
                 str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-                "--timeout", "60", "--error-logfile", "-", "--no-control-socket", "wsgi:app",
+                "--timeout", "60", "--preload", "--error-logfile", "-", "--no-control-socket", "wsgi:app",
             ],
             logs["web server"],
             env,
@@ -175,8 +193,7 @@ def stack(
         )
         yield stack
     finally:
-        for process in processes.values():
-            _stop(process)
+        _stop(list(processes.values()))
         # Say so when a process outlived its stop: a stray worker would eat the next run's rounds.
         assert all(process.poll() is not None for process in processes.values())
 
