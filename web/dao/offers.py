@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import case, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, case, select, update
 from sqlalchemy.exc import IntegrityError
 
 from web.dao.base import audit
@@ -57,9 +59,14 @@ def student_offer(student_id: int, allocation_id: int) -> tuple[Allocation, Oppo
     return None if row is None else (row[0], row[1], row[2])
 
 
+def _execute(statement: Any) -> CursorResult[Any]:
+    # An UPDATE's result is a cursor result, whose rowcount says whether the condition held.
+    return cast(CursorResult[Any], db.session.execute(statement))
+
+
 def _answer(allocation_id: int, student_id: int, status: str) -> None:
     # Conditional on 'offered', so a second click, a second tab or a late expiry cannot answer twice.
-    result = db.session.execute(
+    result = _execute(
         update(Allocation)
         .where(
             Allocation.id == allocation_id,
@@ -75,7 +82,7 @@ def _answer(allocation_id: int, student_id: int, status: str) -> None:
 
 def take_seat(opportunity_id: int) -> bool:
     """Take one place on the opportunity if one is left; the database decides, so two takers never share."""
-    result = db.session.execute(
+    result = _execute(
         update(Opportunity)
         .where(Opportunity.id == opportunity_id, Opportunity.places_taken < Opportunity.capacity)
         .values(places_taken=Opportunity.places_taken + 1)

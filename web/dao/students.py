@@ -42,10 +42,10 @@ def experience_records(student_id: int) -> list[ExperienceRecord]:
 
 def count_offers_waiting(student_id: int) -> int:
     """How many offers the student has not answered yet."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Allocation)
-        .where(Allocation.student_id == student_id, Allocation.status == "offered")
+    query = select(func.count()).select_from(Allocation)
+    return (
+        db.session.scalar(query.where(Allocation.student_id == student_id, Allocation.status == "offered"))
+        or 0
     )
 
 
