@@ -290,3 +290,24 @@ def test_the_task_is_named_queued_and_retries_transient_errors() -> None:
     assert run_round.queue == "matching"
     assert OperationalError in run_round.autoretry_for
     assert run_round.max_retries == MAX_RETRIES
+
+
+def test_a_school_with_nothing_to_match_succeeds_with_no_proposals(app: Flask) -> None:
+    match_round = factories.create_round(factories.create_school())
+
+    run_round.run(match_round.id)
+
+    done = _reloaded(match_round.id)
+    assert (done.status, done.metrics["students"], done.metrics["assigned"]) == ("succeeded", 0, 0)
+    assert _allocations(match_round.id) == []
+
+
+def test_students_with_no_reachable_opportunity_are_counted_but_not_proposed(school: School) -> None:
+    factories.create_opportunity(factories.create_employer(_hub(school)), postcode="LS1 4DY")  # Leeds
+    match_round = factories.create_round(school)
+
+    run_round.run(match_round.id)
+
+    done = _reloaded(match_round.id)
+    assert (done.status, done.metrics["students"], done.metrics["assigned"]) == ("succeeded", 5, 0)
+    assert done.metrics["fairness"]["overall"]["coverage"] == 0
