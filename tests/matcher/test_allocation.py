@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from typing import Any
 
@@ -15,9 +14,13 @@ from matcher import Instance, allocate, load_instance
 from matcher.instance import UNASSIGNED
 from tests.matcher.instances import create_instance, create_placement, create_student, documents
 
-needs_optimal = pytest.mark.skipif(
-    importlib.util.find_spec("matcher.optimal") is None, reason="matcher.optimal is not written yet"
-)
+try:
+    import matcher.optimal  # noqa: F401
+
+    OPTIMAL_MISSING = ""
+except ImportError as error:
+    OPTIMAL_MISSING = f"matcher.optimal is not importable yet ({error})"
+needs_optimal = pytest.mark.skipif(bool(OPTIMAL_MISSING), reason=OPTIMAL_MISSING)
 
 
 def check_hard_rules(instance: Instance, assignment: np.ndarray, cap_counts_every_seat: bool) -> None:

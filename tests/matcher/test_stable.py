@@ -52,11 +52,20 @@ def check_rules_hold(document: dict[str, Any], matching: Matching) -> None:
             # Reserve seats do not count toward the cap, so at most cap + reserved from one school.
             schools = Counter(students[s].get("school") for s in held if students[s].get("school"))
             assert all(count <= cap + reserved for count in schools.values())
+        for category, seats in (record.get("reserves") or {}).items():
+            # A reserve left short means no student of its category wanted this placement more.
+            if sum(category in students[s].get("categories", []) for s in held) < seats:
+                for sid, student in students.items():
+                    if category in student.get("categories", []) and pid in student["preferences"]:
+                        ranked = student["preferences"]
+                        assert matching[sid] is not None and ranked.index(matching[sid]) <= ranked.index(pid)
 
 
 @settings(max_examples=150, deadline=None)
 @given(documents())
-def test_stable_keeps_lists_capacities_caps_and_partitions_students(document: dict[str, Any]) -> None:
+def test_stable_keeps_lists_capacities_caps_reserves_and_partitions_students(
+    document: dict[str, Any],
+) -> None:
     _, matching = solve(document)
     check_rules_hold(document, matching)
 
