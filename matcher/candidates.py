@@ -31,8 +31,8 @@ Float32Array = npt.NDArray[np.float32]
 BoolArray = npt.NDArray[np.bool_]
 
 _THREADS = 2  # KDTree queries release the GIL; this machine class has two cores
-_CHUNK = 1 << 22  # (students x neighbours) per query batch, to bound memory
-_FIRST = float(1 << 40)  # subtracted from a rank so it sorts before any distance in metres
+_CHUNK = 1 << 21  # (students x neighbours) per query batch, to bound memory
+_FIRST = np.float32(1 << 23)  # subtracted from a rank so it sorts before any distance (float32-exact)
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,23 +100,26 @@ def candidates(
     in_person = policy.list_length + np.bincount(own[0][~own_remote], minlength=len(students))
     remote = policy.remote_length + np.bincount(own[0][own_remote], minlength=len(students))
     others = [*_nearest(st, op, in_person), _remote(st, op, remote)]
-    s, o, d, rank = (np.concatenate([own[i], *(p[i] for p in others)]) for i in range(4))
+    s, o, km, rank = (np.concatenate([own[i], *(p[i] for p in others)]) for i in range(4))
+    del others
     # A ranked opportunity may also be among the nearest: keep it once, as ranked.
-    duplicate = np.zeros(len(s), dtype=bool)
-    duplicate[len(own[0]) :] = _ranked_already(own, s[len(own[0]) :], o[len(own[0]) :], len(students))
-    s, o, d, rank = s[~duplicate], o[~duplicate], d[~duplicate], rank[~duplicate]
+    keep = np.ones(len(s), dtype=bool)
+    keep[len(own[0]) :] = ~_ranked_already(own, s[len(own[0]) :], o[len(own[0]) :], len(students))
+    s, o, km, rank = s[keep], o[keep], km[keep], rank[keep]
+    del keep
     order, ptr = group_order(s, len(students))
-    s, o, d, rank = s[order], o[order], d[order], rank[order]
     # Within a student: own ranking first, in its order, then nearest first.
-    order = order_within(ptr, np.where(rank >= 0, rank - _FIRST, d))
-    s, o, d, rank = s[order], o[order], d[order], rank[order]
+    key = np.where(rank >= 0, rank.astype(np.float32) - _FIRST, km)[order]
+    order = order[order_within(ptr, key)]
+    del key
+    s, o, km, rank = s[order], o[order], km[order], rank[order]
     return Candidates(
         ptr=ptr,
-        student=s.astype(np.int32),
-        opportunity=o.astype(np.int32),
-        distance_km=(d / 1000.0).astype(np.float32),
+        student=s,
+        opportunity=o,
+        distance_km=km,
         remote=op.remote[o],
-        rank=rank.astype(np.int32),
+        rank=rank,
         unlocated_students=unlocated_students,
         unlocated_opportunities=unlocated_opportunities,
     )
@@ -197,24 +200,24 @@ def _passes(st: _Students, op: _Opportunities, s: IntArray, o: IntArray) -> Bool
     return ok
 
 
-_Pairs = tuple[IntArray, IntArray, FloatArray, IntArray]  # student, opportunity, metres, rank
+_Pairs = tuple[Int32Array, Int32Array, Float32Array, Int32Array]  # student, opportunity, km, rank
 
 
-def _ranked_already(own: _Pairs, s: IntArray, o: IntArray, n: int) -> BoolArray:
+def _ranked_already(own: _Pairs, s: Int32Array, o: Int32Array, n: int) -> BoolArray:
     """Whether each pair (s, o) is one of the student's own ranked pairs."""
     if len(own[0]) == 0:
         return np.zeros(len(s), dtype=bool)
     order, ptr = group_order(own[0], n)
     width = int(np.diff(ptr).max())
-    table = np.full((n, width), -1, dtype=np.int64)  # each student's ranked opportunities, a row each
+    table = np.full((n, width), -1, dtype=np.int32)  # each student's ranked opportunities, a row each
     table[own[0][order], np.arange(len(order)) - ptr[own[0][order]]] = own[1][order]
     found: BoolArray = (table[s] == o[:, None]).any(axis=1)
     return found
 
 
 def _empty() -> _Pairs:
-    nothing = np.zeros(0, dtype=np.int64)
-    return nothing, nothing, np.zeros(0), nothing
+    nothing = np.zeros(0, dtype=np.int32)
+    return nothing, nothing, np.zeros(0, dtype=np.float32), nothing
 
 
 def _ranked(
@@ -235,7 +238,12 @@ def _ranked(
     d[op.remote[o]] = 0.0
     # NaN distances (either side unlocated) compare False, so they fail unless the opportunity is remote.
     ok = op.open[o] & (op.remote[o] | (d <= st.reach[s])) & _passes(st, op, s, o)
-    return s[ok], o[ok], d[ok], rank[ok]
+    return _compact(s[ok], o[ok], d[ok], rank[ok])
+
+
+def _compact(s: IntArray, o: IntArray, metres: FloatArray, rank: IntArray) -> _Pairs:
+    """Pairs as they are kept: 14 bytes each, as a national round has about 15 million."""
+    return s.astype(np.int32), o.astype(np.int32), (metres / 1000.0).astype(np.float32), rank.astype(np.int32)
 
 
 def _nearest(st: _Students, op: _Opportunities, limit: IntArray) -> list[_Pairs]:
@@ -305,7 +313,7 @@ def _probe(
     wanted = limit[people]
     ok &= (np.cumsum(ok, axis=1) + have[:, None]) <= wanted[:, None]
     rows, cols = np.nonzero(ok)
-    pairs = (people[rows], places[nb[rows, cols]], dist[rows, cols], np.full(len(rows), -1, dtype=np.int64))
+    pairs = _compact(people[rows], places[nb[rows, cols]], dist[rows, cols], np.full(len(rows), -1))
     count = have + ok.sum(axis=1)
     # Still short, and the farthest neighbour looked at was in reach: nearer ones may lie beyond it.
     short = (count < wanted) & (dist[:, -1] <= reach) if dist.shape[1] else np.zeros(len(people), bool)
@@ -324,7 +332,7 @@ def _remote(st: _Students, op: _Opportunities, limit: IntArray) -> _Pairs:
     by_route = pool[np.argsort(op.route[pool], kind="stable")]
     route_start = np.searchsorted(op.route[by_route], np.arange(op.route.max() + 2))
     found: list[_Pairs] = []
-    step = max(1, _CHUNK // (4 * int(limit.max())))
+    step = max(1, (_CHUNK // 2) // (4 * int(limit.max())))
     for a in range(0, n, step):
         people = np.arange(a, min(a + step, n), dtype=np.int64)
         offset = (people * 2654435761) % (1 << 32)  # Knuth's multiplicative hash: a spread, fixed start
@@ -343,22 +351,21 @@ def _remote(st: _Students, op: _Opportunities, limit: IntArray) -> _Pairs:
         s2 = np.repeat(people, general)
         j2 = np.arange(len(s2)) - np.repeat(np.cumsum(general) - general, general)
         o2 = pool[(np.repeat(offset, general) + j2) % len(pool)]
+        if len(s1):
+            # The whole list's probes may meet the route's again: drop those.
+            table = np.full((len(people), int(take.max())), -1, dtype=np.int64)
+            table[s1 - a, j1] = o1
+            again = (table[s2 - a] == o2[:, None]).any(axis=1)
+            s2, o2 = s2[~again], o2[~again]
         s = np.concatenate([s1, s2])
         o = np.concatenate([o1, o2])
         order = np.argsort(s, kind="stable")  # group by student, probe order kept
         s, o = s[order], o[order]
         ok = _passes(st, op, s, o)
-        key = s * len(op.open) + o
-        _, first = np.unique(key, return_index=True)
-        unique = np.zeros(len(s), dtype=bool)
-        unique[first] = True
-        ok &= unique
         s, o = s[ok], o[ok]
         starts = np.searchsorted(s, s, side="left")
         keep = (np.arange(len(s)) - starts) < limit[s]
-        found.append(
-            (s[keep], o[keep], np.zeros(int(keep.sum())), np.full(int(keep.sum()), -1, dtype=np.int64))
-        )
+        found.append(_compact(s[keep], o[keep], np.zeros(int(keep.sum())), np.full(int(keep.sum()), -1)))
     return (
         np.concatenate([f[0] for f in found]),
         np.concatenate([f[1] for f in found]),

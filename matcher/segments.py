@@ -29,9 +29,11 @@ def order_within(ptr: IntArray, key: npt.NDArray[np.floating]) -> IntArray:
     width = int(counts.max())
     group = np.repeat(np.arange(len(counts)), counts)
     column = np.arange(len(key)) - ptr[group]
-    rows = np.full((len(counts), width), np.inf)
+    rows = np.full((len(counts), width), np.inf, dtype=key.dtype)
     rows[group, column] = key
+    del group, column
     within = np.argsort(rows, axis=1, kind="stable")
+    del rows
     used = np.arange(width) < counts[:, None]  # the padding (inf) sorts last, after every real key
-    ordered: IntArray = (ptr[:-1, None] + within)[used]
+    ordered: IntArray = within[used] + np.repeat(ptr[:-1], counts)
     return ordered
