@@ -8,7 +8,7 @@ from time import perf_counter
 import numpy as np
 
 from matcher.fairness import assigned_edges, fairness_report
-from matcher.instance import UNASSIGNED, Instance, Int32Array, Result
+from matcher.instance import UNASSIGNED, Instance, Int32Array, IntArray, Result
 
 MECHANISMS = ("optimal", "stable")
 
@@ -48,7 +48,7 @@ def allocate(
     )
 
 
-def check_assignment(instance: Instance, assignment: Int32Array) -> np.ndarray:
+def check_assignment(instance: Instance, assignment: Int32Array) -> IntArray:
     """Each student's assigned pair index (see assigned_edges), after checking lists and capacities hold."""
     if assignment.shape != (instance.n_students,):
         raise ValueError(f"assignment has shape {assignment.shape} for {instance.n_students} students")

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 
 from matcher import Instance, allocate, load_instance
+from matcher.allocation import check_assignment
 from matcher.instance import UNASSIGNED
 from tests.matcher.instances import create_instance, create_placement, create_student, documents
 
@@ -75,3 +76,14 @@ def test_an_unknown_mechanism_is_refused() -> None:
     instance = create_instance([create_student("s1", ["p1"])], [create_placement("p1")])
     with pytest.raises(ValueError, match="unknown mechanism 'lottery'"):
         allocate(instance, mechanism="lottery")
+
+
+def test_an_assignment_that_breaks_a_list_or_a_capacity_is_refused() -> None:
+    instance = create_instance(
+        [create_student("s1", ["p1"]), create_student("s2", ["p1", "p2"])],
+        [create_placement("p1"), create_placement("p2")],
+    )
+    with pytest.raises(ValueError, match='placement "p1" was given more students than its capacity'):
+        check_assignment(instance, np.array([0, 0], dtype=np.int32))
+    with pytest.raises(ValueError, match='student "s1" was given a placement not on their list'):
+        check_assignment(instance, np.array([1, -1], dtype=np.int32))
