@@ -30,6 +30,7 @@ def app() -> Iterator[Flask]:
 
     os.makedirs(os.environ.get("APP_VAR_DIR", "var"), exist_ok=True)
     app = create_app()
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _drop_everything(db)
         upgrade()
@@ -66,6 +67,22 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     db.session.remove()
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs as in production, apart from the test's own app context.
+
+    Flask reuses an app context that is already pushed (the test's own), which would share the db
+    session and `g` (where Flask-Login keeps the user) between requests. An empty contextvars context
+    gives each request its own; the test's session is then expired so it sees what the request saved.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        from web.extensions import db
+
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 class ClientRequest:
     """A test client that signs requests with a CSRF token and returns pages as parsed HTML."""
 
@@ -80,13 +97,8 @@ class ClientRequest:
             return url_for(endpoint, **values)
 
     def _isolated(self, call: Any, *args: Any, **kwargs: Any) -> Any:
-        # Flask reuses an app context that is already pushed (the test's own); run each request in an
-        # empty context instead, so it gets its own app context, db session and g, as in production.
-        from web.extensions import db
-
-        response = contextvars.Context().run(call, *args, **kwargs)
-        db.session.expire_all()  # the test's own session sees what the request saved
-        return response
+        # Kept for tests written before IsolatedClient; every client request is isolated now.
+        return call(*args, **kwargs)
 
     def get(self, endpoint: str, _expected_status: int = 200, **values: Any) -> BeautifulSoup:
         response = self._isolated(self.client.get, self.url(endpoint, **values))
