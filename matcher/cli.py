@@ -29,6 +29,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.seed < 0:
         parser.error("--seed must be a whole number >= 0")  # numpy's seeded generators refuse negatives
+    if args.out is not None and not args.out.resolve().parent.is_dir():
+        parser.error(
+            f"--out: no directory {args.out.resolve().parent}"
+        )  # say so before a long solve, not after
 
     started = perf_counter()
     try:

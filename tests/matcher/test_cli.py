@@ -75,3 +75,11 @@ def test_cli_refuses_a_negative_seed(tmp_path: Path) -> None:
     instance = write(tmp_path / "instance.json", [create_student("s1", ["p1"])])
     done = run("allocate", str(instance), "--mechanism", "stable", "--seed", "-1")
     assert done.returncode == 2 and b"--seed must be a whole number >= 0" in done.stderr
+
+
+def test_cli_refuses_an_out_file_in_a_missing_directory_before_solving(tmp_path: Path) -> None:
+    instance = write(tmp_path / "instance.json", [create_student("s1", ["p1"])])
+    done = run(
+        "allocate", str(instance), "--mechanism", "stable", "--out", str(tmp_path / "no" / "result.json")
+    )
+    assert done.returncode == 2 and b"--out: no directory" in done.stderr
