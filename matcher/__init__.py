@@ -8,20 +8,23 @@ from matcher.instance import Instance, Result
 from matcher.io import InstanceError, dump_result, load_instance
 from matcher.people import KINDS, PATHWAYS, ROUTES, Opportunity, Student
 from matcher.policy import CATEGORIES, PARTS, Policy
-from matcher.postcodes import PostcodeError, PostcodeIndex
 
 if TYPE_CHECKING:
     from matcher.candidates import Candidates
     from matcher.pipeline import build_instance, find_pair, prepare
+    from matcher.postcodes import PostcodeError, PostcodeIndex
     from matcher.scores import PART_LABELS, Scores, explain, score
 
 # scikit-learn and pandas take over a second to import, and the web app imports matcher for far less, so
-# the round's front half loads on first use. (candidates() is not here: matcher.candidates is its module.)
+# the round's front half loads on first use (and python -m matcher.postcodes finds its module unloaded).
+# candidates() is not here: matcher.candidates is its module.
 _LAZY = {
     "Candidates": "matcher.candidates",
     "build_instance": "matcher.pipeline",
     "find_pair": "matcher.pipeline",
     "prepare": "matcher.pipeline",
+    "PostcodeError": "matcher.postcodes",
+    "PostcodeIndex": "matcher.postcodes",
     "PART_LABELS": "matcher.scores",
     "Scores": "matcher.scores",
     "explain": "matcher.scores",
