@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher import stable
 from matcher.instance import UNASSIGNED, Instance
 from matcher.io import load_instance
 from matcher.stable import lottery, solve_stable
@@ -202,3 +203,13 @@ def test_stable_keeps_every_rule_on_a_synthetic_instance_with_reserves_and_caps(
     for s in np.flatnonzero(assignment != UNASSIGNED)[:500]:
         lo, hi = instance.pref_ptr[s], instance.pref_ptr[s + 1]
         assert assignment[s] in instance.pref_placement[lo:hi]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_numbered_keys_for_huge_instances_give_the_same_assignment_as_packed_keys(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    instance = make_instance(2000, 800, seed=seed, n_schools=20, capped_share=0.5, reserved_share=0.5)
+    packed = solve_stable(instance, seed)
+    monkeypatch.setattr(stable, "KEY_BITS", 0)  # as if the packed key needed more than 63 bits
+    assert np.array_equal(solve_stable(instance, seed), packed)
