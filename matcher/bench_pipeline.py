@@ -62,7 +62,7 @@ _FILLER = [
 ]
 
 
-def run(n_students: int, n_opportunities: int, seed: int = 0) -> dict[str, float]:
+def run(n_students: int, n_opportunities: int, seed: int = 0, with_allocate: bool = True) -> dict[str, float]:
     """Build synthetic people, run each stage once and return seconds per stage and peak memory (MB)."""
     from matcher.candidates import candidates
     from matcher.pipeline import build_instance
@@ -95,7 +95,7 @@ def run(n_students: int, n_opportunities: int, seed: int = 0) -> dict[str, float
     figures["instance_pairs"] = float(len(instance.pref_placement))
     figures["students_without_options"] = float(np.sum(np.diff(instance.pref_ptr) == 0))
     figures["peak_mb_pipeline"] = _peak_mb()
-    if importlib.util.find_spec("matcher.allocation") is not None:
+    if with_allocate and importlib.util.find_spec("matcher.allocation") is not None:
         from matcher.allocation import allocate
 
         pathways = [o.pathway for o in opportunities]
@@ -255,8 +255,9 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=20_000)
     parser.add_argument("--opportunities", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-allocate", action="store_true", help="time the front half only")
     args = parser.parse_args()
-    for name, value in run(args.students, args.opportunities, args.seed).items():
+    for name, value in run(args.students, args.opportunities, args.seed, not args.skip_allocate).items():
         print(f"{name:28} {value:12.2f}")
 
 
