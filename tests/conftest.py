@@ -76,8 +76,12 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        from flask.globals import _cv_app
+
         from web.extensions import db
 
+        if _cv_app.get(None) is None:  # already isolated: a redirect being followed
+            return super().open(*args, **kwargs)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         db.session.expire_all()
         return response

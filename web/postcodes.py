@@ -1,32 +1,30 @@
-"""Checking a student's home postcode: its shape, and that it is a real, locatable postcode."""
+"""Postcodes people type: their shape, that they are real and locatable, and the part a listing shows."""
 
 from __future__ import annotations
 
-import logging
 from functools import cache
-from typing import Any
 
 from flask import current_app
 
 from matcher.postcodes import PostcodeError, PostcodeIndex, format_postcode, normalise
-
-log = logging.getLogger(__name__)
 
 SHAPE_MESSAGE = "Enter a postcode in the correct format, like M1 1AD"
 REAL_MESSAGE = "Enter a real postcode, like M1 1AD"
 
 
 class InvalidPostcodeError(ValueError):
-    """A postcode the student must correct; the message is for the student."""
+    """A postcode the person must correct; the message is for them."""
 
 
 @cache
-def _index(cache_dir: str) -> Any:
-    try:
-        return PostcodeIndex.load(cache_dir or None)
-    except Exception:  # noqa: BLE001 - without the directory, the shape check still stands
-        log.warning("Postcode directory unavailable: home postcodes are checked for shape only")
-        return None
+def _index(cache_dir: str) -> PostcodeIndex:
+    # Memory-mapped once per process: opening it for every form or round would read the disk each time.
+    return PostcodeIndex.load(cache_dir or None)
+
+
+def postcode_index() -> PostcodeIndex:
+    """The offline postcode directory, loaded once per process."""
+    return _index(current_app.config.get("MATCHER_CACHE_DIR") or "")
 
 
 def clean_postcode(text: str) -> str:
@@ -35,9 +33,8 @@ def clean_postcode(text: str) -> str:
         compact = normalise(text)
     except PostcodeError:
         raise InvalidPostcodeError(SHAPE_MESSAGE) from None
-    index = _index(current_app.config.get("MATCHER_CACHE_DIR", ""))
-    # A postcode with no grid reference cannot give a distance, so it is no use as a home postcode.
-    if index is not None and not index.locate([compact])[1][0]:
+    # Matching measures travel from it, so a postcode without a grid reference is no use.
+    if not postcode_index().locate([compact])[1][0]:
         raise InvalidPostcodeError(REAL_MESSAGE)
     return format_postcode(compact)
 

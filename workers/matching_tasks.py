@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from celery import Task, shared_task
-from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -16,12 +15,12 @@ from matcher import allocate
 from matcher.candidates import candidates
 from matcher.instance import UNASSIGNED
 from matcher.pipeline import build_instance, find_pair
-from matcher.postcodes import PostcodeIndex
 from matcher.scores import explain, score
 from web.dao import rounds as dao
 from web.dao.base import transaction
 from web.extensions import db
 from web.models.base import utcnow
+from web.postcodes import postcode_index
 from workers.round_inputs import RoundInputs, load_round_inputs, policy_for
 
 log = logging.getLogger(__name__)
@@ -40,8 +39,6 @@ BAD_INPUT = (
 )
 UNAVAILABLE = "The matching service could not reach its database. Try again later."
 BROKEN = "Something went wrong while matching. Try again later, or ask your careers hub for help."
-
-_postcodes: PostcodeIndex | None = None
 
 
 @shared_task(  # type: ignore[untyped-decorator]
@@ -89,7 +86,7 @@ def run_round(self: Task, round_id: int) -> None:
 def _run(round_id: int, inputs: RoundInputs, mechanism: str, seed: int) -> None:
     """Candidates, scores, instance and allocation, then every proposal and the metrics in one commit."""
     _stage(round_id, 10, "Finding opportunities each student can take")
-    found = candidates(inputs.students, inputs.opportunities, inputs.policy, _postcode_index(), date.today())
+    found = candidates(inputs.students, inputs.opportunities, inputs.policy, postcode_index(), date.today())
     _stage(round_id, 40, "Scoring each possible match")
     scored = score(inputs.students, inputs.opportunities, found, inputs.policy)
     instance = build_instance(inputs.students, inputs.opportunities, found, scored, inputs.policy)
@@ -154,11 +151,3 @@ def _record_failure(round_id: int, message: str | None) -> None:
     except Exception:
         # The database itself may be what failed; the round stays as it was and the error is logged.
         log.exception("Could not record the outcome of matching round %s", round_id)
-
-
-def _postcode_index() -> PostcodeIndex:
-    """The postcode index, opened once per worker process (memory-mapped, so cheap to keep)."""
-    global _postcodes
-    if _postcodes is None:
-        _postcodes = PostcodeIndex.load(current_app.config.get("MATCHER_CACHE_DIR") or None)
-    return _postcodes

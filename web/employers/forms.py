@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -43,38 +40,11 @@ from wtforms.validators import (
 )
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
-from matcher.postcodes import PostcodeError, PostcodeIndex, format_postcode, normalise
+from web.postcodes import InvalidPostcodeError, clean_postcode
 
 YEAR_GROUPS = tuple(range(7, 14))
 MAX_CAPACITY = 500
 MAX_HOURS_PER_DAY = Decimal("8")  # the under-16 limit, and 16-17s may not do more either
-SHAPE_POSTCODE = "Enter a postcode in the correct format, like M1 1AD"
-REAL_POSTCODE = "Enter a real postcode, like M1 1AD"
-
-log = logging.getLogger(__name__)
-
-
-@cache
-def _postcode_index(cache_dir: str) -> PostcodeIndex | None:
-    # Memory-mapped once per process: opening it for every form would read the disk each time.
-    try:
-        return PostcodeIndex.load(cache_dir or None)
-    except Exception:  # noqa: BLE001 - without the directory the shape check still stands
-        log.warning("Postcode directory unavailable: opportunity postcodes are checked for shape only")
-        return None
-
-
-def real_postcode(postcode: str) -> str:
-    """The postcode written the Royal Mail way ('M1 1AD'); ValidationError unless it exists and locates."""
-    try:
-        compact = normalise(postcode)
-    except PostcodeError:
-        raise ValidationError(SHAPE_POSTCODE) from None
-    index = _postcode_index(current_app.config.get("MATCHER_CACHE_DIR") or "")
-    # Matching measures travel from here, so a postcode without a grid reference is no use.
-    if index is not None and not index.locate([compact])[1][0]:
-        raise ValidationError(REAL_POSTCODE)
-    return format_postcode(compact)
 
 
 class Chosen:
@@ -310,7 +280,10 @@ class OpportunityForm(FlaskForm):
             return
         if not (field.data or "").strip():
             raise ValidationError("Enter the postcode of the workplace")
-        field.data = real_postcode(field.data)
+        try:
+            field.data = clean_postcode(field.data)
+        except InvalidPostcodeError as error:
+            raise ValidationError(str(error)) from None
 
     def validate_max_per_school(self, field: Field) -> None:
         """No more than the whole capacity from one school."""

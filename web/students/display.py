@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
-from web.students.postcodes import district
+from web.postcodes import district
 
 BENCHMARKS = {
     "5": "Encounter with employers (Benchmark 5)",

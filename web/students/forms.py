@@ -27,7 +27,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation, ValidationError
 
 from matcher.people import PATHWAYS, ROUTES
-from web.students.postcodes import InvalidPostcodeError, clean_postcode
+from web.postcodes import InvalidPostcodeError, clean_postcode
 
 PATHWAY_HINTS = {
     "technical": "Learning for a job through T Levels and apprenticeships, in college and with an employer",
