@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 from sklearn.neighbors import KDTree
 
+from matcher.columns import bits, column, values
 from matcher.people import Opportunity, Student
 from matcher.policy import Policy
 from matcher.postcodes import PostcodeIndex
@@ -128,21 +130,22 @@ def candidates(
 def _student_columns(
     students: Sequence[Student], postcodes: PostcodeIndex, routes: dict[str, int]
 ) -> tuple[_Students, Int32Array]:
-    year = np.fromiter((s.year_group for s in students), np.int64, len(students))
+    year = column(students, "year_group", np.int64)
     if len(year) and (year.min() < 0 or year.max() > 62):
         raise ValueError("Year groups must be between 0 and 62")
-    born_year = np.fromiter((s.date_of_birth.year for s in students), np.int64, len(students))
-    born_md = np.fromiter(
-        (s.date_of_birth.month * 100 + s.date_of_birth.day for s in students), np.int64, len(students)
+    born_year = column(students, "date_of_birth.year", np.int64)
+    born_md = column(students, "date_of_birth.month", np.int64) * 100 + column(
+        students, "date_of_birth.day", np.int64
     )
-    xy, located = postcodes.locate([s.postcode for s in students])
-    given = np.fromiter((s.postcode is not None for s in students), bool, len(students))
-    reach = np.fromiter((s.max_travel_km for s in students), np.float64, len(students)) * 1000.0
+    homes = values(students, "postcode")
+    xy, located = postcodes.locate(homes)
+    given = np.array(homes, dtype=object) != None  # noqa: E711 (elementwise, not identity)
+    reach = column(students, "max_travel_km", np.float64) * 1000.0
     reach[~located] = -1.0
     route = np.fromiter(
         (routes.get(s.routes[0], -1) if s.routes else -1 for s in students), np.int64, len(students)
     )
-    counts = np.fromiter((len(s.busy) for s in students), np.int64, len(students))
+    counts = np.fromiter(map(len, values(students, "busy")), np.int64, len(students))
     busy_ptr = np.zeros(len(students) + 1, dtype=np.int64)
     np.cumsum(counts, out=busy_ptr[1:])
     spans = [span for s in students for span in s.busy]
@@ -160,29 +163,30 @@ def _opportunity_columns(
     today: date,
 ) -> _Opportunities:
     m = len(opportunities)
-    for o in opportunities:
-        if any(not 0 <= y <= 62 for y in o.year_groups):
-            raise ValueError(f'Opportunity "{o.id}" has a year group outside 0 to 62')
-    year_mask = np.fromiter((sum(1 << y for y in set(o.year_groups)) for o in opportunities), np.int64, m)
-    start = np.fromiter((o.start.toordinal() for o in opportunities), np.int64, m)
-    kinds = policy.kinds
-    open_ = np.fromiter(
-        (o.capacity > 0 and (kinds is None or o.kind in kinds) for o in opportunities), bool, m
-    ) & (start >= today.toordinal())
-    remote = np.fromiter((o.remote for o in opportunities), bool, m)
+    years = np.fromiter(chain.from_iterable(values(opportunities, "year_groups")), np.int64)
+    if len(years) and (years.min() < 0 or years.max() > 62):
+        bad = next(o for o in opportunities if any(not 0 <= y <= 62 for y in o.year_groups))
+        raise ValueError(f'Opportunity "{bad.id}" has a year group outside 0 to 62')
+    year_mask = bits(opportunities, "year_groups", {y: y for y in range(63)})
+    start = np.fromiter(map(date.toordinal, values(opportunities, "start")), np.int64, m)
+    open_ = (column(opportunities, "capacity", np.int64) > 0) & (start >= today.toordinal())
+    if policy.kinds is not None:
+        open_ &= np.isin(np.array(values(opportunities, "kind"), dtype=object), list(policy.kinds))
+    remote = column(opportunities, "remote", bool)
     xy, located = postcodes.locate([None if o.remote else o.postcode for o in opportunities])
     return _Opportunities(
         year_mask=year_mask,
-        min_age=np.fromiter((o.min_age for o in opportunities), np.int64, m),
+        min_age=column(opportunities, "min_age", np.int64),
         start=start,
-        end=np.fromiter((o.end.toordinal() for o in opportunities), np.int64, m),
-        start_year=np.fromiter((o.start.year for o in opportunities), np.int64, m),
-        start_md=np.fromiter((o.start.month * 100 + o.start.day for o in opportunities), np.int64, m),
+        end=np.fromiter(map(date.toordinal, values(opportunities, "end")), np.int64, m),
+        start_year=column(opportunities, "start.year", np.int64),
+        start_md=column(opportunities, "start.month", np.int64) * 100
+        + column(opportunities, "start.day", np.int64),
         open=open_,
         remote=remote,
         xy=xy,
         located=located,
-        route=np.fromiter((routes[o.route] for o in opportunities), np.int64, m),
+        route=np.fromiter(map(routes.__getitem__, values(opportunities, "route")), np.int64, m),
     )
 
 
@@ -225,7 +229,7 @@ def _ranked(
 ) -> _Pairs:
     """Each student's own ranked opportunities that pass every rule, with their rank."""
     index = {o.id: j for j, o in enumerate(opportunities)}
-    counts = np.fromiter((len(student.ranked) for student in students), np.int64, len(students))
+    counts = np.fromiter(map(len, values(students, "ranked")), np.int64, len(students))
     # A ranked opportunity that has since closed is not in the round: -1, and simply not offered.
     listed = np.fromiter(
         (index.get(oid, -1) for student in students for oid in student.ranked), np.int64, int(counts.sum())

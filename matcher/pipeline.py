@@ -8,6 +8,7 @@ from datetime import date
 import numpy as np
 
 from matcher.candidates import Candidates, candidates
+from matcher.columns import column, values
 from matcher.instance import NO_CAP, Instance
 from matcher.people import Opportunity, Student
 from matcher.policy import CATEGORIES, Policy
@@ -38,27 +39,27 @@ def build_instance(
     pref_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(s[keep], minlength=n), out=pref_ptr[1:])
 
-    capacity = np.fromiter((o.capacity for o in opportunities), np.int64, m)
+    capacity = column(opportunities, "capacity", np.int64)
     default_cap = NO_CAP if policy.max_per_school is None else policy.max_per_school
-    max_per_school = np.fromiter(
-        (default_cap if o.max_per_school is None else o.max_per_school for o in opportunities), np.int64, m
-    )
-    school_names = sorted({st.school for st in students})
+    caps = values(opportunities, "max_per_school")
+    max_per_school = np.fromiter((default_cap if cap is None else cap for cap in caps), np.int64, m)
+    schools = values(students, "school")
+    school_names = sorted(set(schools))
     school_index = {name: i for i, name in enumerate(school_names)}
     categories = np.zeros((n, len(CATEGORIES)), dtype=bool)
-    categories[:, 0] = np.fromiter((st.disadvantaged for st in students), bool, n)
-    categories[:, 1] = np.fromiter((st.send for st in students), bool, n)
-    categories[:, 2] = np.fromiter((not st.has_workplace_experience for st in students), bool, n)
+    categories[:, 0] = column(students, "disadvantaged", bool)
+    categories[:, 1] = column(students, "send", bool)
+    categories[:, 2] = ~column(students, "has_workplace_experience", bool)
     reserve_ptr, reserve_category, reserve_seats = _reserves(capacity, policy)
     return Instance(
-        student_ids=[st.id for st in students],
-        placement_ids=[o.id for o in opportunities],
+        student_ids=values(students, "id"),
+        placement_ids=values(opportunities, "id"),
         pref_ptr=pref_ptr,
         pref_placement=candidates.opportunity[keep].astype(np.int32),
         pref_score=scores.total[keep].astype(np.float64),
         capacity=capacity,
         max_per_school=max_per_school,
-        student_school=np.fromiter((school_index[st.school] for st in students), np.int32, n),
+        student_school=np.fromiter(map(school_index.__getitem__, schools), np.int32, n),
         school_names=school_names,
         category_names=list(CATEGORIES),
         student_categories=categories,

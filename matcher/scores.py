@@ -11,6 +11,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from matcher.candidates import Candidates
+from matcher.columns import bits, column, values
 from matcher.people import ROUTES, Opportunity, Student
 from matcher.policy import PARTS, Policy
 from matcher.text import tfidf
@@ -55,21 +56,20 @@ def score(
     n, m = len(students), len(opportunities)
     parts: dict[str, Float32Array] = {"text": _text(students, opportunities, s, o)}
 
-    route_bit = {route: i for i, route in enumerate(sorted({*ROUTES, *(op.route for op in opportunities)}))}
+    routes = values(opportunities, "route")
+    route_bit = {route: i for i, route in enumerate(sorted({*ROUTES, *routes}))}
     if len(route_bit) > 63:
         raise ValueError("A round can have at most 63 distinct routes")
-    wanted = np.fromiter(
-        (sum(1 << route_bit[r] for r in set(st.routes) if r in route_bit) for st in students), np.int64, n
-    )
-    offered = np.fromiter((route_bit[op.route] for op in opportunities), np.int64, m)
+    wanted = bits(students, "routes", route_bit)
+    offered = np.fromiter(map(route_bit.__getitem__, routes), np.int64, m)
     parts["route"] = (((wanted[s] >> offered[o]) & 1) == 1).astype(np.float32)
 
-    interest = np.fromiter((_PATHWAY[st.pathway_interest] for st in students), np.int64, n)
-    pathway = np.fromiter((_PATHWAY[op.pathway] for op in opportunities), np.int64, m)
+    interest = np.fromiter(map(_PATHWAY.__getitem__, values(students, "pathway_interest")), np.int64, n)
+    pathway = np.fromiter(map(_PATHWAY.__getitem__, values(opportunities, "pathway")), np.int64, m)
     # "both" on either side fits anything; otherwise the two must agree.
     parts["pathway"] = ((interest[s] & pathway[o]) != 0).astype(np.float32)
-    technical = np.fromiter(
-        (op.pathway == "technical" or op.kind == "t_level_placement" for op in opportunities), bool, m
+    technical = (pathway == _PATHWAY["technical"]) | (
+        np.array(values(opportunities, "kind"), dtype=object) == "t_level_placement"
     )
     open_to_technical = (interest & _PATHWAY["technical"]) != 0
     parts["technical"] = (technical[o] & open_to_technical[s]).astype(np.float32)
@@ -77,13 +77,9 @@ def score(
     decay = np.exp(-candidates.distance_km.astype(np.float64) / policy.distance_decay_km)
     parts["distance"] = np.where(candidates.remote, 1.0, decay).astype(np.float32)
 
-    for name, flag in (
-        ("no_experience", lambda st: not st.has_workplace_experience),
-        ("disadvantaged", lambda st: st.disadvantaged),
-        ("send", lambda st: st.send),
-    ):
-        per_student = np.fromiter((flag(st) for st in students), bool, n)
-        parts[name] = per_student[s].astype(np.float32)
+    parts["no_experience"] = (~column(students, "has_workplace_experience", bool))[s].astype(np.float32)
+    parts["disadvantaged"] = column(students, "disadvantaged", bool)[s].astype(np.float32)
+    parts["send"] = column(students, "send", bool)[s].astype(np.float32)
 
     parts = {name: parts[name] for name in PARTS}
     weights = policy.weights
