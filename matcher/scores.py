@@ -18,6 +18,7 @@ from matcher.text import tfidf
 
 FloatArray = npt.NDArray[np.float64]
 Float32Array = npt.NDArray[np.float32]
+Part = npt.NDArray[np.float32] | npt.NDArray[np.uint8]
 
 # What each part means, for people reading an explanation.
 PART_LABELS: dict[str, str] = {
@@ -39,7 +40,9 @@ _THREADS = 2
 class Scores:
     """Per candidate pair: each part's value in [0, 1], the policy's weights, and the weighted total."""
 
-    parts: dict[str, Float32Array]  # part name -> (E,) values before weighting, in PARTS order
+    # part name -> (E,) values before weighting, in PARTS order: float32 for text and distance, and 0 or 1
+    # as uint8 for the yes-or-no parts, which saves a national round about 300 MB.
+    parts: dict[str, Part]
     weights: dict[str, float]
     total: FloatArray  # (E,): sum over parts, in PARTS order, of weight * value
 
@@ -54,7 +57,7 @@ def score(
     s = candidates.student.astype(np.int64)
     o = candidates.opportunity.astype(np.int64)
     n, m = len(students), len(opportunities)
-    parts: dict[str, Float32Array] = {"text": _text(students, opportunities, s, o)}
+    parts: dict[str, Part] = {"text": _text(students, opportunities, s, o)}
 
     routes = values(opportunities, "route")
     route_bit = {route: i for i, route in enumerate(sorted({*ROUTES, *routes}))}
@@ -62,24 +65,24 @@ def score(
         raise ValueError("A round can have at most 63 distinct routes")
     wanted = bits(students, "routes", route_bit)
     offered = np.fromiter(map(route_bit.__getitem__, routes), np.int64, m)
-    parts["route"] = (((wanted[s] >> offered[o]) & 1) == 1).astype(np.float32)
+    parts["route"] = (((wanted[s] >> offered[o]) & 1) == 1).astype(np.uint8)
 
     interest = np.fromiter(map(_PATHWAY.__getitem__, values(students, "pathway_interest")), np.int64, n)
     pathway = np.fromiter(map(_PATHWAY.__getitem__, values(opportunities, "pathway")), np.int64, m)
     # "both" on either side fits anything; otherwise the two must agree.
-    parts["pathway"] = ((interest[s] & pathway[o]) != 0).astype(np.float32)
+    parts["pathway"] = ((interest[s] & pathway[o]) != 0).astype(np.uint8)
     technical = (pathway == _PATHWAY["technical"]) | (
         np.array(values(opportunities, "kind"), dtype=object) == "t_level_placement"
     )
     open_to_technical = (interest & _PATHWAY["technical"]) != 0
-    parts["technical"] = (technical[o] & open_to_technical[s]).astype(np.float32)
+    parts["technical"] = (technical[o] & open_to_technical[s]).astype(np.uint8)
 
     decay = np.exp(-candidates.distance_km.astype(np.float64) / policy.distance_decay_km)
     parts["distance"] = np.where(candidates.remote, 1.0, decay).astype(np.float32)
 
-    parts["no_experience"] = (~column(students, "has_workplace_experience", bool))[s].astype(np.float32)
-    parts["disadvantaged"] = column(students, "disadvantaged", bool)[s].astype(np.float32)
-    parts["send"] = column(students, "send", bool)[s].astype(np.float32)
+    parts["no_experience"] = (~column(students, "has_workplace_experience", bool))[s].astype(np.uint8)
+    parts["disadvantaged"] = column(students, "disadvantaged", bool)[s].astype(np.uint8)
+    parts["send"] = column(students, "send", bool)[s].astype(np.uint8)
 
     parts = {name: parts[name] for name in PARTS}
     weights = policy.weights
