@@ -319,7 +319,7 @@ def _probe(
     rows, cols = np.nonzero(ok)
     pairs = _compact(people[rows], places[nb[rows, cols]], dist[rows, cols], np.full(len(rows), -1))
     count = have + ok.sum(axis=1)
-    # Still short, and the farthest neighbour looked at was in reach: nearer ones may lie beyond it.
+    # Still short, and the farthest neighbour looked at was in reach: more may lie beyond it.
     short = (count < wanted) & (dist[:, -1] <= reach) if dist.shape[1] else np.zeros(len(people), bool)
     return pairs, count, short
 
