@@ -21,6 +21,7 @@ from matcher.instance import NO_CAP, UNASSIGNED, Instance, Int32Array, IntArray,
 
 INSTANCE_FORMAT = "allocation-instance/1"
 RESULT_FORMAT = "allocation-result/1"
+MAX_COUNT = 2**31 - 1  # most seats a capacity, cap or reserve may give: sums stay exact in int64
 
 
 class InstanceError(ValueError):
@@ -169,7 +170,7 @@ def _whole_numbers(values: list[Any], minimum: int) -> IntArray:
     # bool is an int subclass, so check the exact type: true is not a capacity.
     _require(_types(values) <= {int})
     array = np.array(values, dtype=np.int64)
-    _require(bool((array >= minimum).all()))
+    _require(bool((array >= minimum).all() and (array <= MAX_COUNT).all()))
     return array
 
 
@@ -265,23 +266,30 @@ def _diagnose_placement(number: int, placement: Any, seen: set[str]) -> None:
         raise InstanceError(f"{name}: duplicate id")
     seen.add(placement["id"])
     capacity = placement.get("capacity")
-    if type(capacity) is not int or capacity < 0:
-        raise InstanceError(f"{name}: capacity must be a whole number >= 0, not {_show(capacity)}")
+    if not _is_count(capacity, 0):
+        raise InstanceError(
+            f"{name}: capacity must be a whole number from 0 to {MAX_COUNT}, not {_show(capacity)}"
+        )
     cap = placement.get("max_per_school")
-    if cap is not None and (type(cap) is not int or cap < 1):
-        raise InstanceError(f"{name}: max_per_school must be a whole number >= 1, not {_show(cap)}")
+    if cap is not None and not _is_count(cap, 1):
+        raise InstanceError(
+            f"{name}: max_per_school must be a whole number from 1 to {MAX_COUNT}, not {_show(cap)}"
+        )
     reserves = placement.get("reserves")
     if reserves is None:
         return
     if type(reserves) is not dict:
         raise InstanceError(f'{name}: "reserves" must be an object of category -> seats')
     for category, seats in reserves.items():
-        if type(seats) is not int or seats < 0:
-            raise InstanceError(
-                f'{name}: reserve for "{category}" must be a whole number >= 0, not {_show(seats)}'
-            )
+        if not _is_count(seats, 0):
+            wanted = f"a whole number from 0 to {MAX_COUNT}"
+            raise InstanceError(f'{name}: reserve for "{category}" must be {wanted}, not {_show(seats)}')
     if sum(reserves.values()) > capacity:
         raise InstanceError(f"{name}: reserves ({sum(reserves.values())} seats) exceed capacity ({capacity})")
+
+
+def _is_count(value: object, minimum: int) -> bool:
+    return type(value) is int and minimum <= value <= MAX_COUNT
 
 
 def _is_finite_number(value: object) -> bool:

@@ -123,9 +123,17 @@ MALFORMED = {
     "score a boolean": (broken(set_(("scores", "s2", "p2"), True)), 'student "s2": score for "p2"'),
     "negative capacity": (
         broken(set_(("placements", 1, "capacity"), -1)),
-        'placement "p2": capacity must be a whole number >= 0, not -1',
+        'placement "p2": capacity must be a whole number from 0 to 2147483647, not -1',
     ),
     "fractional capacity": (broken(set_(("placements", 1, "capacity"), 1.5)), 'placement "p2": capacity'),
+    "huge capacity": (
+        broken(lambda d: None).replace(b'"id":"p2","capacity":1', b'"id":"p2","capacity":' + b"9" * 30),
+        'placement "p2": capacity must',
+    ),
+    "capacity past the limit": (
+        broken(set_(("placements", 1, "capacity"), 2**31)),
+        'placement "p2": capacity',
+    ),
     "missing capacity": (broken(lambda d: d["placements"][1].pop("capacity")), 'placement "p2": capacity'),
     "reserves over capacity": (
         broken(set_(("placements", 0, "reserves"), {"disadvantaged": 2, "send": 1})),
@@ -133,7 +141,7 @@ MALFORMED = {
     ),
     "negative reserve": (
         broken(set_(("placements", 0, "reserves"), {"disadvantaged": -1})),
-        'placement "p1": reserve for "disadvantaged" must be a whole number >= 0',
+        'placement "p1": reserve for "disadvantaged" must be a whole number from 0',
     ),
     "reserves not an object": (
         broken(set_(("placements", 0, "reserves"), ["disadvantaged"])),
@@ -141,7 +149,7 @@ MALFORMED = {
     ),
     "zero max_per_school": (
         broken(set_(("placements", 0, "max_per_school"), 0)),
-        'placement "p1": max_per_school must be a whole number >= 1, not 0',
+        'placement "p1": max_per_school must be a whole number from 1 to 2147483647, not 0',
     ),
     "fractional max_per_school": (
         broken(set_(("placements", 0, "max_per_school"), 1.5)),
