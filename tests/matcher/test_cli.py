@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 from tests.matcher.instances import create_document, create_placement, create_student
 
@@ -83,3 +84,15 @@ def test_cli_refuses_an_out_file_in_a_missing_directory_before_solving(tmp_path:
         "allocate", str(instance), "--mechanism", "stable", "--out", str(tmp_path / "no" / "result.json")
     )
     assert done.returncode == 2 and b"--out: no directory" in done.stderr
+
+
+def test_cli_runs_the_optimal_mechanism_by_default(tmp_path: Path) -> None:
+    pytest.importorskip("matcher.optimal", reason="matcher.optimal is not importable yet")
+    instance = write(
+        tmp_path / "instance.json", [create_student("s1", ["p1", "p2"]), create_student("s2", ["p1"])]
+    )
+    done = run("allocate", str(instance))
+    assert done.returncode == 0, done.stderr
+    result = orjson.loads(done.stdout)
+    assert result["mechanism"] == "optimal"
+    assert result["assignments"] == {"s1": "p2", "s2": "p1"}  # both placed, which only optimal promises
