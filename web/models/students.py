@@ -12,7 +12,7 @@ from web.models.base import PATHWAYS, one_of, utcnow
 
 
 class Student(db.Model):  # type: ignore[name-defined,misc]
-    """A pupil of a school; home postcode, date of birth, SEND and disadvantage are never shown to employers."""
+    """A pupil of a school; home postcode, birth date, SEND and disadvantage are never shown to employers."""
 
     __table_args__ = (
         one_of("pathway_interest", PATHWAYS, "pathway_interest"),
