@@ -19,6 +19,9 @@ class Policy:
     """Weights, list length, reserves and caps for one matching round; the defaults suit a careers hub.
 
     Score weights (each part is in [0, 1] before weighting, so a weight is the most that part can add):
+    - choice: the student ranked this opportunity themselves: 1 for a first choice, falling evenly to
+      1/k for the last of k choices. The heaviest part by default, because what a student asked for
+      should outweigh what we infer; it is how rankings reach the optimal mechanism.
     - text: TF-IDF similarity of the student's statement and routes with the opportunity's words.
     - route: the opportunity's route is one the student chose.
     - pathway: the opportunity's pathway fits the student's (technical, academic, or both).
@@ -31,6 +34,7 @@ class Policy:
       (and the optimal mechanism's total), not placements within a student's list.
     """
 
+    choice: float = 2.0
     text: float = 1.0
     route: float = 1.0
     pathway: float = 0.5
@@ -77,6 +81,7 @@ class Policy:
 
 # Score parts in the order explanations list them.
 PARTS: tuple[str, ...] = (
+    "choice",
     "text",
     "route",
     "pathway",

@@ -22,6 +22,7 @@ Part = npt.NDArray[np.float32] | npt.NDArray[np.uint8]
 
 # What each part means, for people reading an explanation.
 PART_LABELS: dict[str, str] = {
+    "choice": "The student chose it (more for a higher choice)",
     "text": "Interests match the description",
     "route": "In an occupational route the student chose",
     "pathway": "Fits the student's pathway (technical or academic)",
@@ -58,6 +59,11 @@ def score(
     o = candidates.opportunity.astype(np.int64)
     n, m = len(students), len(opportunities)
     parts: dict[str, Part] = {"text": _text(students, opportunities, s, o)}
+
+    # First of k choices scores 1, the last 1/k; an opportunity the student did not rank scores 0.
+    chose = np.fromiter((len(st.ranked) for st in students), np.int64, n)[s]
+    rank = candidates.rank.astype(np.int64)
+    parts["choice"] = np.where(rank >= 0, (chose - rank) / np.maximum(chose, 1), 0.0).astype(np.float32)
 
     routes = values(opportunities, "route")
     route_bit = {route: i for i, route in enumerate(sorted({*ROUTES, *routes}))}

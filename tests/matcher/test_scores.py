@@ -136,3 +136,14 @@ def test_the_tfidf_rows_match_scikit_learns_vectorizer() -> None:
     assert ours.shape == theirs.shape
     # Columns are in a different order, so compare what is used: every pair's cosine similarity.
     assert np.allclose((ours @ ours.T).toarray(), (theirs @ theirs.T).toarray(), atol=1e-6)
+
+
+def test_a_students_own_ranking_scores_most_for_the_first_choice_and_nothing_unranked(
+    postcodes: PostcodeIndex,
+) -> None:
+    opportunities = [create_opportunity(id=name) for name in ("a", "b", "c", "d")]
+    students = [create_student(id="s", ranked=("c", "a", "b"))]
+    scores = scored(postcodes, students, opportunities)
+    choice = dict(zip("abcd", scores.parts["choice"].tolist(), strict=True))
+    assert choice == {"c": 1.0, "a": np.float32(2 / 3), "b": np.float32(1 / 3), "d": 0.0}
+    assert scores.weights["choice"] == max(scores.weights.values())

@@ -17,7 +17,17 @@ from workers import matching_tasks
 from workers.matching_tasks import BAD_INPUT, BAD_POLICY, MAX_RETRIES, UNAVAILABLE, run_round
 
 POSTCODES = ["M13 9PL", "M14 5TP", "M15 6BH", "M20 2RN", "M1 1AD"]
-PARTS = {"text", "route", "pathway", "technical", "distance", "no_experience", "disadvantaged", "send"}
+PARTS = {
+    "choice",
+    "text",
+    "route",
+    "pathway",
+    "technical",
+    "distance",
+    "no_experience",
+    "disadvantaged",
+    "send",
+}
 
 
 def _allocations(round_id: int) -> list[Allocation]:
