@@ -16,6 +16,7 @@ def celery_settings(broker_url: str) -> dict[str, object]:
         "task_ignore_result": True,
         "task_queues": [Queue(name) for name in QUEUES],
         "task_default_queue": MATCHING_QUEUE,
+        "task_routes": {"matching.*": {"queue": MATCHING_QUEUE}},
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,

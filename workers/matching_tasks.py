@@ -10,7 +10,6 @@ from celery import Task, shared_task
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from config.celery import MATCHING_QUEUE
 from matcher import allocate
 from matcher.candidates import candidates
 from matcher.instance import UNASSIGNED
@@ -44,7 +43,6 @@ BROKEN = "Something went wrong while matching. Try again later, or ask your care
 @shared_task(  # type: ignore[untyped-decorator]
     bind=True,
     name="matching.run_round",
-    queue=MATCHING_QUEUE,
     autoretry_for=TRANSIENT,
     max_retries=MAX_RETRIES,
     retry_backoff=True,

@@ -295,9 +295,9 @@ def test_an_unknown_round_is_ignored(app: Flask) -> None:
     run_round.run(987654)
 
 
-def test_the_task_is_named_queued_and_retries_transient_errors() -> None:
+def test_the_task_is_named_routed_to_matching_and_retries_transient_errors(app: Flask) -> None:
     assert run_round.name == "matching.run_round"
-    assert run_round.queue == "matching"
+    assert app.extensions["celery"].amqp.router.route({}, run_round.name)["queue"].name == "matching"
     assert OperationalError in run_round.autoretry_for
     assert run_round.max_retries == MAX_RETRIES
 
