@@ -24,6 +24,7 @@ def test_every_task_is_routed_to_a_declared_queue(app: Flask) -> None:
 def test_every_queue_has_a_worker_in_make_run_and_the_readme() -> None:
     for path in ("Makefile", "README.md"):
         consumed = set()
-        for match in re.finditer(r"celery -A workers\.celery_app worker[^\n]*?-Q (\S+)", (ROOT / path).read_text()):
+        text = (ROOT / path).read_text()
+        for match in re.finditer(r"celery -A workers\.celery_app worker[^\n]*?-Q (\S+)", text):
             consumed |= set(match.group(1).split(","))
         assert set(QUEUES) <= consumed, f"{path} starts no worker for {set(QUEUES) - consumed}"
