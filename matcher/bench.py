@@ -9,7 +9,7 @@ and whole-process runs include interpreter start, loading, solving and writing, 
   b  optimal, 100,000 x 50,000: `python -m matcher allocate` vs matcher.bench_baseline; same optimum.
   c  national, 650,000 x 325,000: stable CLI vs json.load of the instance + json.dump of a same-sized
      result; optimal CLI vs the baseline, same optimum.
-  d  matcher.bench_pipeline.run at national scale, when that module exists.
+  d  matcher.bench_pipeline.run at national scale, then the optimal mechanism, in one process.
 --scale small divides every size by 10 for a quick check.
 """
 
@@ -195,20 +195,21 @@ def stage_national_stable(n: int, m: int, work: Path) -> list[Row]:
 
 
 def stage_pipeline(n: int, m: int) -> list[Row]:
-    """(d) the in-memory pipeline (candidates, scores, Instance), as bench_pipeline.run measures it."""
+    """(d) the in-memory pipeline (candidates, scores, Instance) and then the default mechanism, optimal."""
     if importlib.util.find_spec("matcher.bench_pipeline") is None:
         return []
     run = measure(worker("pipeline", str(n), str(m)))
     figures = json.loads(run.output.strip().splitlines()[-1])
-    seconds = float(figures.get("pipeline", 0.0))
-    # Its own peak after the pipeline stages; the process peak (in the table) also covers allocating after.
-    peak = float(figures.get("peak_mb_pipeline", run.peak_mb))
-    shown = ("candidates", "scores", "build_instance", "allocate_optimal", "allocate_stable", "pairs")
+    # The target counts the whole round: the pipeline and allocating with optimal, in one process whose
+    # peak (from wait4, in the table) covers both.
+    seconds = float(figures.get("total", figures.get("pipeline", 0.0)))
+    shown = ("candidates", "scores", "build_instance", "allocate_optimal", "instance_pairs")
     parts = ", ".join(f"{k} {figures[k]:,.1f}" for k in shown if k in figures)
-    timed = Run(seconds, run.peak_mb, "", figures.get("pipeline_cpu"))
-    note = f"pipeline peak {peak:,.0f} MB; {parts}"
-    met = seconds < 60 and peak < 4096
-    return [Row("d", f"pipeline {n:,} x {m:,} (in memory)", timed, "", None, "< 60 s, < 4 GB", met, note)]
+    timed = Run(seconds, run.peak_mb, "", figures.get("total_cpu", figures.get("pipeline_cpu")))
+    note = f"pipeline peak {figures.get('peak_mb_pipeline', 0.0):,.0f} MB; {parts}"
+    met = seconds < 60 and run.peak_mb < 4096
+    name = f"pipeline + optimal {n:,} x {m:,}"
+    return [Row("d", name, timed, "", None, "< 60 s, < 4 GB", met, note)]
 
 
 # Workers: each runs in its own process so its peak memory is measured alone.
@@ -294,7 +295,7 @@ def worker_json_reference(instance_path: str, out: str) -> None:
 def worker_pipeline(n: int, m: int) -> None:
     # Imported by name: the module is another engineer's and the bench must run without it.
     bench_pipeline = importlib.import_module("matcher.bench_pipeline")
-    figures: dict[str, float] = bench_pipeline.run(n, m)
+    figures: dict[str, float] = bench_pipeline.run(n, m, mechanisms=("optimal",))
     print(json.dumps({k: float(v) for k, v in figures.items()}))
 
 

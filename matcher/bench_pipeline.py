@@ -9,11 +9,11 @@ Prints seconds (wall and CPU) per stage and the peak resident memory of this pro
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import partial
 from typing import TypeVar
 
 import numpy as np
@@ -62,8 +62,19 @@ _FILLER = [
 ]
 
 
-def run(n_students: int, n_opportunities: int, seed: int = 0, with_allocate: bool = True) -> dict[str, float]:
-    """Build synthetic people, run each stage once and return seconds per stage and peak memory (MB)."""
+def run(
+    n_students: int,
+    n_opportunities: int,
+    seed: int = 0,
+    with_allocate: bool = True,
+    mechanisms: Sequence[str] = ("optimal", "stable"),
+    policy: Policy | None = None,
+) -> dict[str, float]:
+    """Build synthetic people, run each stage once and return seconds per stage and peak memory (MB).
+
+    `total` and `total_cpu` are the pipeline plus the first mechanism's allocation (the service's default,
+    optimal, unless told otherwise); `peak_mb` is this whole process's peak resident memory at the end.
+    """
     from matcher.candidates import candidates
     from matcher.pipeline import build_instance
     from matcher.scores import score
@@ -74,17 +85,19 @@ def run(n_students: int, n_opportunities: int, seed: int = 0, with_allocate: boo
         lambda: _people(postcodes, n_students, n_opportunities, seed)
     )
     figures["peak_mb_inputs"] = _peak_mb()
-    policy = Policy()
+    policy = Policy() if policy is None else policy
+    figures["list_length"], figures["remote_length"] = policy.list_length, policy.remote_length
     pipeline_started = time.perf_counter()
     cpu_started = _cpu()
+    # partial, not lambda: a closure would keep found and scored alive after the del below.
     found, figures["candidates"] = _timed(
-        lambda: candidates(students, opportunities, policy, postcodes, TODAY)
+        partial(candidates, students, opportunities, policy, postcodes, TODAY)
     )
     figures["peak_mb_candidates"] = _peak_mb()
-    scored, figures["scores"] = _timed(lambda: score(students, opportunities, found, policy))
+    scored, figures["scores"] = _timed(partial(score, students, opportunities, found, policy))
     figures["peak_mb_scores"] = _peak_mb()
     instance, figures["build_instance"] = _timed(
-        lambda: build_instance(students, opportunities, found, scored, policy)
+        partial(build_instance, students, opportunities, found, scored, policy)
     )
     for stage, cpu in zip(("candidates", "scores", "build_instance"), _CPU_SECONDS[-3:], strict=True):
         figures[f"{stage}_cpu"] = cpu
@@ -93,18 +106,27 @@ def run(n_students: int, n_opportunities: int, seed: int = 0, with_allocate: boo
     figures["pairs"] = float(len(found))
     figures["pairs_per_student"] = len(found) / max(n_students, 1)
     figures["instance_pairs"] = float(len(instance.pref_placement))
+    figures["instance_pairs_per_student"] = len(instance.pref_placement) / max(n_students, 1)
     figures["students_without_options"] = float(np.sum(np.diff(instance.pref_ptr) == 0))
     figures["peak_mb_pipeline"] = _peak_mb()
-    if with_allocate and importlib.util.find_spec("matcher.allocation") is not None:
+    # The allocation reads the Instance only: candidates and scores (for explanations) can go first.
+    del found, scored
+    if with_allocate and mechanisms:
         from matcher.allocation import allocate
 
         pathways = [o.pathway for o in opportunities]
-        for mechanism in ("optimal", "stable"):
+        for mechanism in mechanisms:
             result, figures[f"allocate_{mechanism}"] = _timed(
-                lambda mechanism=mechanism: allocate(instance, mechanism, seed, pathways)  # type: ignore[misc]
+                partial(allocate, instance, mechanism, seed, pathways)
             )
+            figures[f"allocate_{mechanism}_cpu"] = _CPU_SECONDS[-1]
             figures[f"assigned_{mechanism}"] = float(result.assigned)
+            figures[f"mean_score_{mechanism}"] = result.total_score / max(result.assigned, 1)
             figures[f"peak_mb_after_{mechanism}"] = _peak_mb()
+            del result
+        figures["total"] = figures["pipeline"] + figures[f"allocate_{mechanisms[0]}"]
+        figures["total_cpu"] = figures["pipeline_cpu"] + figures[f"allocate_{mechanisms[0]}_cpu"]
+    figures["peak_mb"] = _peak_mb()
     return figures
 
 
@@ -256,8 +278,19 @@ def main() -> None:
     parser.add_argument("--opportunities", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-allocate", action="store_true", help="time the front half only")
+    parser.add_argument(
+        "--mechanisms",
+        default="optimal,stable",
+        help="comma-separated, in order; `total` counts the first (default: optimal,stable)",
+    )
+    defaults = Policy()
+    parser.add_argument("--list-length", type=int, default=defaults.list_length)
+    parser.add_argument("--remote-length", type=int, default=defaults.remote_length)
     args = parser.parse_args()
-    for name, value in run(args.students, args.opportunities, args.seed, not args.skip_allocate).items():
+    mechanisms = tuple(name for name in args.mechanisms.split(",") if name)
+    policy = Policy(list_length=args.list_length, remote_length=args.remote_length)
+    figures = run(args.students, args.opportunities, args.seed, not args.skip_allocate, mechanisms, policy)
+    for name, value in figures.items():
         print(f"{name:28} {value:12.2f}")
 
 
