@@ -10,20 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from web.dao.base import audit
 from web.extensions import db
 from web.models import Allocation, Employer, Opportunity
-from web.models.base import utcnow
+from web.models.base import ALLOCATION_STATUSES, utcnow
 
 # What a student sees: the offer once a person has released it, and everything after as history.
 # Proposed, approved and rejected allocations are the careers leader's business until they are offered.
-STUDENT_VISIBLE_STATUSES = (
-    "offered",
-    "accepted",
-    "declined",
-    "expired",
-    "consented",
-    "consent_refused",
-    "confirmed",
-    "completed",
-    "no_show",
+STUDENT_VISIBLE_STATUSES = tuple(
+    status for status in ALLOCATION_STATUSES if status not in ("proposed", "approved", "rejected")
 )
 
 
