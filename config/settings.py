@@ -26,6 +26,8 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{VAR / 'app.sqlite'}")
+    # Database errors end up in logs; their bound parameters could be someone's name or postcode.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
     BROKER_URL = os.environ.get("REDIS_URL") or _embedded_broker()
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -57,3 +57,17 @@ def test_unknown_environment_is_named() -> None:
 
 def test_development_has_a_secret_for_local_use_only() -> None:
     assert Development().SECRET_KEY
+
+
+def test_database_errors_keep_their_parameters_out_of_logs(app: object) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from web.extensions import db
+
+    with pytest.raises(IntegrityError) as raised:
+        db.session.execute(
+            text("INSERT INTO hub (id, name, area) VALUES (:id, :name, NULL)"), {"id": 1, "name": "Jo Bloggs"}
+        )
+    db.session.rollback()
+    assert "Jo Bloggs" not in str(raised.value)
