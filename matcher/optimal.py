@@ -18,8 +18,12 @@ the seed.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+import scipy.sparse as sp
 from ortools.graph.python import min_cost_flow
+from scipy.sparse.csgraph import connected_components
 
 from matcher.instance import NO_CAP, UNASSIGNED, FloatArray, Instance, Int32Array, IntArray
 
@@ -28,6 +32,8 @@ from matcher.instance import NO_CAP, UNASSIGNED, FloatArray, Instance, Int32Arra
 SCALE = 1000
 # OR-Tools scales costs by the node count during cost scaling; stay well inside int64.
 _MAX_SCALED_COST = 2**62
+_PROCESSES = 2  # separate networks solved at once; this machine class has two cores
+_SPLIT_FROM = 1_000_000  # arcs: below this a fork costs more than it saves, so one network
 
 
 def integer_costs(pref_score: FloatArray) -> IntArray:
@@ -71,26 +77,117 @@ def solve_optimal(instance: Instance, seed: int) -> Int32Array:
     # than from students to placements (measured at 100,000 and 650,000 students), for the same optimum.
     source, gate_tail, gate_head, gate_capacity = _sources(instance, student, placement, n)
     heads = student_node[student]
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    pair_arcs = smcf.add_arcs_with_capacity_and_unit_cost(source, heads, np.ones(heads.size, np.int64), cost)
-    if gate_tail.size:
-        zero = np.zeros(gate_tail.size, dtype=np.int64)
-        smcf.add_arcs_with_capacity_and_unit_cost(gate_tail, gate_head, gate_capacity, zero)
-
+    n_nodes = n + m + gate_tail.size
     # Students listing a usable placement want one seat; placements offer their seats.
-    wanting = np.flatnonzero(np.bincount(heads, minlength=n) > 0).astype(np.int32)
-    offering = np.flatnonzero(np.bincount(placement, minlength=m) > 0).astype(np.int32)
-    nodes = np.concatenate([wanting, n + offering]).astype(np.int32)
-    supplies = np.concatenate([-np.ones(wanting.size, np.int64), instance.capacity[offering]])
-    smcf.set_nodes_supplies(nodes, supplies.astype(np.int64))
+    supply = np.zeros(n_nodes, dtype=np.int64)
+    supply[heads] = -1
+    offering = np.flatnonzero(np.bincount(placement, minlength=m) > 0)
+    supply[n + offering] = instance.capacity[offering]
 
+    # Networks that share no node are separate problems: solved apart, the optimum is the same. The solver
+    # holds the GIL, so at national scale (where year groups split the round in two) the second part is
+    # solved in a forked process at the same time as the first, on this machine class's second core.
+    tails = np.concatenate([source, gate_tail])
+    arc_heads = np.concatenate([heads, gate_head])
+    capacity = np.concatenate([np.ones(heads.size, np.int64), gate_capacity])
+    cost_all = np.concatenate([cost, np.zeros(gate_tail.size, np.int64)])
+    del source, gate_tail, gate_head, gate_capacity, cost
+    if tails.size < _SPLIT_FROM or not hasattr(os, "fork"):
+        flow = _solve_network(tails, arc_heads, capacity, cost_all, supply)
+    else:
+        part = _parts(tails, arc_heads, n_nodes, _PROCESSES)
+        jobs = []
+        for p in np.unique(part[tails]).tolist():
+            arcs = np.flatnonzero(part[tails] == p)
+            nodes = np.flatnonzero(part == p)  # in node order, so the seeded numbering of students holds
+            local = np.full(n_nodes, -1, dtype=np.int32)
+            local[nodes] = np.arange(nodes.size, dtype=np.int32)
+            network = (
+                local[tails[arcs]],
+                local[arc_heads[arcs]],
+                capacity[arcs],
+                cost_all[arcs],
+                supply[nodes],
+            )
+            jobs.append((arcs, network))
+        # The largest here, the rest in the child; only the parts' copies are kept while solving.
+        jobs.sort(key=lambda job: -job[0].size)
+        flow = np.zeros(tails.size, dtype=np.int64)
+        del part, local, tails, arc_heads, capacity, cost_all
+        for (arcs, _), part_flow in zip(jobs, _solve_at_once([network for _, network in jobs]), strict=True):
+            flow[arcs] = part_flow
+    used = flow[: heads.size] > 0
+    assignment[student[used]] = placement[used]
+    return assignment
+
+
+def _solve_network(
+    tails: Int32Array, heads: Int32Array, capacity: IntArray, cost: IntArray, supply: IntArray
+) -> IntArray:
+    """Flow on each arc of a maximum flow of least cost (supplies positive, demands negative)."""
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, capacity, cost)
+    given = np.flatnonzero(supply != 0).astype(np.int32)
+    smcf.set_nodes_supplies(given, supply[given])
     status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow did not solve: {status!r}")
-    flow = smcf.flows(np.asarray(pair_arcs, dtype=np.int32))
-    used = flow > 0
-    assignment[student[used]] = placement[used]
-    return assignment
+    flow: IntArray = smcf.flows(np.asarray(arcs, dtype=np.int32)).astype(np.int64)
+    return flow
+
+
+_Network = tuple[Int32Array, Int32Array, IntArray, IntArray, IntArray]
+
+
+def _solve_at_once(networks: list[_Network]) -> list[IntArray]:
+    """Each network's flows: the first solved here, each other in a forked child at the same time.
+
+    A child sends its flows back through a pipe and exits; one that fails is solved again here.
+    """
+    children: list[tuple[int, int, int]] = []  # pid, read end, arc count
+    for network in networks[1:]:
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: solve, send, exit without running the parent's cleanup
+            code = 1
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as out:
+                    out.write(_solve_network(*network).astype(np.int64).tobytes())
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        children.append((pid, read, network[0].size))
+    flows = [_solve_network(*networks[0])]
+    for (pid, read, size), network in zip(children, networks[1:], strict=True):
+        with os.fdopen(read, "rb") as got:
+            data = got.read()
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) == 0 and len(data) == 8 * size:
+            flows.append(np.frombuffer(data, dtype=np.int64))
+        else:
+            flows.append(_solve_network(*network))
+    return flows
+
+
+def _parts(tails: Int32Array, heads: Int32Array, n_nodes: int, k: int) -> Int32Array:
+    """Each node's part, 0..k-1: connected components packed into k parts of about equal arc counts."""
+    graph = sp.coo_matrix(
+        (np.ones(tails.size, dtype=np.int8), (tails, heads)), shape=(n_nodes, n_nodes)
+    ).tocsr()
+    _, label = connected_components(graph, directed=False)
+    arcs = np.bincount(label[tails], minlength=int(label.max()) + 1)
+    load = np.zeros(k, dtype=np.int64)
+    part_of = np.zeros(arcs.size, dtype=np.int32)
+    for c in np.argsort(-arcs, kind="stable"):
+        if arcs[c] == 0:
+            break  # isolated nodes: no arcs, part 0
+        lightest = int(np.argmin(load))
+        part_of[c] = lightest
+        load[lightest] += arcs[c]
+    result: Int32Array = part_of[label]
+    return result
 
 
 def _sources(

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import csr_array
 
+from matcher import optimal
 from matcher.instance import NO_CAP, UNASSIGNED, Instance
 from matcher.optimal import SCALE, solve_optimal
 from matcher.synthetic import make_instance
@@ -179,3 +180,25 @@ def test_no_seats_or_no_lists_leave_students_unassigned(capacity: int) -> None:
         student_school=np.full(2, -1, dtype=np.int32),
     )
     assert solve_optimal(instance, 0).tolist() == ([0, -1] if capacity else [-1, -1])
+
+
+def test_separate_networks_solved_at_once_reach_the_same_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Short lists leave several separate networks; solving them apart (all but the largest in a forked
+    # child) must not move the optimum, with or without school caps.
+    sizes: list[int] = []
+    solve_at_once = optimal._solve_at_once
+
+    def spy(networks: list[optimal._Network]) -> list[np.ndarray]:
+        sizes.append(len(networks))
+        return solve_at_once(networks)
+
+    monkeypatch.setattr(optimal, "_SPLIT_FROM", 0)
+    monkeypatch.setattr(optimal, "_solve_at_once", spy)
+    for seed in range(6):
+        plain = make_instance(40, 20, seed=seed, list_length=1 + seed % 2, seats_per_student=0.6)
+        capped = make_instance(20, 8, seed=seed, list_length=1, n_schools=3, capped_share=0.6)
+        for instance, optimum in ((plain, assignment_optimum), (capped, integer_program_optimum)):
+            assignment = solve_optimal(instance, seed)
+            assert_rules_hold(instance, assignment)
+            assert objective(instance, assignment) == optimum(instance)
+    assert max(sizes) == 2
