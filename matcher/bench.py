@@ -205,9 +205,11 @@ def stage_pipeline(n: int, m: int) -> list[Row]:
     seconds = float(figures.get("total", figures.get("pipeline", 0.0)))
     shown = ("candidates", "scores", "build_instance", "allocate_optimal", "instance_pairs")
     parts = ", ".join(f"{k} {figures[k]:,.1f}" for k in shown if k in figures)
-    timed = Run(seconds, run.peak_mb, "", figures.get("total_cpu", figures.get("pipeline_cpu")))
+    # The worker's own peak (wait4) plus that of the child optimal forks for part of the round.
+    peak = max(run.peak_mb, float(figures.get("peak_mb", 0.0)))
+    timed = Run(seconds, peak, "", figures.get("total_cpu", figures.get("pipeline_cpu")))
     note = f"pipeline peak {figures.get('peak_mb_pipeline', 0.0):,.0f} MB; {parts}"
-    met = seconds < 60 and run.peak_mb < 4096
+    met = seconds < 60 and peak < 4096
     name = f"pipeline + optimal {n:,} x {m:,}"
     return [Row("d", name, timed, "", None, "< 60 s, < 4 GB", met, note)]
 

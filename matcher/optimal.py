@@ -19,6 +19,9 @@ the seed.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tempfile
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,7 +36,8 @@ SCALE = 1000
 # OR-Tools scales costs by the node count during cost scaling; stay well inside int64.
 _MAX_SCALED_COST = 2**62
 _PROCESSES = 2  # separate networks solved at once; this machine class has two cores
-_SPLIT_FROM = 1_000_000  # arcs: below this a fork costs more than it saves, so one network
+_SPLIT_FROM = 1_000_000  # arcs: below this starting a process costs more than it saves, so one network
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where a child finds matcher
 
 
 def integer_costs(pref_score: FloatArray) -> IntArray:
@@ -86,13 +90,13 @@ def solve_optimal(instance: Instance, seed: int) -> Int32Array:
 
     # Networks that share no node are separate problems: solved apart, the optimum is the same. The solver
     # holds the GIL, so at national scale (where year groups split the round in two) the second part is
-    # solved in a forked process at the same time as the first, on this machine class's second core.
+    # solved in a child process at the same time as the first, on this machine class's second core.
     tails = np.concatenate([source, gate_tail])
     arc_heads = np.concatenate([heads, gate_head])
     capacity = np.concatenate([np.ones(heads.size, np.int64), gate_capacity])
     cost_all = np.concatenate([cost, np.zeros(gate_tail.size, np.int64)])
     del source, gate_tail, gate_head, gate_capacity, cost
-    if tails.size < _SPLIT_FROM or not hasattr(os, "fork"):
+    if tails.size < _SPLIT_FROM:
         flow = _solve_network(tails, arc_heads, capacity, cost_all, supply)
     else:
         part = _parts(tails, arc_heads, n_nodes, _PROCESSES)
@@ -140,35 +144,35 @@ _Network = tuple[Int32Array, Int32Array, IntArray, IntArray, IntArray]
 
 
 def _solve_at_once(networks: list[_Network]) -> list[IntArray]:
-    """Each network's flows: the first solved here, each other in a forked child at the same time.
+    """Each network's flows: the first solved here, each other in a child Python process at the same time.
 
-    A child sends its flows back through a pipe and exits; one that fails is solved again here.
+    A child gets its network and returns its flows through files in a temporary folder, so its memory
+    is its own (and measured as such); a child that fails has its network solved here instead.
     """
-    children: list[tuple[int, int, int]] = []  # pid, read end, arc count
-    for network in networks[1:]:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: solve, send, exit without running the parent's cleanup
-            code = 1
-            try:
-                os.close(read)
-                with os.fdopen(write, "wb") as out:
-                    out.write(_solve_network(*network).astype(np.int64).tobytes())
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(write)
-        children.append((pid, read, network[0].size))
-    flows = [_solve_network(*networks[0])]
-    for (pid, read, size), network in zip(children, networks[1:], strict=True):
-        with os.fdopen(read, "rb") as got:
-            data = got.read()
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) == 0 and len(data) == 8 * size:
-            flows.append(np.frombuffer(data, dtype=np.int64))
-        else:
-            flows.append(_solve_network(*network))
+    with tempfile.TemporaryDirectory(prefix="matcher-optimal-") as folder:
+        children: list[tuple[subprocess.Popen[bytes], str]] = []
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (_ROOT, env.get("PYTHONPATH"))))
+        for i, network in enumerate(networks[1:]):
+            given, out = os.path.join(folder, f"network{i}.npz"), os.path.join(folder, f"flow{i}.npy")
+            np.savez(given, *network)
+            command = [sys.executable, "-m", "matcher.optimal", given, out]
+            child = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+            children.append((child, out))
+        flows = [_solve_network(*networks[0])]
+        for (child, out), network in zip(children, networks[1:], strict=True):
+            if child.wait() == 0:
+                flows.append(np.load(out))
+            else:
+                flows.append(_solve_network(*network))
     return flows
+
+
+def _solve_file(given: str, out: str) -> None:
+    """A child's work: the network in `given` (saved by _solve_at_once), its flows to `out`."""
+    with np.load(given) as saved:
+        tails, heads, capacity, cost, supply = (saved[f"arr_{i}"] for i in range(5))
+    np.save(out, _solve_network(tails, heads, capacity, cost, supply))
 
 
 def _parts(tails: Int32Array, heads: Int32Array, n_nodes: int, k: int) -> Int32Array:
@@ -221,3 +225,7 @@ def _check_cost_range(cost: IntArray, n_nodes: int) -> None:
             f"scores span {largest / SCALE:g}, too wide for exact integer costs at {n_nodes} nodes; "
             "rescale the scores"
         )
+
+
+if __name__ == "__main__":
+    _solve_file(sys.argv[1], sys.argv[2])

@@ -183,18 +183,24 @@ def test_no_seats_or_no_lists_leave_students_unassigned(capacity: int) -> None:
 
 
 def test_separate_networks_solved_at_once_reach_the_same_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Short lists leave several separate networks; solving them apart (all but the largest in a forked
-    # child) must not move the optimum, with or without school caps.
+    # Short lists leave several separate networks; solving them apart (all but the largest in a child
+    # process) must not move the optimum, with or without school caps.
     sizes: list[int] = []
-    solve_at_once = optimal._solve_at_once
+    here: list[int] = []  # networks solved in this process: the child's must not be among them
+    solve_at_once, solve_network = optimal._solve_at_once, optimal._solve_network
 
     def spy(networks: list[optimal._Network]) -> list[np.ndarray]:
         sizes.append(len(networks))
         return solve_at_once(networks)
 
+    def spy_network(*network: np.ndarray) -> np.ndarray:
+        here.append(network[0].size)
+        return solve_network(*network)
+
     monkeypatch.setattr(optimal, "_SPLIT_FROM", 0)
     monkeypatch.setattr(optimal, "_solve_at_once", spy)
-    for seed in range(6):
+    monkeypatch.setattr(optimal, "_solve_network", spy_network)
+    for seed in range(3):
         plain = make_instance(40, 20, seed=seed, list_length=1 + seed % 2, seats_per_student=0.6)
         capped = make_instance(20, 8, seed=seed, list_length=1, n_schools=3, capped_share=0.6)
         for instance, optimum in ((plain, assignment_optimum), (capped, integer_program_optimum)):
@@ -202,3 +208,4 @@ def test_separate_networks_solved_at_once_reach_the_same_optimum(monkeypatch: py
             assert_rules_hold(instance, assignment)
             assert objective(instance, assignment) == optimum(instance)
     assert max(sizes) == 2
+    assert len(here) == len(sizes)
