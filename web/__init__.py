@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from celery import Celery, Task
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter, Map
 
 from config.settings import Config, get_config
 
@@ -32,10 +34,19 @@ def create_app(config: Config | None = None) -> Flask:
 
     WTFormsHelpers(app)
     celery_init_app(app)
+    app.url_map.converters["int"] = RecordId
     _blueprints(app)
     _errors(app)
     _commands(app)
     return app
+
+
+class RecordId(IntegerConverter):
+    """URL ids: whole numbers that fit the database's integer ids; anything bigger is a 404, not a 500."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _migrations_dir() -> str:
