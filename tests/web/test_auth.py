@@ -98,3 +98,10 @@ def test_signed_out_visitor_is_sent_to_sign_in(client_request: ClientRequest) ->
 def test_other_roles_are_refused_careers_pages(role: str, sign_in_as) -> None:  # type: ignore[no-untyped-def]
     request = sign_in_as(factories.create_user_for(role))
     request.get("careers.students", _expected_status=403)
+
+
+def test_messages_show_as_text_not_as_escaped_markup(employer_request: ClientRequest) -> None:
+    page = employer_request.post("auth.sign_out", _follow=True, _expected_status=200)
+    banner = page.select_one(".govuk-notification-banner")
+    assert "You have signed out" in banner.text
+    assert "<p" not in banner.text
