@@ -126,9 +126,12 @@ def run(
             del result
         figures["total"] = figures["pipeline"] + figures[f"allocate_{mechanisms[0]}"]
         figures["total_cpu"] = figures["pipeline_cpu"] + figures[f"allocate_{mechanisms[0]}_cpu"]
-    # The optimal mechanism may solve part of the round in a forked child: its peak counts too. Their sum
-    # is an upper bound on the memory in use at once (pages the two share are counted twice).
-    figures["peak_mb_child"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # The optimal mechanism may solve part of the round in a child process at the same time: its own peak
+    # counts too, and the sum is an upper bound on the memory in use at once. (RUSAGE_CHILDREN would
+    # count the parent's pages the child had before exec.)
+    from matcher.optimal import child_peak_mb
+
+    figures["peak_mb_child"] = child_peak_mb[0]
     figures["peak_mb"] = _peak_mb() + figures["peak_mb_child"]
     return figures
 

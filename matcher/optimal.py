@@ -37,6 +37,8 @@ SCALE = 1000
 _MAX_SCALED_COST = 2**62
 _PROCESSES = 2  # separate networks solved at once; this machine class has two cores
 _SPLIT_FROM = 1_000_000  # arcs: below this starting a process costs more than it saves, so one network
+# The largest peak resident memory (MB) of a child process solving a separate network, this process.
+child_peak_mb = [0.0]
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where a child finds matcher
 
 
@@ -95,14 +97,15 @@ def solve_optimal(instance: Instance, seed: int) -> Int32Array:
     arc_heads = np.concatenate([heads, gate_head])
     capacity = np.concatenate([np.ones(heads.size, np.int64), gate_capacity])
     cost_all = np.concatenate([cost, np.zeros(gate_tail.size, np.int64)])
-    del source, gate_tail, gate_head, gate_capacity, cost
+    del source, gate_head, gate_capacity, cost
     if tails.size < _SPLIT_FROM:
         flow = _solve_network(tails, arc_heads, capacity, cost_all, supply)
     else:
-        part = _parts(tails, arc_heads, n_nodes, _PROCESSES)
+        part = _parts(instance, student_node, gate_tail, _PROCESSES)
+        arc_part = part[tails]
         jobs = []
-        for p in np.unique(part[tails]).tolist():
-            arcs = np.flatnonzero(part[tails] == p)
+        for p in np.unique(arc_part).tolist():
+            arcs = np.flatnonzero(arc_part == p)
             nodes = np.flatnonzero(part == p)  # in node order, so the seeded numbering of students holds
             local = np.full(n_nodes, -1, dtype=np.int32)
             local[nodes] = np.arange(nodes.size, dtype=np.int32)
@@ -117,7 +120,7 @@ def solve_optimal(instance: Instance, seed: int) -> Int32Array:
         # The largest here, the rest in the child; only the parts' copies are kept while solving.
         jobs.sort(key=lambda job: -job[0].size)
         flow = np.zeros(tails.size, dtype=np.int64)
-        del part, local, tails, arc_heads, capacity, cost_all
+        del part, arc_part, local, tails, arc_heads, capacity, cost_all
         for (arcs, _), part_flow in zip(jobs, _solve_at_once([network for _, network in jobs]), strict=True):
             flow[arcs] = part_flow
     used = flow[: heads.size] > 0
@@ -163,6 +166,8 @@ def _solve_at_once(networks: list[_Network]) -> list[IntArray]:
         for (child, out), network in zip(children, networks[1:], strict=True):
             if child.wait() == 0:
                 flows.append(np.load(out))
+                with open(out + ".peak_kb") as note:
+                    child_peak_mb[0] = max(child_peak_mb[0], int(note.read()) / 1024)
             else:
                 flows.append(_solve_network(*network))
     return flows
@@ -173,25 +178,37 @@ def _solve_file(given: str, out: str) -> None:
     with np.load(given) as saved:
         tails, heads, capacity, cost, supply = (saved[f"arr_{i}"] for i in range(5))
     np.save(out, _solve_network(tails, heads, capacity, cost, supply))
+    # This process's own peak (VmHWM is reset by exec, unlike ru_maxrss), for an honest total.
+    with open("/proc/self/status") as status:
+        peak = next((line.split()[1] for line in status if line.startswith("VmHWM:")), "0")
+    with open(out + ".peak_kb", "w") as note:
+        note.write(peak)
 
 
-def _parts(tails: Int32Array, heads: Int32Array, n_nodes: int, k: int) -> Int32Array:
-    """Each node's part, 0..k-1: connected components packed into k parts of about equal arc counts."""
-    graph = sp.coo_matrix(
-        (np.ones(tails.size, dtype=np.int8), (tails, heads)), shape=(n_nodes, n_nodes)
-    ).tocsr()
-    _, label = connected_components(graph, directed=False)
-    arcs = np.bincount(label[tails], minlength=int(label.max()) + 1)
+def _parts(instance: Instance, student_node: Int32Array, gate_tail: Int32Array, k: int) -> Int32Array:
+    """Each node's part, 0..k-1: the network's connected components packed into k parts of about equal
+    arc counts. Components come from the lists as they stand (already grouped by student, so no sort);
+    a gateway node is in its placement's."""
+    n, m = instance.n_students, instance.n_placements
+    pairs = instance.pref_placement.size
+    indptr = np.concatenate([instance.pref_ptr, np.full(m, pairs, dtype=np.int64)])
+    lists = sp.csr_matrix(
+        (np.ones(pairs, dtype=np.int8), n + instance.pref_placement, indptr), shape=(n + m, n + m)
+    )
+    _, label = connected_components(lists, directed=True, connection="weak")
+    arcs = np.bincount(label[n + instance.pref_placement], minlength=int(label.max()) + 1)
     load = np.zeros(k, dtype=np.int64)
     part_of = np.zeros(arcs.size, dtype=np.int32)
     for c in np.argsort(-arcs, kind="stable"):
         if arcs[c] == 0:
-            break  # isolated nodes: no arcs, part 0
+            break  # students without a list and placements nobody listed: no arcs, part 0
         lightest = int(np.argmin(load))
         part_of[c] = lightest
         load[lightest] += arcs[c]
-    result: Int32Array = part_of[label]
-    return result
+    part = np.empty(n + m + gate_tail.size, dtype=np.int32)
+    part[student_node] = part_of[label[:n]]
+    part[n:] = np.concatenate([part_of[label[n:]], part_of[label[gate_tail]]])
+    return part
 
 
 def _sources(
