@@ -10,6 +10,12 @@ value, with the choice of which students send flow left to the min-cost stage. T
 optimum with no per-assignment bonus, so arc costs stay small (the scores alone, to SCALE), which keeps the
 cost-scaling solver to few refinements and far from int64 overflow at national scale.
 
+Separate networks (no student or placement in common) are separate problems with the same optimum taken
+apart. The solver holds the GIL, so from _SPLIT_FROM arcs the components are packed into two parts and the
+smaller part is solved in a child Python process at the same time as the larger one here (the synthetic
+national round of matcher.bench_pipeline splits in two: there years 12 and 13 share no opportunity with
+years 7 to 11).
+
 The lottery among equal-valued optima: the seed permutes the student nodes and the order of the arcs. The
 solver is deterministic, so the same instance and seed give the same assignment; a different seed makes it
 meet students and arcs in another order and so break ties differently. The optimum value never depends on
