@@ -159,18 +159,23 @@ def _solve_at_once(networks: list[_Network]) -> list[IntArray]:
     is its own (and measured as such); a child that fails has its network solved here instead.
     """
     with tempfile.TemporaryDirectory(prefix="matcher-optimal-") as folder:
-        children: list[tuple[subprocess.Popen[bytes], str]] = []
+        children: list[tuple[subprocess.Popen[bytes] | None, str]] = []
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (_ROOT, env.get("PYTHONPATH"))))
         for i, network in enumerate(networks[1:]):
             given, out = os.path.join(folder, f"network{i}.npz"), os.path.join(folder, f"flow{i}.npy")
             np.savez(given, *network)
             command = [sys.executable, "-m", "matcher.optimal", given, out]
-            child = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+            try:
+                child = subprocess.Popen(
+                    command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL
+                )
+            except OSError:
+                child = None  # no process to be had: solved here below
             children.append((child, out))
         flows = [_solve_network(*networks[0])]
         for (child, out), network in zip(children, networks[1:], strict=True):
-            if child.wait() == 0:
+            if child is not None and child.wait() == 0:
                 flows.append(np.load(out))
                 with open(out + ".peak_kb") as note:
                     child_peak_mb[0] = max(child_peak_mb[0], int(note.read()) / 1024)
@@ -185,8 +190,11 @@ def _solve_file(given: str, out: str) -> None:
         tails, heads, capacity, cost, supply = (saved[f"arr_{i}"] for i in range(5))
     np.save(out, _solve_network(tails, heads, capacity, cost, supply))
     # This process's own peak (VmHWM is reset by exec, unlike ru_maxrss), for an honest total.
-    with open("/proc/self/status") as status:
-        peak = next((line.split()[1] for line in status if line.startswith("VmHWM:")), "0")
+    try:
+        with open("/proc/self/status") as status:
+            peak = next((line.split()[1] for line in status if line.startswith("VmHWM:")), "0")
+    except OSError:  # not Linux
+        peak = "0"
     with open(out + ".peak_kb", "w") as note:
         note.write(peak)
 
