@@ -173,7 +173,14 @@ def _solve_at_once(networks: list[_Network]) -> list[IntArray]:
             except OSError:
                 child = None  # no process to be had: solved here below
             children.append((child, out))
-        flows = [_solve_network(*networks[0])]
+        try:
+            flows = [_solve_network(*networks[0])]
+        except BaseException:
+            for child, _ in children:
+                if child is not None:
+                    child.kill()
+                    child.wait()
+            raise
         for (child, out), network in zip(children, networks[1:], strict=True):
             if child is not None and child.wait() == 0:
                 flows.append(np.load(out))
