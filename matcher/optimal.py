@@ -104,11 +104,11 @@ def solve_optimal(instance: Instance, seed: int) -> Int32Array:
     capacity = np.concatenate([np.ones(heads.size, np.int64), gate_capacity])
     cost_all = np.concatenate([cost, np.zeros(gate_tail.size, np.int64)])
     del source, gate_head, gate_capacity, cost
-    if tails.size < _SPLIT_FROM:
+    part = _parts(instance, student_node, gate_tail, _PROCESSES) if tails.size >= _SPLIT_FROM else None
+    arc_part = part[tails] if part is not None else None
+    if part is None or arc_part is None or not arc_part.any():  # one part: the network as it is
         flow = _solve_network(tails, arc_heads, capacity, cost_all, supply)
     else:
-        part = _parts(instance, student_node, gate_tail, _PROCESSES)
-        arc_part = part[tails]
         jobs = []
         for p in np.unique(arc_part).tolist():
             arcs = np.flatnonzero(arc_part == p)
