@@ -100,12 +100,8 @@ class ClientRequest:
         with self.app.test_request_context():
             return url_for(endpoint, **values)
 
-    def _isolated(self, call: Any, *args: Any, **kwargs: Any) -> Any:
-        # Kept for tests written before IsolatedClient; every client request is isolated now.
-        return call(*args, **kwargs)
-
     def get(self, endpoint: str, _expected_status: int = 200, **values: Any) -> BeautifulSoup:
-        response = self._isolated(self.client.get, self.url(endpoint, **values))
+        response = self.client.get(self.url(endpoint, **values))
         assert response.status_code == _expected_status, response.get_data(as_text=True)[:2000]
         return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
@@ -120,9 +116,7 @@ class ClientRequest:
         with self.client.session_transaction() as session:
             session["csrf_token"] = self._raw_csrf  # sign-in clears the session; put the token back
         payload = {"csrf_token": self.csrf_token, **(data or {})}
-        response = self._isolated(
-            self.client.post, self.url(endpoint, **values), data=payload, follow_redirects=_follow
-        )
+        response = self.client.post(self.url(endpoint, **values), data=payload, follow_redirects=_follow)
         assert response.status_code == _expected_status, response.get_data(as_text=True)[:2000]
         page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
         page.location = response.headers.get("Location")  # type: ignore[attr-defined]

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
-from tests.web.careers.helpers import rows, school_of
+from tests.web.careers.helpers import school_of
+from tests.web.pages import rows
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Hub, MatchRound, School
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
-from tests.web.careers.helpers import error_messages, rows, school_of
+from tests.web.careers.helpers import school_of
+from tests.web.pages import error_messages, rows
 from web.extensions import db
 from web.models import AuditEvent, Hub, MatchRound
 from workers.matching_tasks import run_round
@@ -191,8 +192,7 @@ def test_round_status_is_json_with_status_progress_and_stage(careers_leader_requ
     match_round = factories.create_round(
         school_of(careers_leader_request), status="running", progress=70, stage="Allocating places"
     )
-    response = careers_leader_request._isolated(
-        careers_leader_request.client.get,
+    response = careers_leader_request.client.get(
         careers_leader_request.url("careers.round_status", round_id=match_round.id),
     )
     assert response.status_code == 200
@@ -224,9 +224,7 @@ def test_a_hub_wide_round_is_not_a_schools_round(careers_leader_request: ClientR
 
 
 def test_the_status_script_is_served_as_a_static_file(careers_leader_request: ClientRequest) -> None:
-    response = careers_leader_request._isolated(
-        careers_leader_request.client.get, "/static/round-progress.js"
-    )
+    response = careers_leader_request.client.get("/static/round-progress.js")
     assert response.status_code == 200
     assert b"data-status-url" in response.data
 
@@ -248,8 +246,7 @@ def test_a_round_started_on_the_page_and_run_by_the_task_shows_its_proposals(
     page = careers_leader_request.get("careers.round_detail", round_id=match_round.id)
     assert len(rows(page, "proposals-table")) == 2
     assert "2 of 3 students were given a proposed placement" in page.get_text(" ", strip=True)
-    status = careers_leader_request._isolated(
-        careers_leader_request.client.get,
+    status = careers_leader_request.client.get(
         careers_leader_request.url("careers.round_status", round_id=match_round.id),
     ).get_json()
     assert status == {"status": "succeeded", "progress": 100, "stage": "Finished"}

@@ -7,7 +7,8 @@ from flask import Flask
 
 from tests import db as factories
 from tests.conftest import ClientRequest
-from tests.web.careers.helpers import rows, school_of
+from tests.web.careers.helpers import school_of
+from tests.web.pages import rows
 from web.extensions import db
 from web.models import Hub
 
@@ -24,7 +25,7 @@ def test_other_roles_cannot_see_students(
 
 
 def test_nobody_signed_in_is_sent_to_sign_in(client_request: ClientRequest) -> None:
-    response = client_request._isolated(client_request.client.get, client_request.url("careers.students"))
+    response = client_request.client.get(client_request.url("careers.students"))
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
 

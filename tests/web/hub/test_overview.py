@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
 from tests import db as factories
 from tests.conftest import ClientRequest
+from tests.web.pages import rows
 from web.extensions import db
 from web.models import Allocation, Hub
-
-
-def _rows(page: BeautifulSoup, table_id: str) -> list[list[str]]:
-    table = page.select_one(f"#{table_id}")
-    assert table is not None, f"no #{table_id} on the page"
-    return [
-        [cell.get_text(" ", strip=True) for cell in row.select("th, td")] for row in table.select("tbody tr")
-    ]
 
 
 def _hub_of(request: ClientRequest) -> Hub:
@@ -71,7 +63,7 @@ def test_schools_show_students_ranked_and_placed_counts(hub_admin_request: Clien
 
     page = hub_admin_request.get("hub.overview")
 
-    assert _rows(page, "schools-table") == [
+    assert rows(page, "schools-table") == [
         ["Ashton Park Academy", "190001", "3", "2", "1"],
         ["Brook Vale High School", "190002", "0", "0", "0"],
     ]
@@ -85,9 +77,9 @@ def test_opportunities_are_counted_by_status_with_seats_and_seats_taken(
     factories.create_opportunity(employer, capacity=2, places_taken=0)
     factories.create_opportunity(employer, capacity=6, status="draft")
 
-    rows = _rows(hub_admin_request.get("hub.overview"), "opportunities-table")
+    listed = rows(hub_admin_request.get("hub.overview"), "opportunities-table")
 
-    assert rows == [
+    assert listed == [
         ["Draft", "1", "6", "0"],
         ["Submitted", "0", "0", "0"],
         ["Published", "2", "6", "3"],
@@ -102,8 +94,8 @@ def test_employers_are_listed_with_their_status_pending_first(hub_admin_request:
 
     page = hub_admin_request.get("hub.overview")
 
-    assert [row[0] for row in _rows(page, "employers-table")] == ["Zest Kitchens", "Acme Logistics"]
-    assert _rows(page, "employers-table")[1][1:] == ["Transport and logistics", "M1 1AD", "Approved"]
+    assert [row[0] for row in rows(page, "employers-table")] == ["Zest Kitchens", "Acme Logistics"]
+    assert rows(page, "employers-table")[1][1:] == ["Transport and logistics", "M1 1AD", "Approved"]
     assert "1 pending, 1 approved, 0 suspended" in page.get_text(" ", strip=True)
 
 
@@ -113,9 +105,9 @@ def test_rounds_show_the_latest_first_with_scope_and_status(hub_admin_request: C
     factories.create_round(school, status="failed")
     factories.create_round(school, school_id=None, status="succeeded", kind="insight_day")
 
-    rows = _rows(hub_admin_request.get("hub.overview"), "rounds-table")
+    listed = rows(hub_admin_request.get("hub.overview"), "rounds-table")
 
-    assert [row[1:] for row in rows] == [
+    assert [row[1:] for row in listed] == [
         ["Whole hub", "Insight day", "Optimal", "Succeeded"],
         ["Ashton Park Academy", "Every kind", "Optimal", "Failed"],
     ]
@@ -140,6 +132,6 @@ def test_another_hubs_schools_employers_opportunities_and_rounds_never_show(
     assert "999999" not in text
     assert "Their Secret Employer" not in text
     assert "Lancashire" not in text
-    assert [row[0] for row in _rows(page, "schools-table")] == ["Our School"]
-    assert ["Published", "0", "0", "0"] in _rows(page, "opportunities-table")
+    assert [row[0] for row in rows(page, "schools-table")] == ["Our School"]
+    assert ["Published", "0", "0", "0"] in rows(page, "opportunities-table")
     assert "No matching rounds yet" in text

@@ -6,8 +6,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bs4 import BeautifulSoup
-
 from tests import db as factories
 from tests.conftest import ClientRequest
 from web.extensions import db
@@ -50,23 +48,3 @@ def create_experience(student: Student, **overrides: Any) -> ExperienceRecord:
     db.session.add(record)
     db.session.commit()
     return record
-
-
-def rows(page: BeautifulSoup, table_id: str) -> list[list[str]]:
-    """The body cells of a table, as text."""
-    table = page.select_one(f"#{table_id}")
-    assert table is not None, f"no #{table_id}"
-    return [
-        [" ".join(cell.get_text(" ").split()) for cell in row.select("td")]
-        for row in table.select("tbody tr")
-    ]
-
-
-def error_messages(page: BeautifulSoup) -> list[str]:
-    """The messages in the error summary."""
-    return [" ".join(item.text.split()) for item in page.select(".govuk-error-summary__list li")]
-
-
-def banner(page: BeautifulSoup) -> str:
-    """The text of the notification banners."""
-    return " ".join(" ".join(item.text.split()) for item in page.select(".govuk-notification-banner"))

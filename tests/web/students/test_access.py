@@ -51,7 +51,7 @@ def test_other_roles_cannot_post_to_student_pages(
 def test_nobody_signed_in_is_sent_to_sign_in(
     client_request: ClientRequest, endpoint: str, values: dict[str, int]
 ) -> None:
-    response = client_request._isolated(client_request.client.get, client_request.url(endpoint, **values))
+    response = client_request.client.get(client_request.url(endpoint, **values))
     assert response.status_code == 302
     assert "/sign-in" in response.headers["Location"]
 
@@ -60,9 +60,7 @@ def test_nobody_signed_in_is_sent_to_sign_in(
 def test_a_post_without_a_csrf_token_is_refused(
     student_request: ClientRequest, endpoint: str, values: dict[str, int]
 ) -> None:
-    response = student_request._isolated(
-        student_request.client.post, student_request.url(endpoint, **values), data={}
-    )
+    response = student_request.client.post(student_request.url(endpoint, **values), data={})
     assert response.status_code == 400
 
 
@@ -75,7 +73,7 @@ def test_a_post_without_a_csrf_token_saves_nothing(student_request: ClientReques
         ("students.accept_offer", {"allocation_id": allocation.id}),
     ]:
         url = student_request.url(endpoint, **values)
-        assert student_request._isolated(student_request.client.post, url, data={}).status_code == 400
+        assert student_request.client.post(url, data={}).status_code == 400
     assert db.session.scalars(db.select(Preference)).all() == []
     assert db.session.get(Allocation, allocation.id).status == "offered"
     assert db.session.get(Opportunity, opportunity.id).places_taken == 0

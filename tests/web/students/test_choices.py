@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
-from tests.web.students.helpers import banner, hub_opportunity, me, rows
+from tests.web.pages import banner, rows
+from tests.web.students.helpers import hub_opportunity, me
 from web.extensions import db
 from web.models import Hub, Opportunity, Preference, School, Student
 
@@ -38,7 +39,7 @@ def test_the_list_shows_open_opportunities_with_their_details(student_request: C
     )
     hub_opportunity(student, title="Remote coding mentor", kind="mentoring", remote=True, postcode=None)
     page = student_request.get("students.opportunities")
-    listed = rows(page, "opportunities")
+    listed = rows(page, "opportunities", cells="td")
     assert [row[0].split(" Employer")[0] for row in listed] == ["Nursing insight day", "Remote coding mentor"]
     nursing = listed[0]
     assert nursing[1:4] == ["Insight day", "Health and science", "Academic (A levels, degrees)"]
@@ -62,7 +63,9 @@ def test_the_list_leaves_out_what_the_student_cannot_choose(student_request: Cli
         status="suspended",
     )
     factories.create_opportunity(suspended, title="Suspended employer")
-    titles = [row[0] for row in rows(student_request.get("students.opportunities"), "opportunities")]
+    titles = [
+        row[0] for row in rows(student_request.get("students.opportunities"), "opportunities", cells="td")
+    ]
     assert len(titles) == 1 and titles[0].startswith("Open to you")
 
 
@@ -98,7 +101,7 @@ def test_adding_a_choice_puts_it_last_and_marks_it_in_the_list(student_request: 
     )
     assert "Second has been added to your choices" in banner(page)
     assert _ranks(student) == [(1, first.id), (2, second.id)]
-    listed = rows(student_request.get("students.opportunities"), "opportunities")
+    listed = rows(student_request.get("students.opportunities"), "opportunities", cells="td")
     assert all(row[-1] == "In your choices" for row in listed)
     detail = student_request.get("students.opportunity", opportunity_id=first.id)
     assert "This is in your choices" in detail.text
@@ -162,7 +165,7 @@ def test_the_choices_page_lists_choices_in_order_with_buttons(student_request: C
     student = me(student_request)
     _three_choices(student)
     page = student_request.get("students.choices")
-    listed = rows(page, "choices")
+    listed = rows(page, "choices", cells="td")
     assert [row[0] for row in listed] == ["1", "2", "3"]
     assert [row[1].split(" ")[:2] for row in listed] == [["Choice", "1"], ["Choice", "2"], ["Choice", "3"]]
     buttons = [
@@ -217,7 +220,7 @@ def test_a_choice_that_has_closed_stays_listed_and_can_be_removed(student_reques
     b.status = "closed"
     db.session.commit()
     page = student_request.get("students.choices")
-    assert "No longer open" in rows(page, "choices")[1][1]
+    assert "No longer open" in rows(page, "choices", cells="td")[1][1]
     student_request.post("students.remove_choice", opportunity_id=b.id)
     assert [rank for rank, _ in _ranks(student)] == [1, 2]
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from tests import db as factories
 from tests.conftest import ClientRequest
-from tests.web.students.helpers import create_experience, hub_opportunity, me, rows
+from tests.web.pages import rows
+from tests.web.students.helpers import create_experience, hub_opportunity, me
 from web.extensions import db
 from web.models import School
 
@@ -23,7 +24,7 @@ def test_home_shows_the_students_record_most_recent_first(student_request: Clien
     )
     create_experience(student, title="Week at the hospital", on_date=date(2026, 3, 2), hours=Decimal("35"))
     page = student_request.get("students.home")
-    assert rows(page, "experience-record") == [
+    assert rows(page, "experience-record", cells="td") == [
         ["Week at the hospital", "2 March 2026", "35", "Experience of workplaces (Benchmark 6)"],
         ["Careers fair", "4 November 2025", "2.5", "Encounter with employers (Benchmark 5)"],
     ]

@@ -8,7 +8,8 @@ import pytest
 
 from matcher.people import ROUTES
 from tests.conftest import ClientRequest
-from tests.web.students.helpers import error_messages, me
+from tests.web.pages import error_messages
+from tests.web.students.helpers import me
 from web.extensions import db
 from web.models import Student
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from tests.conftest import ClientRequest
-from tests.web.students.helpers import banner, create_offer, hub_opportunity, me
+from tests.web.pages import banner
+from tests.web.students.helpers import create_offer, hub_opportunity, me
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Opportunity
 
