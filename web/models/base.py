@@ -23,7 +23,9 @@ EMPLOYER_STATUSES = ("pending", "approved", "suspended")
 OPPORTUNITY_STATUSES = ("draft", "submitted", "published", "closed")
 PATHWAYS = ("technical", "academic", "both")
 SCHOOL_PHASES = ("secondary", "sixth_form", "fe_college", "special", "all_through")
-ROUND_STATUSES = ("queued", "running", "succeeded", "failed")
+ROUND_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+# A round in one of these has not finished: a worker holds it or one will.
+ACTIVE_ROUND_STATUSES = ("queued", "running")
 MECHANISMS = ("optimal", "stable")
 ALLOCATION_STATUSES = (
     "proposed",
@@ -41,3 +43,7 @@ ALLOCATION_STATUSES = (
 )
 # An allocation in one of these holds a seat: the student has said yes and nothing has undone it.
 HOLDING_STATUSES = ("accepted", "consented", "confirmed", "completed")
+# Proposed, approved or offered: a person or the student has yet to decide, and the seat is spoken for.
+WAITING_STATUSES = ("proposed", "approved", "offered")
+# Live: waiting or holding. A student has at most one live allocation per opportunity.
+LIVE_STATUSES = (*WAITING_STATUSES, *HOLDING_STATUSES)

@@ -9,7 +9,15 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
-from web.models.base import ALLOCATION_STATUSES, HOLDING_STATUSES, MECHANISMS, ROUND_STATUSES, one_of, utcnow
+from web.models.base import (
+    ACTIVE_ROUND_STATUSES,
+    ALLOCATION_STATUSES,
+    LIVE_STATUSES,
+    MECHANISMS,
+    ROUND_STATUSES,
+    one_of,
+    utcnow,
+)
 
 
 class MatchRound(db.Model):  # type: ignore[name-defined,misc]
@@ -19,6 +27,14 @@ class MatchRound(db.Model):  # type: ignore[name-defined,misc]
         one_of("status", ROUND_STATUSES, "status"),
         one_of("mechanism", MECHANISMS, "mechanism"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
+        # One unfinished round per school at a time: two would propose the same students for the same seats.
+        Index(
+            "uq_match_round_active_school",
+            "school_id",
+            unique=True,
+            sqlite_where=text(f"status IN {ACTIVE_ROUND_STATUSES}"),
+            postgresql_where=text(f"status IN {ACTIVE_ROUND_STATUSES}"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +49,13 @@ class MatchRound(db.Model):  # type: ignore[name-defined,misc]
     stage: Mapped[str] = mapped_column(String(100), default="Waiting for a worker")
     error: Mapped[str] = mapped_column(Text, default="")
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Which attempt holds a running round: only the worker whose claim this is may save its result.
+    claim: Mapped[str] = mapped_column(String(32), default="")
+    # The holder writes this every few seconds; a running round whose heartbeat has stopped lost its worker.
+    heartbeat_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    # When the round was last handed to the broker, so a message the broker lost can be sent again.
+    enqueued_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -45,14 +68,15 @@ class Allocation(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         one_of("status", ALLOCATION_STATUSES, "status"),
         UniqueConstraint("round_id", "student_id", "opportunity_id"),
-        # One accepted offer per student per opportunity, whichever round it came from.
+        # One live allocation (proposed, offered or held) per student per opportunity, whichever round it
+        # came from: a student is never offered or given the same place twice.
         Index(
-            "uq_allocation_holding_student_opportunity",
+            "uq_allocation_live_student_opportunity",
             "student_id",
             "opportunity_id",
             unique=True,
-            sqlite_where=text(f"status IN {HOLDING_STATUSES}"),
-            postgresql_where=text(f"status IN {HOLDING_STATUSES}"),
+            sqlite_where=text(f"status IN {LIVE_STATUSES}"),
+            postgresql_where=text(f"status IN {LIVE_STATUSES}"),
         ),
     )
 

@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # A fresh token at every sign-in and sign-out: the session cookie carries it, so rotating it
     # ends every older session of this user.
     session_token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Wrong passwords in a row; at the limit the account is locked until locked_until.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
