@@ -35,14 +35,17 @@ db: install ## Apply database migrations
 seed: db ## Add the demo hub if the database is empty
 	$(BIN)/flask seed-demo --if-empty
 
-run: seed ## Start the web app and a Celery worker with demo data at http://127.0.0.1:5000
-	@# Ctrl-C or a TERM stops both; if either one stops on its own (port 5000 taken, say), so does the other.
-	@trap 'kill $$worker $$web 2>/dev/null; wait' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+run: seed ## Start the web app, a Celery worker and Celery beat with demo data at http://127.0.0.1:5000
+	@# Ctrl-C or a TERM stops all three; if one stops on its own (port 5000 taken, say), so do the others.
+	@# Beat sends the repair task that gives a round whose worker died to a worker again.
+	@trap 'kill $$worker $$beat $$web 2>/dev/null; wait' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(BIN)/celery -A workers.celery_app worker -Q matching --loglevel=INFO --concurrency=1 \
 		--without-gossip --without-mingle & worker=$$!; \
+	$(BIN)/celery -A workers.celery_app beat --loglevel=INFO & beat=$$!; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000 --no-debugger --no-reload & web=$$!; \
-	while kill -0 $$worker 2>/dev/null && kill -0 $$web 2>/dev/null; do sleep 1; done; \
-	echo "The worker or the web server stopped: stopping the other"; exit 1
+	while kill -0 $$worker 2>/dev/null && kill -0 $$beat 2>/dev/null && kill -0 $$web 2>/dev/null; do \
+		sleep 1; done; \
+	echo "The worker, beat or the web server stopped: stopping the others"; exit 1
 
 test: install ## Run every test: on SQLite, then on PostgreSQL and Redis when they answer here
 	$(MAKE) --no-print-directory test-sqlite

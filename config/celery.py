@@ -1,4 +1,4 @@
-"""Celery settings: queue names and the one dict Celery reads."""
+"""Celery settings: queue names, the beat schedule and the one dict Celery reads."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ MATCHING_QUEUE = "matching"
 QUEUES = (MATCHING_QUEUE,)
 
 
-def celery_settings(broker_url: str) -> dict[str, object]:
-    """Celery's settings for a broker URL."""
+def celery_settings(broker_url: str, beat_schedule_file: str, repair_every: float) -> dict[str, object]:
+    """Celery's settings for a broker URL; beat sends the round repair every `repair_every` seconds."""
     settings: dict[str, object] = {
         "broker_url": broker_url,
         # The database holds every round's status and progress; Celery keeps no results.
@@ -22,8 +22,23 @@ def celery_settings(broker_url: str) -> dict[str, object]:
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
+        "beat_schedule_filename": beat_schedule_file,
+        "beat_schedule": {
+            "repair-rounds": {
+                "task": "matching.repair_rounds",
+                "schedule": repair_every,
+                # A repair nobody ran in time is superseded by the next one; don't let them pile up.
+                "options": {"expires": repair_every},
+            },
+        },
     }
+    if broker_url.startswith(("redis://", "rediss://")):
+        # A message taken by a worker that died comes back after this long (Redis's default is an hour).
+        # A round's own heartbeat lets the repair task act sooner; a round that outlives this is delivered
+        # again and the second delivery finds the round claimed and does nothing.
+        settings["broker_transport_options"] = {"visibility_timeout": 300}
     # No broker_transport_options for the embedded broker: kombu's SQLAlchemy transport hands every one of
     # them to create_engine(), which rejects "polling_interval", so the worker died at start-up and every
-    # enqueue failed. It polls its table once a second by default, quick enough for a matching round.
+    # enqueue failed. It polls its table once a second by default, quick enough for a matching round. It
+    # also never gives back a message whose worker died: the repair task sends such rounds again.
     return settings

@@ -33,12 +33,38 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which sign-out ends
     SERVICE_NAME = "Arrange work experience"
+    # A running round's worker writes a heartbeat this often; one silent for ROUND_STALE_SECONDS has died,
+    # and the repair task, run every ROUND_REPAIR_SECONDS, gives its round to another worker. The solver
+    # can hold the GIL for tens of seconds on a national round, so the stale limit is generous.
+    ROUND_HEARTBEAT_SECONDS = 10.0
+    ROUND_STALE_SECONDS = 120.0
+    ROUND_REPAIR_SECONDS = 60.0
+    # A round whose worker died this many times is failed rather than tried again.
+    ROUND_MAX_ATTEMPTS = 3
+    # Tests only: a running round waits this long after its first stage, so a test can kill its worker.
+    ROUND_PAUSE_SECONDS = 0.0
+    # Sign-in: wrong passwords in a row before an account is locked, and for how long; requests a minute
+    # from one address. Counts are shared through Redis when there is one, so every process sees them.
+    SIGN_IN_FAILURES_ALLOWED = 10
+    SIGN_IN_LOCKOUT_MINUTES = 15
+    SIGN_IN_RATE_LIMIT = "20 per minute;200 per hour"
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_KEY_PREFIX = "arrange-work-experience"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Redis away: count in this process's memory rather than fail every sign-in.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Behind a load balancer, how many proxies' X-Forwarded-For to trust for the client's address.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
     VAR_DIR = str(VAR)
     MATCHER_CACHE_DIR = os.environ.get("MATCHER_CACHE_DIR", "")
+    HSTS_MAX_AGE = 0  # seconds browsers must use HTTPS only; 0 sends no Strict-Transport-Security
 
     @property
     def CELERY(self) -> dict[str, object]:  # noqa: N802 - Flask reads upper-case keys
-        return celery_settings(self.BROKER_URL)
+        return celery_settings(
+            self.BROKER_URL, str(Path(self.VAR_DIR) / "celerybeat-schedule"), self.ROUND_REPAIR_SECONDS
+        )
 
 
 class Development(Config):
@@ -56,12 +82,19 @@ class Test(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{VAR / 'test.sqlite'}")
     # An unplanned enqueue must fail loudly rather than vanish into a real queue.
     BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:1/0")
+    # Seconds, not minutes, so the fault tests see a dead worker's round finished quickly.
+    ROUND_HEARTBEAT_SECONDS = 0.5
+    ROUND_STALE_SECONDS = 3.0
+    ROUND_REPAIR_SECONDS = 1.0
+    ROUND_PAUSE_SECONDS = float(os.environ.get("TEST_ROUND_PAUSE_SECONDS", "0"))
 
 
 class Production(Config):
     """Production refuses to start without its secrets."""
 
     SESSION_COOKIE_SECURE = True
+    # Production is served over HTTPS only; a year is what browsers' HSTS preload lists ask for.
+    HSTS_MAX_AGE = 365 * 24 * 3600
 
     def __init__(self) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]

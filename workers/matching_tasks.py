@@ -1,13 +1,23 @@
-"""Matching rounds: load ids, call the engine, save the proposals."""
+"""Matching rounds: claim the round, call the engine, save the proposals; and repair rounds whose worker died.
+
+A round is held by one attempt at a time (a claim in the database, renewed by a heartbeat). A task delivered
+twice finds the round claimed and does nothing; a worker killed mid-round stops its heartbeat, and the
+repair task, which Celery beat runs every minute, queues the round again for another worker.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import date
+import threading
+import time
+from datetime import date, timedelta
 from typing import Any
+from uuid import uuid4
 
 from celery import Task, shared_task
+from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from matcher import allocate
@@ -15,6 +25,7 @@ from matcher.candidates import candidates
 from matcher.instance import UNASSIGNED
 from matcher.pipeline import build_instance, find_pair
 from matcher.scores import explain, score
+from web.dao import round_claims as claims
 from web.dao import rounds as dao
 from web.dao.base import transaction
 from web.extensions import db
@@ -38,6 +49,24 @@ BAD_INPUT = (
 )
 UNAVAILABLE = "The matching service could not reach its database. Try again later."
 BROKEN = "Something went wrong while matching. Try again later, or ask your careers hub for help."
+WORKER_DIED = (
+    "The matching stopped {attempts} times before it could finish. Try again, or ask your careers hub "
+    "for help if it happens again."
+)
+
+
+class RoundLostError(Exception):
+    """The round stopped being this attempt's: cancelled, or given to another worker."""
+
+
+def enqueue_round(round_id: int) -> bool:
+    """Send a committed, queued round to a worker; False (logged) if the broker cannot be reached."""
+    try:
+        run_round.apply_async(args=[round_id])
+    except Exception:
+        log.exception("Could not send matching round %s to a worker", round_id)
+        return False
+    return True
 
 
 @shared_task(  # type: ignore[untyped-decorator]
@@ -50,47 +79,63 @@ BROKEN = "Something went wrong while matching. Try again later, or ask your care
 )
 def run_round(self: Task, round_id: int) -> None:
     """Run one matching round and store its proposals, metrics and status; the round is its own record."""
-    match_round = dao.get_round(round_id)
-    if match_round is None or match_round.status not in ("queued", "running"):
-        log.info("Matching round %s is not waiting to run; nothing to do", round_id)
+    config = current_app.config
+    claim = uuid4().hex
+    stale_before = utcnow() - timedelta(seconds=config["ROUND_STALE_SECONDS"])
+    with transaction():
+        claimed = claims.claim_round(round_id, claim, stale_before)
+    if not claimed:
+        log.info("Matching round %s is finished, cancelled or held by a live worker; nothing to do", round_id)
         return
+    with Heartbeat(db.engine, round_id, claim, config["ROUND_HEARTBEAT_SECONDS"]) as heartbeat:
+        try:
+            _attempt(round_id, claim, heartbeat)
+        except RoundLostError:
+            db.session.rollback()
+            log.info("Matching round %s was cancelled or taken over; its result is not saved", round_id)
+        except TRANSIENT:
+            db.session.rollback()
+            final = self.request.retries >= MAX_RETRIES
+            _record_failure(round_id, claim, UNAVAILABLE if final else None)
+            raise  # Celery retries it, or logs the last attempt
+        except ValueError:
+            db.session.rollback()
+            log.exception("Matching round %s could not be run on its inputs", round_id)
+            _record_failure(round_id, claim, BAD_INPUT)
+        except Exception:
+            db.session.rollback()
+            log.exception("Matching round %s failed", round_id)
+            _record_failure(round_id, claim, BROKEN)
+
+
+def _attempt(round_id: int, claim: str, heartbeat: Heartbeat) -> None:
+    match_round = dao.get_round(round_id)
+    if match_round is None:
+        raise RoundLostError
     try:
         policy = policy_for(match_round)
     except (TypeError, ValueError):
         log.exception("Matching round %s has an invalid policy", round_id)
-        _record_failure(round_id, BAD_POLICY)
+        _record_failure(round_id, claim, BAD_POLICY)
         return
-    try:
-        mechanism, seed = match_round.mechanism, match_round.seed
-        _stage(
-            round_id, 5, "Reading students and opportunities", status="running", started_at=utcnow(), error=""
-        )
-        _run(round_id, load_round_inputs(match_round, policy), mechanism, seed)
-    except TRANSIENT:
-        db.session.rollback()
-        final = self.request.retries >= MAX_RETRIES
-        _record_failure(round_id, UNAVAILABLE if final else None)
-        raise  # Celery retries it, or logs the last attempt
-    except ValueError:
-        db.session.rollback()
-        log.exception("Matching round %s could not be run on its inputs", round_id)
-        _record_failure(round_id, BAD_INPUT)
-    except Exception:
-        db.session.rollback()
-        log.exception("Matching round %s failed", round_id)
-        _record_failure(round_id, BROKEN)
+    mechanism, seed = match_round.mechanism, match_round.seed
+    inputs = load_round_inputs(match_round, policy)
+    _pause_for_tests(heartbeat)
+    _run(round_id, claim, heartbeat, inputs, mechanism, seed)
 
 
-def _run(round_id: int, inputs: RoundInputs, mechanism: str, seed: int) -> None:
+def _run(
+    round_id: int, claim: str, heartbeat: Heartbeat, inputs: RoundInputs, mechanism: str, seed: int
+) -> None:
     """Candidates, scores, instance and allocation, then every proposal and the metrics in one commit."""
-    _stage(round_id, 10, "Finding opportunities each student can take")
+    _stage(round_id, claim, heartbeat, 10, "Finding opportunities each student can take")
     found = candidates(inputs.students, inputs.opportunities, inputs.policy, postcode_index(), date.today())
-    _stage(round_id, 40, "Scoring each possible match")
+    _stage(round_id, claim, heartbeat, 40, "Scoring each possible match")
     scored = score(inputs.students, inputs.opportunities, found, inputs.policy)
     instance = build_instance(inputs.students, inputs.opportunities, found, scored, inputs.policy)
-    _stage(round_id, 70, "Allocating places")
+    _stage(round_id, claim, heartbeat, 70, "Allocating places")
     result = allocate(instance, mechanism, seed, placement_pathway=inputs.pathways())
-    _stage(round_id, 90, "Saving proposals")
+    _stage(round_id, claim, heartbeat, 90, "Saving proposals")
     proposals = []
     for s, p in enumerate(result.assignment.tolist()):
         if p == UNASSIGNED:
@@ -103,7 +148,11 @@ def _run(round_id: int, inputs: RoundInputs, mechanism: str, seed: int) -> None:
                 "opportunity_id": opportunity_id,
                 "score": float(scored.total[k]),
                 "rank": inputs.ranks.get((student_id, opportunity_id)),
-                "explanation": explain(scored, k),
+                "explanation": {
+                    "parts": explain(scored, k),
+                    # How far, for the student's own reasons; None for a remote placement.
+                    "distance_km": None if found.remote[k] else round(float(found.distance_km[k]), 1),
+                },
             }
         )
     metrics: dict[str, Any] = {
@@ -115,37 +164,102 @@ def _run(round_id: int, inputs: RoundInputs, mechanism: str, seed: int) -> None:
         "assigned": result.assigned,
         "objective": result.total_score,
         "ranked_placed": sum(proposal["rank"] is not None for proposal in proposals),
+        "left_out": inputs.left_out,
         "unlocated_students": len(found.unlocated_students),
         "unlocated_opportunities": len(found.unlocated_opportunities),
         "fairness": result.fairness,
         "seconds": result.seconds,
     }
     with transaction():
-        dao.add_proposals(round_id, proposals)
-        dao.update_round(
-            round_id,
-            status="succeeded",
-            progress=100,
-            stage="Finished",
-            metrics=metrics,
-            finished_at=utcnow(),
-        )
+        # The round first: its row lock (PostgreSQL) or the write lock (SQLite) makes a cancel or a
+        # takeover wait, and a round that is no longer ours saves nothing.
+        finished = dict(status="succeeded", progress=100, stage="Finished", finished_at=utcnow())
+        if heartbeat.lost or not claims.advance_round(round_id, claim, metrics=metrics, **finished):
+            raise RoundLostError
+        stored = dao.add_proposals(round_id, proposals)
+        if stored < len(proposals):
+            # A concurrent round proposed some of the same students for the same places first.
+            claims.record_metrics(round_id, {**metrics, "skipped": len(proposals) - stored})
 
 
-def _stage(round_id: int, progress: int, stage: str, **fields: Any) -> None:
-    """Show how far the round has got, committed at once so the careers leader's page sees it."""
+def _stage(round_id: int, claim: str, heartbeat: Heartbeat, progress: int, stage: str) -> None:
+    """Show how far the round has got, committed at once so the careers leader's page sees it; stop here
+    if the round is no longer this attempt's."""
     with transaction():
-        dao.update_round(round_id, progress=progress, stage=stage, **fields)
+        if heartbeat.lost or not claims.advance_round(round_id, claim, progress=progress, stage=stage):
+            raise RoundLostError
 
 
-def _record_failure(round_id: int, message: str | None) -> None:
+def _pause_for_tests(heartbeat: Heartbeat) -> None:
+    # The fault tests kill a worker here, mid-round; the setting is zero outside tests.
+    deadline = time.monotonic() + float(current_app.config["ROUND_PAUSE_SECONDS"])
+    while time.monotonic() < deadline and not heartbeat.lost:
+        time.sleep(0.1)
+
+
+def _record_failure(round_id: int, claim: str, message: str | None) -> None:
     """Fail the round with this message, or (None) put it back in the queue for a retry."""
     try:
         with transaction():
             if message is None:
-                dao.update_round(round_id, status="queued", progress=0, stage="Waiting to try again")
+                claims.release_round(round_id, claim, "Waiting to try again")
             else:
-                dao.fail_round(round_id, message)
+                claims.fail_round(round_id, message, claim)
     except Exception:
-        # The database itself may be what failed; the round stays as it was and the error is logged.
+        # The database itself may be what failed; the round stays as it was (the repair task will find it
+        # if its heartbeat stops) and the error is logged.
         log.exception("Could not record the outcome of matching round %s", round_id)
+
+
+class Heartbeat:
+    """A thread that renews the round's heartbeat every few seconds while the attempt runs, on a
+    connection of its own; `lost` turns True once the round is no longer this attempt's."""
+
+    def __init__(self, engine: Engine, round_id: int, claim: str, every: float) -> None:
+        self.engine, self.round_id, self.claim, self.every = engine, round_id, claim, every
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"round-{round_id}-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                with self.engine.begin() as connection:
+                    alive = claims.touch_round(connection, self.round_id, self.claim)
+            except Exception:  # noqa: BLE001 - a missed beat is not fatal; a dead database shows elsewhere
+                log.warning("Could not renew the heartbeat of matching round %s", self.round_id)
+                continue
+            if not alive:
+                self.lost = True
+                return
+
+
+@shared_task(name="matching.repair_rounds")  # type: ignore[untyped-decorator]
+def repair_rounds() -> None:
+    """Queue again rounds whose worker died (heartbeat stopped) and send again rounds the broker lost;
+    fail a round whose workers died too often. Run by Celery beat."""
+    config = current_app.config
+    stale_before = utcnow() - timedelta(seconds=config["ROUND_STALE_SECONDS"])
+    send = []
+    for round_id, claim, attempts in claims.abandoned_rounds(stale_before):
+        with transaction():
+            if attempts >= config["ROUND_MAX_ATTEMPTS"]:
+                if claims.fail_round(round_id, WORKER_DIED.format(attempts=attempts), claim):
+                    log.warning("Matching round %s failed: its worker died %s times", round_id, attempts)
+            elif claims.requeue_abandoned(round_id, claim, stale_before):
+                log.warning("Matching round %s lost its worker; queued again", round_id)
+                send.append(round_id)
+    with transaction():
+        lost = claims.unsent_rounds(stale_before)
+    for round_id in lost:
+        log.warning("Matching round %s waited too long for a worker; sent again", round_id)
+    for round_id in [*send, *lost]:
+        enqueue_round(round_id)

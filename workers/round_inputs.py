@@ -42,6 +42,8 @@ class RoundInputs:
     policy: Policy
     # (student id, opportunity id) -> the rank the student gave it
     ranks: dict[tuple[int, int], int]
+    # Students of the round's scope left out, by why: "holding" a placement of its kind, "waiting" on one.
+    left_out: dict[str, int]
 
     def student_id(self, index: int) -> int:
         """Database id of the engine's student number `index`."""
@@ -58,7 +60,8 @@ class RoundInputs:
 
 def load_round_inputs(match_round: MatchRound, policy: Policy) -> RoundInputs:
     """Read the round's students and opportunities and turn them into the engine's records."""
-    rows = dao.round_students(match_round)
+    scope = dao.round_students(match_round)
+    rows = scope.students
     ids = [row.id for row in rows]
     ranked = dao.rankings(ids)
     experienced = dao.experienced_students(ids)
@@ -108,7 +111,9 @@ def load_round_inputs(match_round: MatchRound, policy: Policy) -> RoundInputs:
         for student_id, pairs in ranked.items()
         for opportunity_id, rank in pairs
     }
-    return RoundInputs(students, opportunities, policy, ranks)
+    return RoundInputs(
+        students, opportunities, policy, ranks, {"holding": scope.holding, "waiting": scope.waiting}
+    )
 
 
 def _unavailable(available_from: date | None, available_until: date | None) -> tuple[tuple[date, date], ...]:

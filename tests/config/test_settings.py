@@ -41,7 +41,7 @@ def test_the_embedded_broker_settings_carry_a_message_through(tmp_path: Path) ->
     from kombu import Connection
 
     url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
-    settings = celery_settings(url)
+    settings = celery_settings(url, str(tmp_path / "celerybeat-schedule"), 60)
     options = settings.get("broker_transport_options", {})
     with Connection(url, transport_options=options) as connection:
         queue = connection.SimpleQueue("matching")

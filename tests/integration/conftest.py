@@ -17,7 +17,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,45 @@ class Stack:
     app: Flask
     logs: dict[str, Path]
     processes: dict[str, subprocess.Popen[bytes]]
+    env: dict[str, str] = field(default_factory=dict)
+    where: Path = Path(".")
+
+    def start_worker(self, name: str, **env: str) -> None:
+        """Start a Celery worker process named `name` on the matching queue, with extra settings."""
+        self.logs[name] = self.where / f"{name}.log"
+        self.processes[name] = _start(
+            [
+                str(BIN / "celery"), "-A", "workers.celery_app", "worker", "-Q", MATCHING_QUEUE,
+                "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=INFO",
+                "-n", f"{name}-{os.getpid()}-{self.base_url.rsplit(':', 1)[-1]}@%h",
+            ],
+            self.logs[name],
+            {**self.env, **env},
+        )  # fmt: skip
+        self.wait_for(lambda: " ready." in self.log(name), START_TIMEOUT, f"the {name} to be ready")
+
+    def start_beat(self) -> None:
+        """Start Celery beat, which sends the round repair task on the test settings' schedule."""
+        self.logs["beat"] = self.where / "beat.log"
+        self.processes["beat"] = _start(
+            [
+                str(BIN / "celery"), "-A", "workers.celery_app", "beat", "--loglevel=INFO",
+                "--schedule", str(self.where / "celerybeat-schedule"),
+            ],
+            self.logs["beat"],
+            self.env,
+        )  # fmt: skip
+
+    def kill(self, name: str) -> None:
+        """Kill a process and its children at once (SIGKILL to its group), as a crash or OOM would."""
+        process = self.processes.pop(name)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop(self, *names: str) -> None:
+        """Stop these processes the polite way (a warm shutdown for a worker)."""
+        _stop([self.processes.pop(name) for name in names if name in self.processes])
 
     def browser(self) -> Browser:
         """A fresh browser with an empty cookie jar."""
@@ -156,28 +195,24 @@ def stack(
     where = tmp_path_factory.mktemp("stack")
     broker = _broker_url(request.param, where)
     _purge(broker)
+    env = stack_env(app, broker)
+    yield from launch(broker, app, where, env, workers=("worker",))
+
+
+def launch(
+    broker: str,
+    app: Flask,
+    where: Path,
+    env: dict[str, str],
+    workers: tuple[str, ...] = (),
+    beat: bool = False,
+) -> Iterator[Stack]:
+    """Start gunicorn and the named workers (and beat) on this broker; yield the stack; always stop it."""
     port = _free_port()
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "TEST_BROKER_URL": broker,
-        # The very database this test process set up and writes its records to.
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "PYTHONUNBUFFERED": "1",
-    }
-    logs = {"worker": where / "worker.log", "web server": where / "web.log"}
+    logs = {"web server": where / "web.log"}
     processes: dict[str, subprocess.Popen[bytes]] = {}
-    stack = Stack(broker, f"http://127.0.0.1:{port}", app, logs, processes)
+    stack = Stack(broker, f"http://127.0.0.1:{port}", app, logs, processes, env, where)
     try:
-        processes["worker"] = _start(
-            [
-                str(BIN / "celery"), "-A", "workers.celery_app", "worker", "-Q", MATCHING_QUEUE,
-                "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=INFO",
-                "-n", f"integration-{os.getpid()}-{port}@%h",
-            ],
-            logs["worker"],
-            env,
-        )  # fmt: skip
         # gunicorn, as in production: several processes (the app imported once, before they fork).
         processes["web server"] = _start(
             [
@@ -187,7 +222,10 @@ def stack(
             logs["web server"],
             env,
         )  # fmt: skip
-        stack.wait_for(lambda: " ready." in stack.log("worker"), START_TIMEOUT, "the worker to be ready")
+        for name in workers:
+            stack.start_worker(name)
+        if beat:
+            stack.start_beat()
         stack.wait_for(
             lambda: _answers(stack.base_url + "/sign-in"), START_TIMEOUT, "the web server to answer"
         )
@@ -196,6 +234,18 @@ def stack(
         _stop(list(processes.values()))
         # Say so when a process outlived its stop: a stray worker would eat the next run's rounds.
         assert all(process.poll() is not None for process in processes.values())
+
+
+def stack_env(app: Flask, broker: str) -> dict[str, str]:
+    """The environment of the stack's processes: test settings, this broker, the tests' own database."""
+    return {
+        **os.environ,
+        "APP_ENV": "test",
+        "TEST_BROKER_URL": broker,
+        # The very database this test process set up and writes its records to.
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -77,7 +77,9 @@ def _careers_leader_matches_and_approves(stack: Stack, leader: Browser, first_na
     assert status["status"] == "succeeded", f"{status}\n{stack.log('worker')}"
     page = leader.get(stack.url("careers.round_detail", round_id=round_id))
     assert first_name in page.main_text()
-    leader.post_form(page, stack.url("careers.approve_all", round_id=round_id))
+    question = leader.get(stack.url("careers.approve_all", round_id=round_id))
+    assert "Send 1 offer to students?" in question.main_text()
+    leader.post_form(question, stack.url("careers.approve_all", round_id=round_id))
 
 
 def _student_accepts(stack: Stack, student: Browser) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from matcher.policy import PARTS
 from tests import db as factories
 from web.extensions import db
-from web.models import Allocation, ExperienceRecord, Hub, MatchRound, School
+from web.models import Allocation, ExperienceRecord, Hub, MatchRound, School, Student
 from workers import matching_tasks
 from workers.matching_tasks import BAD_INPUT, BAD_POLICY, MAX_RETRIES, UNAVAILABLE, run_round
 
@@ -28,6 +28,10 @@ def _allocations(round_id: int) -> list[Allocation]:
 
 def _hub(school: School) -> Hub:
     return db.session.get(Hub, school.hub_id)
+
+
+def _students(school: School) -> list[Student]:
+    return list(db.session.scalars(select(Student).where(Student.school_id == school.id)))
 
 
 def _reloaded(round_id: int) -> MatchRound:
@@ -68,8 +72,12 @@ def test_a_round_proposes_placements_with_explanations_within_capacity(school: S
     for proposal in proposals:
         taken[proposal.opportunity_id] = taken.get(proposal.opportunity_id, 0) + 1
         assert proposal.status == "proposed"
-        assert set(proposal.explanation) == set(PARTS)
-        assert sum(proposal.explanation.values()) == pytest.approx(proposal.score)
+        assert set(proposal.explanation["parts"]) == set(PARTS)
+        assert sum(proposal.explanation["parts"].values()) == pytest.approx(proposal.score)
+        if proposal.opportunity_id == online.id:
+            assert proposal.explanation["distance_km"] is None
+        else:
+            assert 0 <= proposal.explanation["distance_km"] < 15
         assert proposal.score > 0
         assert proposal.rank is None  # nobody ranked anything
     assert taken == {city.id: 2, campus.id: 1, online.id: 1}
@@ -144,25 +152,70 @@ def test_a_school_round_covers_only_its_students_and_a_hub_round_every_school(sc
     neighbour = factories.create_school(_hub(school))
     outsider = factories.create_student(neighbour, postcode="M14 5TP")
     factories.create_opportunity(factories.create_employer(_hub(school)), capacity=20)
-    school_round = factories.create_round(school)
     hub_round = factories.create_round(school, school_id=None)
+    school_round = factories.create_round(school)
 
-    run_round.run(school_round.id)
     run_round.run(hub_round.id)
-
-    in_school_round = {a.student_id for a in _allocations(school_round.id)}
     in_hub_round = {a.student_id for a in _allocations(hub_round.id)}
-    assert outsider.id not in in_school_round and len(in_school_round) == 5
     assert outsider.id in in_hub_round and len(in_hub_round) == 6
     assert set(_reloaded(hub_round.id).metrics["fairness"]["by_school"]) == {
         str(school.id),
         str(neighbour.id),
     }
+    for allocation in _allocations(hub_round.id):
+        allocation.status = "rejected"
+    db.session.commit()
+
+    run_round.run(school_round.id)
+    in_school_round = {a.student_id for a in _allocations(school_round.id)}
+    assert outsider.id not in in_school_round and len(in_school_round) == 5
+
+
+def test_students_holding_or_waiting_on_a_placement_of_the_kind_are_left_out_and_counted(
+    school: School,
+) -> None:
+    employer = factories.create_employer(_hub(school))
+    week = factories.create_opportunity(employer, capacity=20, kind="work_experience")
+    factories.create_opportunity(
+        employer,
+        capacity=20,
+        kind="mentoring",
+        title="Mentoring",
+        start_date=week.end_date + timedelta(days=30),
+        end_date=week.end_date + timedelta(days=90),
+    )
+    students = sorted(_students(school), key=lambda student: student.id)
+    earlier = factories.create_round(school, status="succeeded")
+    factories.create_allocation(earlier, students[0], week, status="accepted")
+    factories.create_allocation(earlier, students[1], week, status="offered")
+    factories.create_allocation(earlier, students[2], week, status="proposed")
+    factories.create_allocation(earlier, students[3], week, status="declined")
+    work_round = factories.create_round(school, kind="work_experience")
+    mentoring_round = factories.create_round(school, kind="mentoring", status="succeeded")
+
+    run_round.run(work_round.id)
+
+    proposed = {a.student_id for a in _allocations(work_round.id)}
+    assert proposed == {students[3].id, students[4].id}  # a decline leaves the student free
+    assert _reloaded(work_round.id).metrics["left_out"] == {"holding": 1, "waiting": 2}
+    # Another kind is another matter: everyone can be proposed for mentoring.
+    db.session.execute(
+        MatchRound.__table__.update().where(MatchRound.id == mentoring_round.id).values(status="queued")
+    )
+    db.session.execute(
+        MatchRound.__table__.update().where(MatchRound.id == work_round.id).values(status="succeeded")
+    )
+    db.session.commit()
+    run_round.run(mentoring_round.id)
+    assert len(_allocations(mentoring_round.id)) == 5
+    assert _reloaded(mentoring_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0}
 
 
 def test_held_placements_block_clashing_dates_and_count_as_experience(school: School) -> None:
     employer = factories.create_employer(_hub(school))
-    held = factories.create_opportunity(employer, capacity=3, places_taken=1, title="Already going")
+    held = factories.create_opportunity(
+        employer, capacity=3, places_taken=1, title="Already going", kind="job_shadowing"
+    )
     start = held.start_date
     clash = factories.create_opportunity(
         employer,
@@ -173,7 +226,7 @@ def test_held_placements_block_clashing_dates_and_count_as_experience(school: Sc
     )
     later = factories.create_opportunity(
         employer,
-        capacity=1,
+        capacity=2,
         title="A month later",
         start_date=start + timedelta(days=30),
         end_date=start + timedelta(days=34),
@@ -191,7 +244,7 @@ def test_held_placements_block_clashing_dates_and_count_as_experience(school: Sc
         )
     )
     db.session.commit()
-    match_round = factories.create_round(school)
+    match_round = factories.create_round(school, kind="work_experience")
 
     run_round.run(match_round.id)
 
@@ -199,9 +252,9 @@ def test_held_placements_block_clashing_dates_and_count_as_experience(school: Sc
     # Both other weeks clash with the placement they hold; only the later one is open to them.
     assert by_student[busy.id].opportunity_id == later.id
     assert {held.id, clash.id} & {a.opportunity_id for a in by_student.values()}
-    assert by_student[recorded.id].explanation["no_experience"] == 0
+    assert by_student[recorded.id].explanation["parts"]["no_experience"] == 0
     others = [a for sid, a in by_student.items() if sid not in (busy.id, recorded.id)]
-    assert all(a.explanation["no_experience"] > 0 for a in others)
+    assert all(a.explanation["parts"]["no_experience"] > 0 for a in others)
 
 
 def test_an_invalid_policy_fails_the_round_with_a_message_and_stores_nothing(school: School) -> None:

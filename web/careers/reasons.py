@@ -42,7 +42,7 @@ def _row(label: str, stats: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def fairness_summary(metrics: Mapping[str, Any]) -> dict[str, Any]:
+def fairness_summary(metrics: Mapping[str, Any], any_kind: bool = False) -> dict[str, Any]:
     """Coverage overall and by group, mean rank received, and the share of technical and academic places."""
     fairness = metrics.get("fairness") or {}
     groups = [_row("Everyone", fairness.get("overall") or {})]
@@ -55,7 +55,28 @@ def fairness_summary(metrics: Mapping[str, Any]) -> dict[str, Any]:
         "assigned": metrics.get("assigned"),
         "students": metrics.get("students"),
         "ranked_placed": metrics.get("ranked_placed"),
+        "left_out": left_out(metrics.get("left_out") or {}, any_kind),
     }
+
+
+def left_out(counts: Mapping[str, Any], any_kind: bool = False) -> str:
+    """Why some of the school's students were not in the round, as a sentence; empty if none were."""
+    holding, waiting = int(counts.get("holding") or 0), int(counts.get("waiting") or 0)
+    total = holding + waiting
+    if not total:
+        return ""
+    kind = "" if any_kind else " of this kind"
+    were = f"{total} {'student was' if total == 1 else 'students were'} left out of this round"
+    hold = f"a placement{kind}"
+    wait = f"a proposal or offer{kind} waiting for a decision"
+    if holding and waiting:
+        return (
+            f"{were}: {holding} already {'holds' if holding == 1 else 'hold'} {hold} and {waiting} "
+            f"{'has' if waiting == 1 else 'have'} {wait}."
+        )
+    if holding:
+        return f"{were} because they already hold {hold}."
+    return f"{were} because they have {wait}."
 
 
 _PATHWAYS = (("technical", "Technical"), ("academic", "Academic"), ("both", "Technical or academic"))

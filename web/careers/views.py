@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
@@ -13,15 +14,21 @@ from web.auth.roles import owned_or_404, role_required
 from web.careers.forms import MECHANISM_CHOICES, StartRoundForm
 from web.careers.reasons import fairness_summary, reasons
 from web.dao import allocations as allocations_dao
+from web.dao import round_claims
 from web.dao import rounds as rounds_dao
 from web.dao.base import audit, transaction
-from workers.matching_tasks import run_round
+from web.employers.forms import ConfirmForm
+from web.models.base import ACTIVE_ROUND_STATUSES
+from workers.matching_tasks import enqueue_round
 from workers.round_inputs import default_policy
 
 bp = Blueprint("careers", __name__, url_prefix="/school")
 log = logging.getLogger(__name__)
 
 BROKER_DOWN = "The matching service is not available. Try again later."
+ONE_AT_A_TIME = (
+    "A matching round is already waiting or running for your school. Wait for it to finish, or cancel it"
+)
 MECHANISMS = dict(MECHANISM_CHOICES)
 
 
@@ -69,17 +76,22 @@ def rounds() -> str | Response:
         school = rounds_dao.get_school(_school_id())
         if school is None:
             abort(404)
-        with transaction():
-            match_round = rounds_dao.add_round(
-                hub_id=school.hub_id,
-                school_id=school.id,
-                kind=form.kind_value,
-                mechanism=form.mechanism.data,
-                seed=form.seed_value,
-                policy=default_policy(),
-                created_by_id=current_user.id,
-            )
-            audit(current_user.id, "round_started", "match_round", match_round.id)
+        try:
+            with transaction():
+                match_round = rounds_dao.add_round(
+                    hub_id=school.hub_id,
+                    school_id=school.id,
+                    kind=form.kind_value,
+                    mechanism=form.mechanism.data,
+                    seed=form.seed_value,
+                    policy=default_policy(),
+                    created_by_id=current_user.id,
+                )
+                audit(current_user.id, "round_started", "match_round", match_round.id)
+        except IntegrityError:
+            # The database allows one unfinished round per school.
+            flash(ONE_AT_A_TIME, "important")
+            return redirect(url_for("careers.rounds"))
         round_id = match_round.id
         _enqueue(round_id)
         return redirect(url_for("careers.round_detail", round_id=round_id))
@@ -91,12 +103,9 @@ def rounds() -> str | Response:
 def _enqueue(round_id: int) -> None:
     # Only after the round is committed, so the worker finds it; a broker that is down fails the round
     # with a message the careers leader can act on rather than a server error.
-    try:
-        run_round.apply_async(args=[round_id])
-    except Exception:
-        log.exception("Could not enqueue matching round %s", round_id)
+    if not enqueue_round(round_id):
         with transaction():
-            rounds_dao.fail_round(round_id, BROKER_DOWN)
+            round_claims.fail_round(round_id, BROKER_DOWN)
 
 
 def _own_round(round_id: int):  # type: ignore[no-untyped-def]
@@ -115,13 +124,14 @@ def round_detail(round_id: int) -> str:
             (allocation, pupil, opportunity, employer, reasons(allocation.explanation))
             for allocation, pupil, opportunity, employer in rounds_dao.round_proposals(match_round.id)
         ]
-        summary = fairness_summary(match_round.metrics or {})
+        summary = fairness_summary(match_round.metrics or {}, any_kind=match_round.kind is None)
     return render_template(
         "careers/round.html",
         match_round=match_round,
         proposals=proposals,
         summary=summary,
         any_proposed=any(row[0].status == "proposed" for row in proposals),
+        button=ConfirmForm(),
     )
 
 
@@ -130,23 +140,70 @@ def round_detail(round_id: int) -> str:
 def round_status(round_id: int) -> Response:
     """A round's status, progress and stage as JSON, for the page to poll while it runs."""
     match_round = _own_round(round_id)
-    response = jsonify(status=match_round.status, progress=match_round.progress, stage=match_round.stage)
+    response = jsonify(
+        status=match_round.status,
+        finished=match_round.status not in ACTIVE_ROUND_STATUSES,
+        progress=match_round.progress,
+        stage=match_round.stage,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-@bp.route("/rounds/<int:round_id>/approve-all", methods=["POST"])
+@bp.route("/rounds/<int:round_id>/cancel", methods=["POST"])
 @role_required("careers_leader")
-def approve_all(round_id: int) -> Response:
-    """Approve every proposed allocation of a round and offer them to the students."""
+def cancel_round(round_id: int) -> Response:
+    """Cancel a round that is waiting or running; nothing it would have proposed is kept."""
     match_round = _own_round(round_id)
     with transaction():
-        n = allocations_dao.approve_all(match_round.id, _school_id(), current_user.id)
-    flash(
-        f"{n} {'offer' if n == 1 else 'offers'} sent to students" if n else "Nothing left to approve",
-        "success",
-    )
+        cancelled = round_claims.cancel_round(match_round.id)
+        if cancelled:
+            audit(current_user.id, "round_cancelled", "match_round", match_round.id)
+    flash("Matching round cancelled" if cancelled else "This round has already finished", "important")
     return redirect(url_for("careers.round_detail", round_id=match_round.id))
+
+
+@bp.route("/rounds/<int:round_id>/retry", methods=["POST"])
+@role_required("careers_leader")
+def retry_round(round_id: int) -> Response:
+    """Start a failed or cancelled round again, with the same settings and lottery number."""
+    match_round = _own_round(round_id)
+    try:
+        with transaction():
+            queued = round_claims.retry_round(match_round.id)
+            if queued:
+                audit(current_user.id, "round_retried", "match_round", match_round.id)
+    except IntegrityError:
+        flash(ONE_AT_A_TIME, "important")
+        return redirect(url_for("careers.round_detail", round_id=match_round.id))
+    if queued:
+        _enqueue(match_round.id)
+    else:
+        flash("Only a round that failed or was cancelled can be started again", "important")
+    return redirect(url_for("careers.round_detail", round_id=match_round.id))
+
+
+@bp.route("/rounds/<int:round_id>/approve-all", methods=["GET", "POST"])
+@role_required("careers_leader")
+def approve_all(round_id: int) -> Response | str:
+    """Ask, then approve every proposed allocation of a round and offer them to the students."""
+    match_round = _own_round(round_id)
+    button = ConfirmForm()
+    if request.method == "POST" and button.validate_on_submit():
+        with transaction():
+            n = allocations_dao.approve_all(match_round.id, _school_id(), current_user.id)
+        flash(
+            f"{n} {'offer' if n == 1 else 'offers'} sent to students" if n else "Nothing left to approve",
+            "success",
+        )
+        return redirect(url_for("careers.round_detail", round_id=match_round.id))
+    waiting = len(allocations_dao.proposed_ids(match_round.id, _school_id()))
+    if not waiting:
+        flash("Nothing left to approve", "important")
+        return redirect(url_for("careers.round_detail", round_id=match_round.id))
+    return render_template(
+        "careers/approve_all.html", match_round=match_round, waiting=waiting, button=button
+    )
 
 
 @bp.route("/allocations/<int:allocation_id>/approve", methods=["POST"])

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
+from web.dao.round_claims import WAITING_STAGE
 from web.extensions import db
 from web.models import (
     Allocation,
@@ -20,11 +23,7 @@ from web.models import (
     School,
     Student,
 )
-from web.models.base import HOLDING_STATUSES, utcnow
-
-# Offers a careers leader has approved or released but the student has not answered: their seats are spoken
-# for, so a new round must not hand them out again.
-OUTSTANDING_STATUSES = ("approved", "offered")
+from web.models.base import HOLDING_STATUSES, WAITING_STATUSES, utcnow
 
 
 def get_school(school_id: int) -> School | None:
@@ -105,7 +104,7 @@ def allocation_counts(round_ids: Sequence[int]) -> dict[int, dict[str, int]]:
 
 def add_round(**fields: Any) -> MatchRound:
     """Add a queued round to the session (the caller's transaction commits it)."""
-    match_round = MatchRound(status="queued", progress=0, stage="Waiting for a worker", **fields)
+    match_round = MatchRound(status="queued", progress=0, stage=WAITING_STAGE, enqueued_at=utcnow(), **fields)
     db.session.add(match_round)
     db.session.flush()
     return match_round
@@ -127,29 +126,44 @@ def round_proposals(round_id: int) -> list[tuple[Allocation, Student, Opportunit
 # What a round's task reads and writes.
 
 
-def update_round(round_id: int, **fields: Any) -> None:
-    """Set some of a round's columns (status, progress, stage...) in the current transaction."""
-    db.session.execute(
-        update(MatchRound)
-        .where(MatchRound.id == round_id)
-        .values(**fields)
-        .execution_options(synchronize_session=False)
-    )
+@dataclass(frozen=True)
+class RoundStudents:
+    """The students a round matches, and how many of its scope it left out and why."""
+
+    students: list[Student]
+    holding: int  # already hold a placement of the round's kind
+    waiting: int  # have a proposal or offer of that kind waiting for a decision
 
 
-def fail_round(round_id: int, message: str) -> None:
-    """Mark a round failed with a message for the careers leader (never personal data)."""
-    update_round(round_id, status="failed", stage="Stopped", error=message, finished_at=utcnow())
+def round_students(match_round: MatchRound) -> RoundStudents:
+    """The students a round covers (its school's, or every school's in its hub for a hub-wide round), less
+    those who hold a placement of the round's kind (any kind, for an all-kinds round) or have one waiting:
+    a second round must never propose them again."""
 
+    def of_kind(statuses: tuple[str, ...]) -> Any:
+        query = (
+            select(Allocation.id)
+            .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+            .where(Allocation.student_id == Student.id, Allocation.status.in_(statuses))
+        )
+        if match_round.kind is not None:
+            query = query.where(Opportunity.kind == match_round.kind)
+        return query.exists()
 
-def round_students(match_round: MatchRound) -> list[Student]:
-    """The students a round covers: its school's, or every school's in its hub for a hub-wide round."""
-    query = select(Student).order_by(Student.id)
+    query = select(Student, of_kind(HOLDING_STATUSES), of_kind(WAITING_STATUSES)).order_by(Student.id)
     if match_round.school_id is not None:
         query = query.where(Student.school_id == match_round.school_id)
     else:
         query = query.join(School, Student.school_id == School.id).where(School.hub_id == match_round.hub_id)
-    return list(db.session.scalars(query))
+    students, holding, waiting = [], 0, 0
+    for student, holds, waits in db.session.execute(query):
+        if holds:
+            holding += 1
+        elif waits:
+            waiting += 1
+        else:
+            students.append(student)
+    return RoundStudents(students, holding, waiting)
 
 
 def round_opportunities(match_round: MatchRound) -> list[Opportunity]:
@@ -215,23 +229,27 @@ def busy_dates(student_ids: Iterable[int]) -> dict[int, list[tuple[date, date]]]
 
 
 def outstanding_seats(opportunity_ids: Iterable[int]) -> dict[int, int]:
-    """opportunity id -> seats held by approved or offered allocations not yet answered."""
+    """opportunity id -> seats spoken for by proposals and offers not yet decided, which a new round must
+    not hand out again."""
     ids = list(opportunity_ids)
     if not ids:
         return {}
     rows = db.session.execute(
         select(Allocation.opportunity_id, func.count())
-        .where(Allocation.opportunity_id.in_(ids), Allocation.status.in_(OUTSTANDING_STATUSES))
+        .where(Allocation.opportunity_id.in_(ids), Allocation.status.in_(WAITING_STATUSES))
         .group_by(Allocation.opportunity_id)
     )
     return {opportunity_id: n for opportunity_id, n in rows}
 
 
-def add_proposals(round_id: int, proposals: Iterable[dict[str, Any]]) -> int:
-    """Add one proposed allocation per dict (student_id, opportunity_id, score, rank, explanation)."""
-    n = 0
-    now = utcnow()
-    for proposal in proposals:
-        db.session.add(Allocation(round_id=round_id, status="proposed", created_at=now, **proposal))
-        n += 1
-    return n
+def add_proposals(round_id: int, proposals: list[dict[str, Any]]) -> int:
+    """Insert the round's proposals (student_id, opportunity_id, score, rank, explanation) in one statement;
+    how many were stored. A student who got a live allocation of that place from elsewhere meanwhile is
+    skipped: the database keeps one live allocation per student and place."""
+    if proposals:
+        dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
+        now = utcnow()
+        rows = [{"round_id": round_id, "status": "proposed", "created_at": now, **p} for p in proposals]
+        db.session.execute(dialect.insert(Allocation).on_conflict_do_nothing(), rows)
+    stored = select(func.count()).select_from(Allocation).where(Allocation.round_id == round_id)
+    return int(db.session.scalar(stored) or 0)

@@ -24,7 +24,7 @@
       })
       .then(function (data) {
         show(data);
-        if (data.status === "succeeded" || data.status === "failed") {
+        if (data.finished) {
           window.location.reload();
         } else {
           window.setTimeout(poll, INTERVAL);

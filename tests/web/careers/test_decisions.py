@@ -198,3 +198,54 @@ def test_a_round_with_no_proposals_says_why(careers_leader_request: ClientReques
     page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
     assert "No placements could be proposed" in page.get_text(" ", strip=True)
     assert page.select_one("#approve-all") is None
+
+
+def test_approve_all_asks_first_and_says_how_many_offers_it_will_send(
+    careers_leader_request: ClientRequest,
+) -> None:
+    round_, [amy, bo] = _finished_round(school_of(careers_leader_request))
+
+    page = careers_leader_request.get("careers.approve_all", round_id=round_.id)
+
+    assert page.h1.get_text(strip=True) == "Send 2 offers to students?"
+    assert page.select_one("#confirm-approve-all").get_text(strip=True) == "Yes, send 2 offers"
+    assert {_allocation(amy.id).status, _allocation(bo.id).status} == {"proposed"}
+    finished = careers_leader_request.get("careers.round_detail", round_id=round_.id)
+    assert finished.select_one("#approve-all")["href"].endswith(f"/rounds/{round_.id}/approve-all")
+
+
+def test_approve_all_with_nothing_left_goes_back_to_the_round(careers_leader_request: ClientRequest) -> None:
+    round_, allocations = _finished_round(school_of(careers_leader_request))
+    for allocation in allocations:
+        careers_leader_request.post("careers.reject_allocation", allocation_id=allocation.id)
+    response = careers_leader_request.client.get(
+        careers_leader_request.url("careers.approve_all", round_id=round_.id)
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/rounds/{round_.id}")
+
+
+@pytest.mark.parametrize("role", ["hub_admin", "employer", "student"])
+def test_other_roles_cannot_see_the_approve_all_question(
+    app: Flask, request: pytest.FixtureRequest, role: str
+) -> None:
+    round_, _ = _finished_round(factories.create_school())
+    request.getfixturevalue(f"{role}_request").get(
+        "careers.approve_all", _expected_status=403, round_id=round_.id
+    )
+
+
+def test_the_round_says_who_it_left_out_and_why(careers_leader_request: ClientRequest) -> None:
+    metrics = {**METRICS, "left_out": {"holding": 3, "waiting": 1}}
+    school = school_of(careers_leader_request)
+    round_ = factories.create_round(school, status="succeeded", metrics=metrics, kind="mentoring")
+    page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
+    assert page.select_one("#left-out").get_text(" ", strip=True) == (
+        "4 students were left out of this round: 3 already hold a placement of this kind and 1 has a "
+        "proposal or offer of this kind waiting for a decision."
+    )
+    metrics = {**METRICS, "left_out": {"holding": 0, "waiting": 1}}
+    round_ = factories.create_round(school, status="succeeded", metrics=metrics)
+    page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
+    assert page.select_one("#left-out").get_text(" ", strip=True) == (
+        "1 student was left out of this round because they have a proposal or offer waiting for a decision."
+    )

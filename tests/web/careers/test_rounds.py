@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.careers.helpers import school_of
-from tests.web.pages import error_messages, rows
+from tests.web.pages import banner, error_messages, rows
 from web.extensions import db
 from web.models import AuditEvent, Hub, MatchRound
 from workers.matching_tasks import run_round
@@ -196,7 +196,12 @@ def test_round_status_is_json_with_status_progress_and_stage(careers_leader_requ
         careers_leader_request.url("careers.round_status", round_id=match_round.id),
     )
     assert response.status_code == 200
-    assert response.get_json() == {"status": "running", "progress": 70, "stage": "Allocating places"}
+    assert response.get_json() == {
+        "status": "running",
+        "finished": False,
+        "progress": 70,
+        "stage": "Allocating places",
+    }
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -249,4 +254,88 @@ def test_a_round_started_on_the_page_and_run_by_the_task_shows_its_proposals(
     status = careers_leader_request.client.get(
         careers_leader_request.url("careers.round_status", round_id=match_round.id),
     ).get_json()
-    assert status == {"status": "succeeded", "progress": 100, "stage": "Finished"}
+    assert status == {"status": "succeeded", "finished": True, "progress": 100, "stage": "Finished"}
+
+
+def test_a_second_round_while_one_is_unfinished_is_refused_with_a_message(
+    careers_leader_request: ClientRequest, enqueued: list[dict[str, Any]]
+) -> None:
+    factories.create_round(school_of(careers_leader_request), status="running")
+    page = careers_leader_request.post(
+        "careers.rounds", {"kind": "all", "mechanism": "optimal"}, _follow=True, _expected_status=200
+    )
+    assert "A matching round is already waiting or running for your school" in banner(page)
+    assert len(_rounds()) == 1 and enqueued == []
+
+
+def test_a_queued_round_can_be_cancelled_and_a_cancelled_one_started_again(
+    careers_leader_request: ClientRequest, enqueued: list[dict[str, Any]]
+) -> None:
+    match_round = factories.create_round(school_of(careers_leader_request), status="queued")
+    page = careers_leader_request.get("careers.round_detail", round_id=match_round.id)
+    assert page.select_one("#cancel-round") is not None and page.select_one("#retry-round") is None
+
+    page = careers_leader_request.post(
+        "careers.cancel_round", round_id=match_round.id, _follow=True, _expected_status=200
+    )
+    assert "Matching round cancelled" in banner(page)
+    assert "This round was cancelled" in page.get_text(" ", strip=True)
+    assert db.session.get(MatchRound, match_round.id).status == "cancelled"
+
+    careers_leader_request.post("careers.retry_round", round_id=match_round.id)
+    db.session.expire_all()
+    again = db.session.get(MatchRound, match_round.id)
+    assert (again.status, again.progress, again.attempts) == ("queued", 0, 0)
+    assert enqueued[-1]["kwargs"] == {"args": [match_round.id]}
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["round_cancelled", "round_retried"]
+
+
+def test_a_failed_round_can_be_started_again_but_a_finished_one_cannot(
+    careers_leader_request: ClientRequest, enqueued: list[dict[str, Any]]
+) -> None:
+    school = school_of(careers_leader_request)
+    failed = factories.create_round(school, status="failed", error="The matching stopped 3 times")
+    page = careers_leader_request.get("careers.round_detail", round_id=failed.id)
+    assert "The matching stopped 3 times" in page.select_one("#round-error").text
+    careers_leader_request.post("careers.retry_round", round_id=failed.id)
+    db.session.expire_all()
+    assert (db.session.get(MatchRound, failed.id).status, db.session.get(MatchRound, failed.id).error) == (
+        "queued",
+        "",
+    )
+
+    done = factories.create_round(factories.create_school(), status="succeeded")
+    db.session.execute(
+        MatchRound.__table__.update().where(MatchRound.id == done.id).values(school_id=school.id)
+    )
+    db.session.commit()
+    page = careers_leader_request.post(
+        "careers.retry_round", round_id=done.id, _follow=True, _expected_status=200
+    )
+    assert "Only a round that failed or was cancelled can be started again" in banner(page)
+    page = careers_leader_request.post(
+        "careers.cancel_round", round_id=done.id, _follow=True, _expected_status=200
+    )
+    assert "This round has already finished" in banner(page)
+    assert db.session.get(MatchRound, done.id).status == "succeeded"
+    assert len(enqueued) == 1
+
+
+@pytest.mark.parametrize("endpoint", ["careers.cancel_round", "careers.retry_round"])
+def test_another_schools_round_cannot_be_cancelled_or_retried(
+    careers_leader_request: ClientRequest, enqueued: list[dict[str, Any]], endpoint: str
+) -> None:
+    other = factories.create_round(factories.create_school(), status="failed")
+    careers_leader_request.post(endpoint, _expected_status=404, round_id=other.id)
+    assert db.session.get(MatchRound, other.id).status == "failed" and enqueued == []
+
+
+@pytest.mark.parametrize("role", ["hub_admin", "employer", "student"])
+@pytest.mark.parametrize("endpoint", ["careers.cancel_round", "careers.retry_round"])
+def test_other_roles_cannot_cancel_or_retry(
+    app: Flask, request: pytest.FixtureRequest, role: str, endpoint: str, enqueued: list[dict[str, Any]]
+) -> None:
+    match_round = factories.create_round(factories.create_school(), status="failed")
+    request.getfixturevalue(f"{role}_request").post(endpoint, _expected_status=403, round_id=match_round.id)
+    assert db.session.get(MatchRound, match_round.id).status == "failed" and enqueued == []
