@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, case, select, update
+from sqlalchemy import CursorResult, and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from web.dao.base import audit
 from web.extensions import db
@@ -23,23 +25,47 @@ class OfferError(Exception):
     """An answer to an offer that cannot be recorded; the message is for the student."""
 
 
-def student_offers(student_id: int) -> list[tuple[Allocation, Opportunity, str]]:
-    """The student's offers, those waiting for an answer first, with each opportunity and employer name."""
-    waiting_first = case((Allocation.status == "offered", 0), else_=1)
+def answerable(today: date) -> ColumnElement[bool]:
+    """An offer the student can still accept or decline: released to them, on a placement still published
+    that has not begun. (Join Opportunity to use it.)"""
+    return and_(
+        Allocation.status == "offered", Opportunity.status == "published", Opportunity.start_date > today
+    )
+
+
+def count_answerable(student_id: int, today: date) -> int:
+    """How many offers the student can act on now."""
+    query = (
+        select(func.count())
+        .select_from(Allocation)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .where(Allocation.student_id == student_id, answerable(today))
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def student_offers(student_id: int, today: date) -> list[tuple[Allocation, Opportunity, str, bool]]:
+    """The student's offers, those they can answer first, each with its opportunity, employer name and
+    whether they can answer it now."""
+    can_answer = answerable(today)
+    waiting_first = case((can_answer, 0), else_=1)
     rows = db.session.execute(
-        select(Allocation, Opportunity, Employer.name)
+        select(Allocation, Opportunity, Employer.name, can_answer)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
         .join(Employer, Opportunity.employer_id == Employer.id)
         .where(Allocation.student_id == student_id, Allocation.status.in_(STUDENT_VISIBLE_STATUSES))
         .order_by(waiting_first, Opportunity.start_date, Allocation.id)
     )
-    return [(allocation, opportunity, name) for allocation, opportunity, name in rows]
+    return [(allocation, opportunity, name, bool(open_)) for allocation, opportunity, name, open_ in rows]
 
 
-def student_offer(student_id: int, allocation_id: int) -> tuple[Allocation, Opportunity, str] | None:
-    """One of the student's offers with its opportunity and employer name; None if not theirs to see."""
+def student_offer(
+    student_id: int, allocation_id: int, today: date
+) -> tuple[Allocation, Opportunity, str, bool] | None:
+    """One of the student's offers with its opportunity, employer name and whether they can answer it now;
+    None if not theirs to see."""
     row = db.session.execute(
-        select(Allocation, Opportunity, Employer.name)
+        select(Allocation, Opportunity, Employer.name, answerable(today))
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
         .join(Employer, Opportunity.employer_id == Employer.id)
         .where(
@@ -48,7 +74,7 @@ def student_offer(student_id: int, allocation_id: int) -> tuple[Allocation, Oppo
             Allocation.status.in_(STUDENT_VISIBLE_STATUSES),
         )
     ).first()
-    return None if row is None else (row[0], row[1], row[2])
+    return None if row is None else (row[0], row[1], row[2], bool(row[3]))
 
 
 def _execute(statement: Any) -> CursorResult[Any]:
@@ -56,19 +82,27 @@ def _execute(statement: Any) -> CursorResult[Any]:
     return cast(CursorResult[Any], db.session.execute(statement))
 
 
-def _answer(allocation_id: int, student_id: int, status: str) -> None:
-    # Conditional on 'offered', so a second click, a second tab or a late expiry cannot answer twice.
+def _answer(allocation_id: int, student_id: int, status: str, today: date) -> None:
+    # Conditional on an answerable offer, so a second click, a second tab, a late expiry or a placement
+    # closed meanwhile cannot be answered.
+    open_placements = select(Opportunity.id).where(
+        Opportunity.status == "published", Opportunity.start_date > today
+    )
     result = _execute(
         update(Allocation)
         .where(
             Allocation.id == allocation_id,
             Allocation.student_id == student_id,
             Allocation.status == "offered",
+            Allocation.opportunity_id.in_(open_placements),
         )
         .values(status=status, responded_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
+        answered = db.session.scalar(select(Allocation.status).where(Allocation.id == allocation_id))
+        if answered == "offered":
+            raise OfferError("This placement is no longer available")
         raise OfferError("You have already responded to this offer")
 
 
@@ -83,7 +117,7 @@ def take_seat(opportunity_id: int) -> bool:
     return result.rowcount == 1
 
 
-def accept_offer(allocation_id: int, student_id: int, user_id: int | None) -> bool:
+def accept_offer(allocation_id: int, student_id: int, user_id: int | None, today: date) -> bool:
     """Accept an offer in the caller's transaction: True if a seat was taken, False if the placement was
     full (the offer is then expired). Raise OfferError if it cannot be answered."""
     opportunity_id = db.session.scalar(
@@ -94,9 +128,9 @@ def accept_offer(allocation_id: int, student_id: int, user_id: int | None) -> bo
     if opportunity_id is None:
         raise OfferError("This offer is not yours to answer")
     try:
-        _answer(allocation_id, student_id, "accepted")
+        _answer(allocation_id, student_id, "accepted", today)
     except IntegrityError as error:
-        # The partial unique index: the student already holds a place on this opportunity from another round.
+        # The partial unique index: the student already has this place live from another round.
         raise OfferError("You have already accepted a place on this opportunity") from error
     if not take_seat(opportunity_id):
         db.session.execute(
@@ -111,7 +145,7 @@ def accept_offer(allocation_id: int, student_id: int, user_id: int | None) -> bo
     return True
 
 
-def decline_offer(allocation_id: int, student_id: int, user_id: int | None) -> None:
+def decline_offer(allocation_id: int, student_id: int, user_id: int | None, today: date) -> None:
     """Decline an offer in the caller's transaction; raise OfferError if it cannot be answered."""
-    _answer(allocation_id, student_id, "declined")
+    _answer(allocation_id, student_id, "declined", today)
     audit(user_id, "offer_declined", "allocation", allocation_id)

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from web.dao.base import audit
 from web.extensions import db
-from web.models import Allocation, Employer, ExperienceRecord, Opportunity, Preference, School, Student
+from web.models import Employer, ExperienceRecord, Opportunity, Preference, School, Student
 from web.models.base import utcnow
 
 MAX_CHOICES = 6
@@ -37,15 +37,6 @@ def experience_records(student_id: int) -> list[ExperienceRecord]:
             .where(ExperienceRecord.student_id == student_id)
             .order_by(ExperienceRecord.on_date.desc(), ExperienceRecord.id.desc())
         )
-    )
-
-
-def count_offers_waiting(student_id: int) -> int:
-    """How many offers the student has not answered yet."""
-    query = select(func.count()).select_from(Allocation)
-    return (
-        db.session.scalar(query.where(Allocation.student_id == student_id, Allocation.status == "offered"))
-        or 0
     )
 
 

@@ -24,17 +24,19 @@ STATUSES = {
     "no_show": ("Did not attend", "red"),
 }
 
-# The engine's score parts (matcher/policy.py PARTS), said the way a student would.
-REASONS = {
-    "text": "Matches what you said you would like to do",
-    "route": "In an area of work you chose",
-    "pathway": "Fits the kind of course or training you are interested in",
-    "technical": "A technical route (T Levels and apprenticeships)",
-    "distance": "Close to home",
-    "no_experience": "You have not had a workplace experience yet",
-    "disadvantaged": "Priority for extra support",
-    "send": "Priority for extra support with special needs",
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+
+# Parts of the engine's score (matcher/policy.py PARTS) said the way a student would, when they counted.
+# Disadvantage and SEND priorities are left out: a student's screen is not the place to name them.
+PART_REASONS = {
+    "route": "It is in an area of work you chose",
+    "text": "It matches what you said you would like to do",
+    "pathway": "It fits the kind of course or training you are interested in",
+    "technical": "It is on a technical route, like T Levels and apprenticeships",
+    "no_experience": "You have not had a workplace experience yet, so you were given priority",
 }
+# A text match this small is a word or two in common, not a reason a person would give.
+TEXT_MATCH_AT_LEAST = 0.1
 
 
 def location(opportunity: Any) -> str:
@@ -42,21 +44,25 @@ def location(opportunity: Any) -> str:
     return "Remote" if opportunity.remote else district(opportunity.postcode)
 
 
-def reasons(explanation: Any) -> list[tuple[str, str]]:
-    """The parts of a match's score as (label, value) pairs, largest first; nothing if there are none."""
-    if not isinstance(explanation, dict):
-        return []
+def reasons(allocation: Any, opportunity: Any) -> list[str]:
+    """Why the student was matched, in plain words and never score numbers: their own ranking, how far
+    it is, and the parts of the score that counted."""
+    explanation = allocation.explanation if isinstance(allocation.explanation, dict) else {}
     parts = explanation.get("parts", explanation)
-    if not isinstance(parts, dict):
-        return []
-    numeric: list[tuple[float, str, str]] = []
-    for name, value in parts.items():
-        label = REASONS.get(str(name), str(name).replace("_", " ").capitalize())
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            numeric.append((0.0, label, str(value)))
-        elif value > 0:
-            numeric.append((float(value), label, f"{value:.2f}"))
-    return [(label, text) for _, label, text in sorted(numeric, key=lambda part: -part[0])]
+    parts = parts if isinstance(parts, dict) else {}
+    found = []
+    if allocation.rank and 1 <= allocation.rank <= len(ORDINALS):
+        found.append(f"You ranked it {ORDINALS[allocation.rank - 1]}")
+    if opportunity.remote:
+        found.append("It is online, so there is no travel")
+    elif isinstance(explanation.get("distance_km"), int | float):
+        km = round(explanation["distance_km"])
+        found.append("Less than 1 km from home" if km < 1 else f"About {km} km from home")
+    for name, reason in PART_REASONS.items():
+        value = parts.get(name)
+        if isinstance(value, int | float) and value > (TEXT_MATCH_AT_LEAST if name == "text" else 0):
+            found.append(reason)
+    return found
 
 
 def helpers() -> dict[str, Any]:

@@ -9,13 +9,14 @@ from werkzeug.wrappers import Response
 from web.auth.roles import role_required
 from web.dao import offers as dao
 from web.dao.base import transaction
+from web.dao.students import today
 from web.students.views import bp
 
 FULL_MESSAGE = "Sorry, this placement is now full"
 
 
 def _own_offer_or_404(allocation_id: int) -> tuple:  # type: ignore[type-arg]
-    found = dao.student_offer(current_user.student_id, allocation_id)
+    found = dao.student_offer(current_user.student_id, allocation_id, today())
     if found is None:
         abort(404)
     return found
@@ -25,11 +26,11 @@ def _own_offer_or_404(allocation_id: int) -> tuple:  # type: ignore[type-arg]
 @role_required("student")
 def offers() -> str:
     """The student's offers waiting for an answer, then earlier ones as history."""
-    rows = dao.student_offers(current_user.student_id)
+    rows = dao.student_offers(current_user.student_id, today())
     return render_template(
         "students/offers.html",
-        waiting=[row for row in rows if row[0].status == "offered"],
-        history=[row for row in rows if row[0].status != "offered"],
+        waiting=[row for row in rows if row[3]],
+        history=[row for row in rows if not row[3]],
     )
 
 
@@ -37,9 +38,13 @@ def offers() -> str:
 @role_required("student")
 def offer(allocation_id: int) -> str:
     """One offer: the placement, why it was matched, and accept or decline."""
-    allocation, opportunity, employer_name = _own_offer_or_404(allocation_id)
+    allocation, opportunity, employer_name, can_answer = _own_offer_or_404(allocation_id)
     return render_template(
-        "students/offer.html", allocation=allocation, opportunity=opportunity, employer_name=employer_name
+        "students/offer.html",
+        allocation=allocation,
+        opportunity=opportunity,
+        employer_name=employer_name,
+        can_answer=can_answer,
     )
 
 
@@ -50,7 +55,7 @@ def accept_offer(allocation_id: int) -> Response:
     _own_offer_or_404(allocation_id)
     try:
         with transaction():
-            seated = dao.accept_offer(allocation_id, current_user.student_id, current_user.id)
+            seated = dao.accept_offer(allocation_id, current_user.student_id, current_user.id, today())
     except dao.OfferError as problem:
         flash(str(problem), "problem")
         return redirect(url_for("students.offer", allocation_id=allocation_id))
@@ -68,7 +73,7 @@ def decline_offer(allocation_id: int) -> Response:
     _own_offer_or_404(allocation_id)
     try:
         with transaction():
-            dao.decline_offer(allocation_id, current_user.student_id, current_user.id)
+            dao.decline_offer(allocation_id, current_user.student_id, current_user.id, today())
     except dao.OfferError as problem:
         flash(str(problem), "problem")
     else:

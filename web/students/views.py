@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
+from web.dao import offers as offers_dao
 from web.dao import students as dao
 from web.dao.base import transaction
 from web.models import Student
@@ -35,7 +36,7 @@ def home() -> str:
         student=student,
         has_interests=bool(student.routes or student.statement),
         choice_count=len(dao.chosen_ids(student.id)),
-        offers_waiting=dao.count_offers_waiting(student.id),
+        offers_waiting=offers_dao.count_answerable(student.id, dao.today()),
         records=dao.experience_records(student.id),
     )
 

@@ -29,7 +29,11 @@ def create_offer(student: Student, opportunity: Opportunity, **overrides: Any) -
     match_round = factories.create_round(db.session.get(School, student.school_id), status="succeeded")
     fields = {
         "status": "offered",
-        "explanation": {"route": 0.3, "distance": 0.25, "text": 0.12, "send": 0.0},
+        "rank": 2,
+        "explanation": {
+            "parts": {"route": 0.3, "distance": 0.25, "text": 0.12, "send": 0.25, "disadvantaged": 0.5},
+            "distance_km": 3.6,
+        },
         **overrides,
     }
     return factories.create_allocation(match_round, student, opportunity, **fields)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.pages import rows
-from tests.web.students.helpers import create_experience, hub_opportunity, me
+from tests.web.students.helpers import create_experience, create_offer, hub_opportunity, me
 from web.extensions import db
 from web.models import School
 
@@ -55,3 +55,15 @@ def test_home_shows_progress_once_interests_and_choices_are_in(student_request: 
     steps = _steps(student_request.get("students.home"))
     assert "Check your interests Done" in steps
     assert "1 choice" in steps and "Put your choices in order" in steps
+
+
+def test_home_counts_only_offers_the_student_can_answer(student_request: ClientRequest) -> None:
+    student = me(student_request)
+    create_offer(student, hub_opportunity(student, title="Open"))
+    create_offer(student, hub_opportunity(student, title="Also open"))
+    create_offer(student, hub_opportunity(student, status="closed"))
+    begun = date.today() - timedelta(days=1)
+    create_offer(student, hub_opportunity(student, start_date=begun, end_date=begun + timedelta(days=4)))
+    create_offer(student, hub_opportunity(student), status="accepted")
+    steps = _steps(student_request.get("students.home"))
+    assert "You have 2 offers to accept or decline" in steps

@@ -16,6 +16,7 @@ from tests import db as factories
 from tests.web.students.helpers import create_offer
 from web.dao import offers
 from web.dao.base import transaction
+from web.dao.students import today
 from web.extensions import db
 from web.models import Allocation, Hub, Opportunity
 
@@ -49,7 +50,7 @@ def _race(app: Flask, calls: list[Callable[[], Any]]) -> list[Any]:
 def _accept(allocation_id: int, student_id: int) -> Callable[[], bool]:
     def call() -> bool:
         with transaction():
-            return offers.accept_offer(allocation_id, student_id, None)
+            return offers.accept_offer(allocation_id, student_id, None, today())
 
     return call
 

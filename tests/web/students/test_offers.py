@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import ClientRequest
 from tests.web.pages import banner
@@ -51,19 +53,20 @@ def test_the_offer_page_shows_the_placement_and_why_it_was_matched(student_reque
     assert page.h1.text.strip() == "Lab technician"
     details = " ".join(page.select_one("#details").text.split())
     assert "M13" in details and "M13 9WL" not in page.text
-    reasons = [" ".join(row.text.split()) for row in page.select("#reasons .govuk-summary-list__row")]
-    # Largest part first; parts worth nothing are left out.
+    reasons = [" ".join(item.text.split()) for item in page.select("#reasons li")]
+    # Plain words, never score numbers; special needs and disadvantage are not named to the student.
     assert reasons == [
-        "In an area of work you chose 0.30",
-        "Close to home 0.25",
-        "Matches what you said you would like to do 0.12",
+        "You ranked it second",
+        "About 4 km from home",
+        "It is in an area of work you chose",
+        "It matches what you said you would like to do",
     ]
     assert page.select_one("#accept") and page.select_one("#decline")
 
 
 def test_an_offer_without_an_explanation_shows_no_reasons(student_request: ClientRequest) -> None:
     student = me(student_request)
-    allocation = create_offer(student, hub_opportunity(student), explanation={})
+    allocation = create_offer(student, hub_opportunity(student), explanation={}, rank=None)
     page = student_request.get("students.offer", allocation_id=allocation.id)
     assert page.select_one("#reasons") is None
 
@@ -124,21 +127,55 @@ def test_accepting_twice_gives_a_message_and_takes_one_seat(student_request: Cli
     assert _taken(opportunity) == 1
 
 
-def test_a_second_holding_allocation_for_the_same_placement_gives_a_message(
+def test_an_online_placement_says_there_is_no_travel_and_a_tiny_text_match_is_no_reason(
     student_request: ClientRequest,
 ) -> None:
     student = me(student_request)
-    opportunity = hub_opportunity(student, capacity=3)
-    create_offer(student, opportunity, status="accepted")
-    opportunity.places_taken = 1
-    db.session.commit()
-    again = create_offer(student, opportunity)  # the same placement offered again by a later round
-    page = student_request.post(
-        "students.accept_offer", allocation_id=again.id, _follow=True, _expected_status=200
+    opportunity = hub_opportunity(student, remote=True, postcode=None)
+    allocation = create_offer(
+        student, opportunity, rank=None, explanation={"parts": {"text": 0.02}, "distance_km": None}
     )
-    assert "You have already accepted a place on this opportunity" in banner(page)
+    page = student_request.get("students.offer", allocation_id=allocation.id)
+    assert [item.text.strip() for item in page.select("#reasons li")] == [
+        "It is online, so there is no travel"
+    ]
+
+
+@pytest.mark.parametrize("status", ["proposed", "offered", "accepted"])
+def test_the_database_refuses_a_second_live_allocation_of_the_same_place(
+    student_request: ClientRequest, status: str
+) -> None:
+    student = me(student_request)
+    opportunity = hub_opportunity(student, capacity=3)
+    create_offer(student, opportunity, status=status)
+    with pytest.raises(IntegrityError):
+        create_offer(student, opportunity, status="proposed")
+    db.session.rollback()
+
+
+def test_a_declined_place_can_be_offered_again(student_request: ClientRequest) -> None:
+    student = me(student_request)
+    opportunity = hub_opportunity(student, capacity=3)
+    create_offer(student, opportunity, status="declined")
+    again = create_offer(student, opportunity)
     assert _status(again) == "offered"
-    assert _taken(opportunity) == 1
+
+
+def test_an_offer_on_a_closed_placement_cannot_be_accepted_and_says_so(
+    student_request: ClientRequest,
+) -> None:
+    student = me(student_request)
+    opportunity = hub_opportunity(student, title="Closed since", status="closed")
+    allocation = create_offer(student, opportunity)
+    page = student_request.get("students.offer", allocation_id=allocation.id)
+    assert page.select_one("#accept") is None and "No longer available" in page.select_one("#status").text
+    listed = student_request.get("students.offers")
+    assert "Closed since" in listed.select_one("#history").text
+    page = student_request.post(
+        "students.accept_offer", allocation_id=allocation.id, _follow=True, _expected_status=200
+    )
+    assert "This placement is no longer available" in banner(page)
+    assert _status(allocation) == "offered" and _taken(opportunity) == 0
 
 
 def test_declining_records_the_answer_and_takes_no_seat(student_request: ClientRequest) -> None:
