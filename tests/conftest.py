@@ -54,8 +54,9 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     # Checked after the test, so fixtures it asked for by name (getfixturevalue) count too.
     if "app" not in request.fixturenames:
         return
-    from web.extensions import db
+    from web.extensions import db, limiter
 
+    limiter.reset()  # sign-in counts live outside the database (in Redis when it is configured)
     db.session.rollback()
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":

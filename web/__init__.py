@@ -9,6 +9,7 @@ from celery import Celery, Task
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from config.settings import Config, get_config
@@ -20,12 +21,17 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or get_config())
     _templates(app)
 
-    from web.extensions import csrf, db, login_manager, migrate
+    from web.extensions import csrf, db, limiter, login_manager, migrate
 
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        # The client's own address, for the sign-in limits, is in X-Forwarded-For behind a load balancer.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)

@@ -12,7 +12,9 @@ TITLES = {
     404: "Page not found",
     405: "Sorry, you cannot do that here",
     413: "The file is too big",
+    429: "Too many attempts",
 }
+DETAILS = {429: "Wait a few minutes, then try again."}
 
 
 def register(app: Flask) -> None:
@@ -28,4 +30,4 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
         title = TITLES.get(code, "Sorry, there is a problem with the service")
-        return render_template("error.html", title=title, detail=""), code
+        return render_template("error.html", title=title, detail=DETAILS.get(code, "")), code

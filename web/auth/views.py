@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from web.auth import lockout
 from web.auth.forms import SignInForm
 from web.auth.roles import public, role_required
 from web.dao.base import audit, transaction
 from web.dao.users import authenticate, get_user_by_session_token, rotate_session_token
-from web.extensions import login_manager
-from web.models.base import ROLES
+from web.extensions import limiter, login_manager
+from web.models.base import ROLES, utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -32,6 +35,13 @@ login_manager.login_view = "auth.sign_in"
 login_manager.login_message = "Sign in to continue"
 login_manager.login_message_category = "info"
 
+WRONG = "Enter a correct email address and password"
+# The same words whether or not the account exists, so the page reveals nothing about who has one.
+LOCKED = (
+    "You have entered a wrong email address or password too many times. Wait {minutes} minutes, "
+    "then try again"
+)
+
 
 @bp.route("/")
 @public
@@ -44,21 +54,33 @@ def index() -> Response:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
+@limiter.limit(lambda: str(current_app.config["SIGN_IN_RATE_LIMIT"]), methods=["POST"])
 def sign_in() -> Response | str:
-    """Sign in with email and password."""
+    """Sign in with email and password; repeated wrong passwords lock the account for a while."""
     form = SignInForm()
     if form.validate_on_submit():
+        config = current_app.config
+        email = form.email.data or ""
         with transaction():
-            user = authenticate(form.email.data or "", form.password.data or "")
-            if user is not None:
-                rotate_session_token(user)
-                audit(user.id, "sign_in", "user", user.id)
-        if user is None:
-            form.email.errors.append("Enter a correct email address and password")
-        else:
+            attempt = authenticate(
+                email,
+                form.password.data or "",
+                utcnow(),
+                config["SIGN_IN_FAILURES_ALLOWED"],
+                timedelta(minutes=config["SIGN_IN_LOCKOUT_MINUTES"]),
+            )
+            if attempt.user is not None:
+                rotate_session_token(attempt.user)
+                audit(attempt.user.id, "sign_in", "user", attempt.user.id)
+        if attempt.user is not None:
             session.clear()  # nothing from before sign-in survives into the new session
-            login_user(user)
-            return redirect(url_for(HOME[user.role]))
+            login_user(attempt.user)
+            return redirect(url_for(HOME[attempt.user.role]))
+        locked = attempt.locked
+        if not attempt.known:
+            locked = lockout.is_locked(email) or lockout.count_failure(email)
+        message = LOCKED.format(minutes=config["SIGN_IN_LOCKOUT_MINUTES"]) if locked else WRONG
+        form.email.errors.append(message)
     return render_template("auth/sign_in.html", form=form)
 
 
