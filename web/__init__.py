@@ -43,6 +43,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.url_map.converters["int"] = RecordId
     _blueprints(app)
     _errors(app)
+    from web import security
+
+    security.register(app)
     _commands(app)
     return app
 
