@@ -56,6 +56,7 @@ test: install ## Run every test: on SQLite, then on PostgreSQL and Redis when th
 	fi
 
 test-sqlite: install ## Run the whole suite on the embedded default (SQLite, SQLite-file broker)
+	@test -x /usr/bin/chromium || echo "Chromium is not installed (/usr/bin/chromium): the browser tests in tests/browser are skipped; apt-get install chromium"
 	$(BIN)/pytest -q
 
 test-postgres: install ## Run the database and integration tests on PostgreSQL with Redis

@@ -1,0 +1,89 @@
+"""Every page of the journey, as each role sees it in Chromium: no axe-core violation (other than the one
+documented upstream exception), no console error (a CSP violation is one), and no sideways scrolling on a
+375 px wide phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import world as worlds
+from tests.browser.tab import is_upstream_exception
+from tests.integration.conftest import Stack
+from web.models.base import ROLES
+
+
+def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]]:
+    """(path, expected status) of every page this role's journey passes through."""
+    url = stack.url
+    pages = {
+        "hub_admin": [url("hub.overview")],
+        "careers_leader": [
+            url("careers.students"),
+            url("careers.student", student_id=world.student.id),
+            url("careers.rounds"),
+            url("careers.round_detail", round_id=world.finished_round.id),
+            url("careers.approve_all", round_id=world.finished_round.id),
+        ],
+        "employer": [
+            url("employers.opportunities"),
+            url("employers.new_opportunity"),
+            url("employers.edit_opportunity", opportunity_id=world.draft.id),
+            url("employers.opportunity", opportunity_id=world.published.id),
+            url("employers.students_coming", opportunity_id=world.published.id),
+            url("employers.close_opportunity", opportunity_id=world.published.id),
+        ],
+        "student": [
+            url("students.home"),
+            url("students.interests"),
+            url("students.opportunities"),
+            url("students.opportunity", opportunity_id=world.published.id),
+            url("students.choices"),
+            url("students.offers"),
+            url("students.offer", allocation_id=world.offer.id),
+        ],
+    }[role]
+    # The error pages as a signed-in person meets them: another role's page, and one that is not there.
+    other = url("hub.overview") if role != "hub_admin" else url("students.home")
+    return [(path, 200) for path in pages] + [(other, 403), ("/no-such-page", 404)]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_of_each_role_is_accessible_without_console_errors_or_sideways_scroll(
+    role: str,
+    open_tab,  # type: ignore[no-untyped-def]
+    stack: Stack,
+) -> None:
+    world = worlds.build()
+    tab = open_tab()
+    tab.sign_in(world.users[role].email)
+    pages = _pages(stack, world, role)
+    problems = [problem for path, status in pages for problem in tab.check(path, status)]
+    assert problems == [], "\n".join(problems)
+    assert tab.pages_checked == len(pages)
+
+
+def test_the_sign_in_and_error_pages_are_accessible_without_console_errors_or_sideways_scroll(
+    open_tab,  # type: ignore[no-untyped-def]
+    stack: Stack,
+) -> None:
+    tab = open_tab()
+    problems = tab.check("/sign-in") + tab.check("/no-such-page", 404)
+    # The sign-in page again, showing its error summary after a wrong password.
+    tab.open("/sign-in")
+    tab.submit_sign_in("nobody@example.org", "not the password")
+    assert tab.page.title().startswith("Error: ")
+    problems += tab.problems()
+    assert problems == [], "\n".join(problems)
+
+
+def test_only_aria_expanded_on_govuk_radios_that_reveal_a_question_is_excused() -> None:
+    radio = {
+        "html": '<input class="govuk-radios__input" id="location" name="location" type="radio" '
+        'value="workplace" aria-controls="conditional-location" aria-expanded="false">',
+        "failureSummary": 'Fix all of the following:\n  ARIA attribute is not allowed: aria-expanded="false"',
+    }
+    pressed = {**radio, "failureSummary": radio["failureSummary"] + ', aria-pressed="true"'}
+
+    assert is_upstream_exception({"id": "aria-allowed-attr", "nodes": [radio]})
+    assert not is_upstream_exception({"id": "aria-allowed-attr", "nodes": [radio, pressed]})
+    assert not is_upstream_exception({"id": "aria-required-attr", "nodes": [radio]})

@@ -1,0 +1,91 @@
+"""A small hub with something on every page of the journey, made through the factories in tests/db.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from tests import db as factories
+from web.extensions import db
+from web.models import Allocation, Employer, MatchRound, Opportunity, School, Student, User
+from web.models.placements import ExperienceRecord
+
+# The shape the worker stores, so the round page shows its fairness tables as it does after a real round.
+METRICS = {
+    "students": 2,
+    "assigned": 2,
+    "ranked_placed": 1,
+    "fairness": {
+        "overall": {"students": 2, "assigned": 2, "coverage": 1.0, "mean_rank": 1.0},
+        "by_category": {
+            "disadvantaged": {"students": 1, "assigned": 1, "coverage": 1.0, "mean_rank": 1.0},
+            "send": {"students": 0, "assigned": 0, "coverage": None, "mean_rank": None},
+            "no_experience": {"students": 2, "assigned": 2, "coverage": 1.0, "mean_rank": 1.0},
+        },
+        "pathway_share": {"technical": 0.5, "academic": 0.5},
+    },
+}
+
+
+@dataclass
+class World:
+    """Who and what the pages show; users sign in with tests.db.PASSWORD."""
+
+    users: dict[str, User]
+    school: School
+    student: Student
+    employer: Employer
+    published: Opportunity
+    draft: Opportunity
+    unchosen: Opportunity
+    finished_round: MatchRound
+    offer: Allocation
+
+
+def build() -> World:
+    """A hub, a school with two students, an employer with published and draft opportunities, a finished
+    round with proposals, an offer waiting for an answer and an earlier one declined."""
+    hub = factories.create_hub()
+    school = factories.create_school(hub, name="Ardwick Green Academy")
+    employer = factories.create_employer(hub, name="Northern Quarter Digital")
+    published = factories.create_opportunity(employer, title="Software developer work experience")
+    other = factories.create_opportunity(
+        employer, title="Insight day at a digital agency", kind="insight_day", pathway="academic"
+    )
+    draft = factories.create_opportunity(employer, title="Data analyst shadowing", status="draft")
+    unchosen = factories.create_opportunity(
+        employer,
+        title="Electrical installation placement",
+        route="construction-and-the-built-environment",
+        pathway="both",
+    )
+    student = factories.create_student(school, first_name="Zainab", last_name="Okafor", disadvantaged=True)
+    classmate = factories.create_student(school, first_name="Oliver", last_name="Brennan-Whitfield")
+    factories.create_preference(student, published, rank=1)
+    factories.create_preference(student, other, rank=2)
+
+    earlier = factories.create_round(school, status="succeeded", progress=100, metrics=METRICS)
+    offer = factories.create_allocation(earlier, student, published, status="offered", rank=1)
+    factories.create_allocation(earlier, classmate, other, status="declined")
+    factories.create_allocation(earlier, student, unchosen, status="declined")
+    finished = factories.create_round(school, status="succeeded", progress=100, metrics=METRICS, seed=7)
+    factories.create_allocation(finished, classmate, published, rank=None)
+    factories.create_allocation(finished, student, other, rank=2, status="approved")
+    db.session.add(
+        ExperienceRecord(
+            student_id=student.id,
+            benchmark="5",
+            title="Careers fair talk from a software company",
+            on_date=date.today() - timedelta(days=30),
+            hours=Decimal("1.5"),
+        )
+    )
+    db.session.commit()
+    users = {
+        "hub_admin": factories.create_user_for("hub_admin", hub),
+        "careers_leader": factories.create_user_for("careers_leader", school),
+        "employer": factories.create_user_for("employer", employer),
+        "student": factories.create_user_for("student", student),
+    }
+    return World(users, school, student, employer, published, draft, unchosen, finished, offer)
