@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SubmitField
+from wtforms.validators import Email
+
+from web.fields import Form, PasswordField, TextField
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     """Email and password."""
 
-    email = EmailField(
+    email = TextField(
         "Email address",
-        widget=GovTextInput(),
-        validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address in the correct format, like name@example.com"),
-        ],
+        required="Enter your email address",
+        max_length=320,  # the most an address can be: 64 before the @ and 255 after
+        validators=[Email("Enter an email address in the correct format, like name@example.com")],
     )
-    password = PasswordField(
-        "Password",
-        widget=GovPasswordInput(),
-        validators=[
-            DataRequired("Enter your password"),
-            Length(max=1024, message="Password must be 1024 characters or fewer"),
-        ],
-    )
+    password = PasswordField("Password", required="Enter your password", max_length=1024)
     submit = SubmitField("Sign in", widget=GovSubmitInput())

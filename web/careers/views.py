@@ -17,7 +17,7 @@ from web.dao import allocations as allocations_dao
 from web.dao import round_claims
 from web.dao import rounds as rounds_dao
 from web.dao.base import audit, transaction
-from web.employers.forms import ConfirmForm
+from web.fields import ConfirmForm
 from web.models.base import ACTIVE_ROUND_STATUSES
 from workers.matching_tasks import enqueue_round
 from workers.round_inputs import default_policy

@@ -60,12 +60,14 @@ def create_opportunity(employer_id: int, **fields: Any) -> Opportunity:
 def update_opportunity(opportunity_id: int, **fields: Any) -> bool:
     """Save changes if the opportunity is still editable and its capacity still covers the places taken.
 
-    One conditional UPDATE, so an offer accepted or a close made meanwhile is never overwritten: False
-    means nothing was saved.
+    One conditional UPDATE, so an offer accepted, a publish or a close made meanwhile is never overwritten
+    (no places is only for a draft): False means nothing was saved.
     """
     conditions = [Opportunity.id == opportunity_id, Opportunity.status.in_(EDITABLE_STATUSES)]
     if "capacity" in fields:
         conditions.append(Opportunity.places_taken <= fields["capacity"])
+        if fields["capacity"] < 1:
+            conditions.append(Opportunity.status == "draft")
     result = db.session.execute(
         update(Opportunity).where(*conditions).values(**fields).execution_options(synchronize_session=False)
     )
@@ -73,13 +75,14 @@ def update_opportunity(opportunity_id: int, **fields: Any) -> bool:
 
 
 def publish_opportunity(opportunity_id: int) -> bool:
-    """Publish a draft (or submitted) opportunity if its employer is approved; False if nothing changed."""
+    """Publish a draft (or submitted) opportunity with places if its employer is approved; False if not."""
     employer_approved = exists().where(Employer.id == Opportunity.employer_id, Employer.status == "approved")
     result = db.session.execute(
         update(Opportunity)
         .where(
             Opportunity.id == opportunity_id,
             Opportunity.status.in_(PUBLISHABLE_STATUSES),
+            Opportunity.capacity > 0,
             employer_approved,
         )
         .values(status="published")
@@ -108,10 +111,8 @@ def list_students_coming(opportunity_id: int) -> list[StudentComing]:
         .where(Allocation.opportunity_id == opportunity_id, Allocation.status.in_(COMING_STATUSES))
         .order_by(School.name, Student.first_name, Allocation.student_id)
     )
-    # A student offered the same place in two rounds appears once, at the furthest status reached.
-    furthest: dict[int, StudentComing] = {}
-    for student_id, first_name, school_name, year_group, status in rows:
-        seen = furthest.get(student_id)
-        if seen is None or COMING_STATUSES.index(status) > COMING_STATUSES.index(seen.status):
-            furthest[student_id] = StudentComing(first_name, school_name, year_group, status)
-    return list(furthest.values())
+    # The database keeps one live allocation per student and place, so each student is listed once.
+    return [
+        StudentComing(first_name, school_name, year_group, status)
+        for _, first_name, school_name, year_group, status in rows
+    ]

@@ -1,129 +1,47 @@
-"""The opportunity form, and the postcode check it needs."""
+"""The opportunity form and the rules a person would expect of it."""
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovDateInput,
-    GovRadioInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
-)
-from wtforms import (
-    DateField,
-    DecimalField,
-    Field,
-    IntegerField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    StopValidation,
-    ValidationError,
-)
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSelect, GovSubmitInput
+from wtforms import BooleanField, SubmitField
+from wtforms.validators import ValidationError
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
-from web.postcodes import InvalidPostcodeError, clean_postcode
+from web.fields import (
+    ChoiceField,
+    ChoicesField,
+    DateField,
+    DecimalField,
+    Form,
+    PostcodeField,
+    TextAreaField,
+    TextField,
+    WholeNumberField,
+)
 
 YEAR_GROUPS = tuple(range(7, 14))
 MAX_CAPACITY = 500
 MAX_HOURS_PER_DAY = Decimal("8")  # the under-16 limit, and 16-17s may not do more either
-
-
-class Chosen:
-    """At least one box ticked; a value that is not on the list keeps its own message."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        if field.data:
-            return
-        raise StopValidation(None if field.errors else self.message)
-
-
-class Answered:
-    """Something typed in at least one of the field's boxes (whitespace is not an answer)."""
-
-    field_flags = {"required": True}
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-    def __call__(self, form: FlaskForm, field: Field) -> None:
-        if any(str(part).strip() for part in field.raw_data or []):
-            return
-        field.errors[:] = []
-        raise StopValidation(self.message)
-
-
-def _choices(labels: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in labels.items()]
-
-
-def _stripped(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-class WholeNumberField(IntegerField):
-    """A whole number; empty means None, so "Enter ..." rather than "not a number" is the message."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        if valuelist and not str(valuelist[0]).strip():
-            self.data = None
-            return
-        super().process_formdata([str(valuelist[0]).strip()] if valuelist else valuelist)
-
-
-class HoursField(DecimalField):
-    """A finite number with at most one decimal place (the column keeps one)."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        text = str(valuelist[0]).strip() if valuelist else ""
-        if not text:
-            self.data = None
-            return
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite() or value != value.quantize(Decimal("0.1")):
-            self.data = None
-            raise ValueError(self.invalid_value_message)
-        self.data = value
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes; all empty means None, anything else must make a real date."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(part).strip() for part in valuelist]
-        # The widget shows back exactly three boxes, whatever was posted.
-        self.raw_data = (parts + ["", "", ""])[:3]
-        if not any(parts):
-            self.data = None
-            return
-        if len(parts) != 3:
-            self.data = None
-            raise ValueError(self.invalid_value_message)
-        super().process_formdata(parts)
+# Workplace activities in Years 7-9 count towards Benchmark 6, so the youngest pupils (11) can take part.
+MIN_AGE, MAX_AGE = 11, 19
+# Further ahead than this is more often a mistyped year than a plan: schools plan about a year ahead.
+MONTHS_AHEAD = 18
+# How long each kind usually lasts, first day to last; longer is questioned (a typed month or year is the
+# usual cause), never refused.
+USUAL_LENGTH = {
+    "insight_day": (1, "An insight day lasts 1 day"),
+    "job_shadowing": (5, "Job shadowing usually lasts a few days"),  # a day or several, within a week
+    "work_experience": (14, "Work experience usually lasts 1 or 2 weeks"),  # DfE: about 2 weeks in all
+    # These legitimately run for months: one day a week over a school year, or 315+ hours of a T Level
+    # spread across its two-year course.
+    "mentoring": (366, "Mentoring usually lasts up to a year"),
+    "t_level_placement": (731, "A T Level industry placement usually lasts up to 2 years"),
+}
 
 
 def capacity_below_taken(places_taken: int) -> str:
@@ -132,176 +50,188 @@ def capacity_below_taken(places_taken: int) -> str:
     return f"Capacity cannot be less than {places_taken}, as {places_taken} {places} already taken"
 
 
-class OpportunityForm(FlaskForm):
+NO_PLACES_PUBLISHED = (
+    "Capacity must be 1 or more, as this opportunity is published. To offer no more places, close it instead"
+)
+
+
+def _years(years: list[int]) -> str:
+    if len(years) == 1:
+        return f"Year {years[0]}"
+    return f"Years {', '.join(map(str, years[:-1]))} and {years[-1]}"
+
+
+def _months_after(day: date, months: int) -> date:
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+class OpportunityForm(Form):
     """What, where, when and for whom: everything a matching round needs to know about an opportunity."""
 
-    kind = RadioField(
-        "What kind of opportunity is it?",
-        choices=_choices(KINDS),
-        widget=GovRadioInput(),
-        invalid_choice_message="Select what kind of opportunity it is",
-    )
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[_stripped],
-        validators=[
-            DataRequired("Enter a title"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
-    )
+    kind = ChoiceField("What kind of opportunity is it?", KINDS, "Select what kind of opportunity it is")
+    title = TextField("Title", required="Enter a title", max_length=200)
     description = TextAreaField(
         "Description",
+        required="Enter a description",
+        max_length=5000,
         description="What will students do, and who will they meet?",
-        widget=GovTextArea(),
-        filters=[_stripped],
-        validators=[
-            DataRequired("Enter a description"),
-            Length(max=5000, message="Description must be 5000 characters or fewer"),
-        ],
     )
-    route = SelectField(
+    route = ChoiceField(
         "Occupational route",
-        choices=_choices({"": "Choose a route", **ROUTES}),
+        {"": "Choose a route", **ROUTES},
+        "Select an occupational route",
         widget=GovSelect(),
-        invalid_choice_message="Select an occupational route",
-        validators=[InputRequired("Select an occupational route")],
     )
-    pathway = RadioField(
-        "Which pathway does it suit?",
-        choices=_choices(PATHWAYS),
-        widget=GovRadioInput(),
-        invalid_choice_message="Select which pathway it suits",
-    )
-    location = RadioField(
+    pathway = ChoiceField("Which pathway does it suit?", PATHWAYS, "Select which pathway it suits")
+    location = ChoiceField(
         "Where will it take place?",
-        choices=_choices({"workplace": "At a workplace", "remote": "Remotely (online)"}),
-        widget=GovRadioInput(),
-        invalid_choice_message="Select where it will take place",
+        {"workplace": "At a workplace", "remote": "Remotely (online)"},
+        "Select where it will take place",
     )
-    postcode = StringField("Postcode of the workplace", widget=GovTextInput())
+    postcode = PostcodeField(
+        "Postcode of the workplace",
+        required="Enter the postcode of the workplace",
+        only_when=("location", "workplace"),
+    )
     capacity = WholeNumberField(
         "How many students can take part?",
-        widget=GovTextInput(),
-        invalid_value_message="Capacity must be a whole number, like 4",
-        validators=[
-            Answered("Enter how many students can take part"),
-            NumberRange(0, MAX_CAPACITY, f"Capacity must be between 0 and {MAX_CAPACITY}"),
-        ],
+        called="Capacity",
+        required="Enter how many students can take part",
+        minimum=0,
+        maximum=MAX_CAPACITY,
+        example=4,
+        description="You can save a draft with 0 places, but it needs at least 1 to be published",
     )
     max_per_school = WholeNumberField(
         "Most students from any one school (optional)",
+        called="Most students from one school",
+        minimum=1,
+        maximum=MAX_CAPACITY,
+        example=2,
         description="Leave empty for no limit",
-        widget=GovTextInput(),
-        invalid_value_message="Most students from one school must be a whole number, like 2",
-        validators=[
-            Optional(),
-            NumberRange(1, MAX_CAPACITY, f"Most students from one school must be 1 to {MAX_CAPACITY}"),
-        ],
     )
-    start_date = GovDateField(
-        "Start date",
-        description="For example, 27 3 2027",
-        format="%d %m %Y",
-        widget=GovDateInput(),
-        invalid_value_message="Start date must be a real date",
-        validators=[Answered("Enter a start date")],
-    )
-    end_date = GovDateField(
+    start_date = DateField("Start date", required="Enter a start date", description="For example, 27 3 2027")
+    end_date = DateField(
         "End date",
+        required="Enter an end date",
         description="The last day. For a single day, enter the start date again",
-        format="%d %m %Y",
-        widget=GovDateInput(),
-        invalid_value_message="End date must be a real date",
-        validators=[Answered("Enter an end date")],
     )
-    hours_per_day = HoursField(
+    dates_right = BooleanField(
+        "Yes, these dates are right",
+        description="We check dates far ahead or longer than usual, as they are often a typing slip",
+        widget=GovCheckboxInput(),
+    )
+    hours_per_day = DecimalField(
         "Hours a day",
+        required="Enter the hours a day",
+        places=1,  # the column keeps one
+        minimum=Decimal("0.5"),
+        maximum=MAX_HOURS_PER_DAY,
+        example="7 or 6.5",
+        range_message="Hours a day must be from 0.5 to 8 (the under-16 limit)",
         description="Students under 16 may work at most 8 hours a day",
-        places=1,
-        widget=GovTextInput(),
-        invalid_value_message="Hours a day must be a number, like 7 or 6.5",
-        validators=[
-            Answered("Enter the hours a day"),
-            NumberRange(
-                Decimal("0.5"), MAX_HOURS_PER_DAY, "Hours a day must be from 0.5 to 8 (the under-16 limit)"
-            ),
-        ],
     )
-    year_groups = SelectMultipleField(
+    year_groups = ChoicesField(
         "Which year groups can take part?",
-        choices=[SelectChoice(year, f"Year {year}") for year in YEAR_GROUPS],
+        {year: f"Year {year}" for year in YEAR_GROUPS},
+        "Select year groups from the list",
+        required="Select at least one year group",
         coerce=int,
-        widget=GovCheckboxesInput(),
-        invalid_choice_message="Select year groups from the list",
-        invalid_value_message="Select year groups from the list",
-        validators=[Chosen("Select at least one year group")],
     )
     min_age = WholeNumberField(
-        "Minimum age",
-        widget=GovTextInput(),
-        invalid_value_message="Minimum age must be a whole number, like 14",
-        validators=[
-            Answered("Enter the minimum age"),
-            NumberRange(14, 19, "Minimum age must be between 14 and 19"),
-        ],
+        "Minimum age", required="Enter the minimum age", minimum=MIN_AGE, maximum=MAX_AGE, example=14
     )
     accessibility_notes = TextAreaField(
         "Accessibility (optional)",
+        called="Accessibility",
+        max_length=2000,
         description="For example, step-free access, quiet space, adjustments you can make",
-        widget=GovTextArea(),
-        filters=[_stripped],
-        validators=[Length(max=2000, message="Accessibility must be 2000 characters or fewer")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
-    def __init__(
-        self,
-        *args: Any,
-        new: bool = True,
-        original_start: date | None = None,
-        places_taken: int = 0,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, opportunity: Any = None, **kwargs: Any) -> None:
+        """The form for a new opportunity, or for changing `opportunity`."""
         super().__init__(*args, **kwargs)
-        self.new = new
-        self.original_start = original_start
-        self.places_taken = places_taken
+        self.opportunity = opportunity
+        self.dates_questioned = False  # the template shows "Yes, these dates are right" once asked
+        self._far: set[str] = set()
 
-    def validate_capacity(self, field: Field) -> None:
-        """Never fewer places than students already holding one."""
-        if field.data is not None and field.data < self.places_taken:
-            raise ValidationError(capacity_below_taken(self.places_taken))
+    def validate_capacity(self, field: WholeNumberField) -> None:
+        """Never fewer places than students already holding one; none only while a draft."""
+        saved = self.opportunity
+        if saved is not None and field.data < saved.places_taken:
+            raise ValidationError(capacity_below_taken(saved.places_taken))
+        if saved is not None and saved.status == "published" and field.data == 0:
+            raise ValidationError(NO_PLACES_PUBLISHED)
 
-    def validate_postcode(self, field: Field) -> None:
-        """Required at a workplace; stored the Royal Mail way."""
-        if self.location.data != "workplace":
-            field.data = None
-            return
-        if not (field.data or "").strip():
-            raise ValidationError("Enter the postcode of the workplace")
-        try:
-            field.data = clean_postcode(field.data)
-        except InvalidPostcodeError as error:
-            raise ValidationError(str(error)) from None
-
-    def validate_max_per_school(self, field: Field) -> None:
+    def validate_max_per_school(self, field: WholeNumberField) -> None:
         """No more than the whole capacity from one school."""
-        if field.data is not None and self.capacity.data is not None and field.data > self.capacity.data:
+        if self.capacity.data is not None and field.data > self.capacity.data:
             raise ValidationError("Most students from one school cannot be more than the capacity")
 
-    def validate_start_date(self, field: Field) -> None:
-        """A new (or moved) start must be in the future."""
-        if field.data is None:
-            return
-        moved = self.new or field.data != self.original_start
+    def validate_start_date(self, field: DateField) -> None:
+        """A new (or moved) start must be in the future, and not so far off it is probably a typing slip."""
+        moved = self.opportunity is None or field.data != self.opportunity.start_date
         if moved and field.data <= date.today():
             raise ValidationError("Start date must be in the future")
+        self._question_if_far(field)
 
-    def validate_end_date(self, field: Field) -> None:
-        """The last day is not before the first."""
-        if field.data is not None and self.start_date.data is not None and field.data < self.start_date.data:
+    def validate_end_date(self, field: DateField) -> None:
+        """The last day is not before the first; far off or unusually long dates are questioned."""
+        start = self.start_date.data
+        if start is not None and field.data < start:
             raise ValidationError("End date must be the same as or after the start date")
+        if start is None or "start_date" not in self._far:  # one question about the same slip is enough
+            self._question_if_far(field)
+        if start is None or self.kind.data not in USUAL_LENGTH or not self._dates_to_question():
+            return
+        usual, sentence = USUAL_LENGTH[self.kind.data]
+        days = (field.data - start).days + 1
+        if days > usual:
+            self.dates_questioned = True
+            raise ValidationError(
+                f"{sentence}, but these dates cover {days} days. Correct the end date, or confirm the "
+                "dates are right"
+            )
+
+    def _dates_to_question(self) -> bool:
+        # Dates someone has confirmed, or saved already with the same kind, are not asked about again.
+        saved = self.opportunity
+        unchanged = saved is not None and (saved.kind, saved.start_date, saved.end_date) == (
+            self.kind.data,
+            self.start_date.data,
+            self.end_date.data,
+        )
+        return not (self.dates_right.data or unchanged)
+
+    def _question_if_far(self, field: DateField) -> None:
+        if field.data > _months_after(date.today(), MONTHS_AHEAD) and self._dates_to_question():
+            self.dates_questioned = True
+            self._far.add(field.name)
+            raise ValidationError(
+                f"{field.called} is more than {MONTHS_AHEAD} months from today. Correct the date, or confirm "
+                "the dates are right"
+            )
+
+    def validate_min_age(self, field: WholeNumberField) -> None:
+        """Someone in every year group chosen can be old enough.
+
+        In England a pupil in Year Y is Y + 4 at the start of the school year and Y + 5 by its end.
+        """
+        ruled_out = [year for year in self.year_groups.data or [] if field.data > year + 5]
+        if not ruled_out or self.year_groups.errors:
+            return
+        if len(ruled_out) == 1:
+            (year,) = ruled_out
+            who = f"Year {year} students are {year + 4} or {year + 5}"
+        else:
+            who = f"Students in {_years(ruled_out)} are {max(ruled_out) + 5} or younger"
+        raise ValidationError(
+            f"{who}, so none can meet a minimum age of {field.data}. Untick {_years(ruled_out)} or lower "
+            "the minimum age"
+        )
 
     def fields_to_save(self) -> dict[str, Any]:
         """The form's answers as Opportunity columns."""
@@ -348,9 +278,3 @@ _COLUMNS = (
     "min_age",
     "accessibility_notes",
 )
-
-
-class ConfirmForm(FlaskForm):
-    """A button that posts, with its CSRF token."""
-
-    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -12,7 +12,8 @@ from matcher.people import KINDS, PATHWAYS, ROUTES
 from web.auth.roles import owned_or_404, role_required
 from web.dao import opportunities as dao
 from web.dao.base import audit, transaction
-from web.employers.forms import ConfirmForm, OpportunityForm, capacity_below_taken
+from web.employers.forms import NO_PLACES_PUBLISHED, OpportunityForm, capacity_below_taken
+from web.fields import ConfirmForm
 from web.models import Employer, Opportunity
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
@@ -55,7 +56,7 @@ def opportunities() -> str:
 @role_required("employer")
 def new_opportunity() -> Response | str:
     """Create an opportunity, saved as a draft."""
-    form = OpportunityForm(new=True)
+    form = OpportunityForm()
     if form.validate_on_submit():
         with transaction():
             opportunity = dao.create_opportunity(current_user.employer_id, **form.fields_to_save())
@@ -72,9 +73,7 @@ def edit_opportunity(opportunity_id: int) -> Response | str:
     opportunity = _own_opportunity(opportunity_id)
     if opportunity.status not in dao.EDITABLE_STATUSES:
         return _cannot_edit(opportunity)
-    form = OpportunityForm(
-        new=False, original_start=opportunity.start_date, places_taken=opportunity.places_taken
-    )
+    form = OpportunityForm(opportunity=opportunity)
     if not form.is_submitted():
         form.fill_from(opportunity)
     if form.validate_on_submit():
@@ -87,11 +86,15 @@ def edit_opportunity(opportunity_id: int) -> Response | str:
         if saved:
             flash("Opportunity updated", "success")
             return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
-        # A place was accepted or the opportunity closed while the form was open: say which, save nothing.
+        # A place was accepted, or the opportunity published or closed, while the form was open: say
+        # which, save nothing.
         opportunity = _own_opportunity(opportunity_id)
         if opportunity.status not in dao.EDITABLE_STATUSES:
             return _cannot_edit(opportunity)
-        form.capacity.errors = [capacity_below_taken(opportunity.places_taken)]
+        published_empty = opportunity.status == "published" and fields["capacity"] == 0
+        form.capacity.errors = [
+            NO_PLACES_PUBLISHED if published_empty else capacity_below_taken(opportunity.places_taken)
+        ]
     return render_template("employers/opportunity_form.html", form=form, opportunity=opportunity)
 
 
@@ -130,6 +133,8 @@ def publish_opportunity(opportunity_id: int) -> Response:
         flash(f"This opportunity is {opportunity.status}, so it cannot be published", "important")
     elif opportunity.start_date <= date.today():
         flash("Change the start date to a date in the future before you publish", "important")
+    elif opportunity.capacity < 1:
+        flash("Change the capacity to 1 or more before you publish", "important")
     else:
         with transaction():
             published = dao.publish_opportunity(opportunity.id)

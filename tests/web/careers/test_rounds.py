@@ -102,7 +102,11 @@ def test_a_blank_seed_and_all_kinds_mean_seed_0_and_every_kind(
         ({"kind": "all", "mechanism": "cheapest"}, "mechanism", "Select how students should be matched"),
         ({"kind": "all"}, "mechanism", "Select how students should be matched"),
         ({"kind": "tea_break", "mechanism": "optimal"}, "kind", "Select which opportunities to fill"),
-        ({"kind": "all", "mechanism": "optimal", "seed": "-1"}, "seed", "Lottery number must be 0 or more"),
+        (
+            {"kind": "all", "mechanism": "optimal", "seed": "-1"},
+            "seed",
+            "Lottery number must be between 0 and 2147483647",
+        ),
         (
             {"kind": "all", "mechanism": "optimal", "seed": "4.5"},
             "seed",
@@ -111,7 +115,17 @@ def test_a_blank_seed_and_all_kinds_mean_seed_0_and_every_kind(
         (
             {"kind": "all", "mechanism": "optimal", "seed": "99999999999"},
             "seed",
-            "Lottery number must be 2147483647 or less",
+            "Lottery number must be between 0 and 2147483647",
+        ),
+        (
+            {"kind": "all", "mechanism": "optimal", "seed": "9" * 5000},
+            "seed",
+            "Lottery number must be between 0 and 2147483647",
+        ),
+        (
+            {"kind": "all", "mechanism": "optimal", "seed": "1e9"},
+            "seed",
+            "Lottery number must be a whole number, like 42",
         ),
     ],
 )

@@ -202,11 +202,11 @@ def test_employer_never_sees_a_students_date_of_birth_postcode_last_name_send_or
         assert word.lower() not in text.lower(), word
 
 
-def test_a_student_offered_in_two_rounds_appears_once_at_the_furthest_status(
+def test_a_student_who_declined_then_accepted_in_a_later_round_appears_once_as_accepted(
     employer_request: ClientRequest,
 ) -> None:
     opportunity = factories.create_opportunity(_employer_of(employer_request))
-    first = _allocate(opportunity, "offered", first_name="Sam")
+    first = _allocate(opportunity, "declined", first_name="Sam")
     second_round = factories.create_round(factories.create_school())
     db.session.add(
         Allocation(
