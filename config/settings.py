@@ -43,11 +43,13 @@ class Config:
     ROUND_MAX_ATTEMPTS = 3
     # Tests only: a running round waits this long after its first stage, so a test can kill its worker.
     ROUND_PAUSE_SECONDS = 0.0
-    # Sign-in: wrong passwords in a row before an account is locked, and for how long; requests a minute
-    # from one address. Counts are shared through Redis when there is one, so every process sees them.
+    # Sign-in: wrong passwords in a row before an email address is locked, and for how long (counted in the
+    # database); failed sign-ins a minute and an hour from one network address (counted by Flask-Limiter,
+    # in Redis when there is one, so every process shares the count). Only failures count against an
+    # address, because a school's pupils share one.
     SIGN_IN_FAILURES_ALLOWED = 10
     SIGN_IN_LOCKOUT_MINUTES = 15
-    SIGN_IN_RATE_LIMIT = "20 per minute;200 per hour"
+    SIGN_IN_RATE_LIMIT = "30 per minute;300 per hour"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_KEY_PREFIX = "arrange-work-experience"
     RATELIMIT_HEADERS_ENABLED = True

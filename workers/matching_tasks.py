@@ -15,6 +15,7 @@ from typing import Any
 from uuid import uuid4
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import Engine
@@ -49,6 +50,13 @@ BAD_INPUT = (
 )
 UNAVAILABLE = "The matching service could not reach its database. Try again later."
 BROKEN = "Something went wrong while matching. Try again later, or ask your careers hub for help."
+TOO_LONG = (
+    "The matching took too long and was stopped. Try again, or ask your careers hub for help if it happens "
+    "again."
+)
+# A national round takes about a minute; a round still going after this has hung, though its heartbeat
+# (another thread) goes on: stop it with a message rather than hold the round for ever.
+SOFT_TIME_LIMIT = 20 * 60
 WORKER_DIED = (
     "The matching stopped {attempts} times before it could finish. Try again, or ask your careers hub "
     "for help if it happens again."
@@ -76,6 +84,8 @@ def enqueue_round(round_id: int) -> bool:
     max_retries=MAX_RETRIES,
     retry_backoff=True,
     retry_jitter=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=SOFT_TIME_LIMIT + 60,
 )
 def run_round(self: Task, round_id: int) -> None:
     """Run one matching round and store its proposals, metrics and status; the round is its own record."""
@@ -98,6 +108,10 @@ def run_round(self: Task, round_id: int) -> None:
             final = self.request.retries >= MAX_RETRIES
             _record_failure(round_id, claim, UNAVAILABLE if final else None)
             raise  # Celery retries it, or logs the last attempt
+        except SoftTimeLimitExceeded:
+            db.session.rollback()
+            log.error("Matching round %s took too long and was stopped", round_id)
+            _record_failure(round_id, claim, TOO_LONG)
         except ValueError:
             db.session.rollback()
             log.exception("Matching round %s could not be run on its inputs", round_id)
@@ -119,7 +133,7 @@ def _attempt(round_id: int, claim: str, heartbeat: Heartbeat) -> None:
         _record_failure(round_id, claim, BAD_POLICY)
         return
     mechanism, seed = match_round.mechanism, match_round.seed
-    inputs = load_round_inputs(match_round, policy)
+    inputs = load_round_inputs(match_round, policy, date.today())
     _pause_for_tests(heartbeat)
     _run(round_id, claim, heartbeat, inputs, mechanism, seed)
 
@@ -227,7 +241,8 @@ class Heartbeat:
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
-        self._thread.join()
+        # A beat stuck on a locked database gives up by itself (busy_timeout); don't wait for it here.
+        self._thread.join(timeout=self.every + 1)
 
     def _beat(self) -> None:
         while not self._stop.wait(self.every):

@@ -58,9 +58,9 @@ class RoundInputs:
         return [opportunity.pathway for opportunity in self.opportunities]
 
 
-def load_round_inputs(match_round: MatchRound, policy: Policy) -> RoundInputs:
+def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> RoundInputs:
     """Read the round's students and opportunities and turn them into the engine's records."""
-    scope = dao.round_students(match_round)
+    scope = dao.round_students(match_round, today)
     rows = scope.students
     ids = [row.id for row in rows]
     ranked = dao.rankings(ids)

@@ -301,6 +301,7 @@ def test_a_database_blip_is_raised_for_a_retry_and_the_round_waits(
 
     waiting = _reloaded(match_round.id)
     assert (waiting.status, waiting.stage) == ("queued", "Waiting to try again")
+    assert waiting.attempts == 0  # a passing fault is not a worker that died
     assert _allocations(match_round.id) == []
 
 
@@ -364,3 +365,25 @@ def test_students_with_no_reachable_opportunity_are_counted_but_not_proposed(sch
     done = _reloaded(match_round.id)
     assert (done.status, done.metrics["students"], done.metrics["assigned"]) == ("succeeded", 5, 0)
     assert done.metrics["fairness"]["overall"]["coverage"] == 0
+
+
+def test_an_offer_on_a_closed_place_or_a_placement_already_over_does_not_shut_a_student_out(
+    school: School,
+) -> None:
+    employer = factories.create_employer(_hub(school))
+    factories.create_opportunity(employer, capacity=20, title="Open week")
+    closed = factories.create_opportunity(employer, capacity=5, title="Closed since", status="closed")
+    last_year = date.today() - timedelta(days=365)
+    over = factories.create_opportunity(
+        employer, capacity=5, title="Last year", start_date=last_year, end_date=last_year + timedelta(days=4)
+    )
+    students = sorted(_students(school), key=lambda student: student.id)
+    earlier = factories.create_round(school, status="succeeded")
+    factories.create_allocation(earlier, students[0], closed, status="offered")
+    factories.create_allocation(earlier, students[1], over, status="completed")
+    match_round = factories.create_round(school, kind="work_experience")
+
+    run_round.run(match_round.id)
+
+    assert len(_allocations(match_round.id)) == 5
+    assert _reloaded(match_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0}

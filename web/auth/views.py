@@ -8,11 +8,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from web.auth import lockout
 from web.auth.forms import SignInForm
 from web.auth.roles import public, role_required
 from web.dao.base import audit, transaction
-from web.dao.users import authenticate, get_user_by_session_token, rotate_session_token
+from web.dao.sign_in import authenticate
+from web.dao.users import get_user_by_session_token, rotate_session_token
 from web.extensions import limiter, login_manager
 from web.models.base import ROLES, utcnow
 
@@ -54,7 +54,12 @@ def index() -> Response:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: str(current_app.config["SIGN_IN_RATE_LIMIT"]), methods=["POST"])
+@limiter.limit(
+    lambda: str(current_app.config["SIGN_IN_RATE_LIMIT"]),
+    methods=["POST"],
+    # Only failures count: a class signing in at once shares its school's one public address.
+    deduct_when=lambda response: response.status_code != 302,
+)
 def sign_in() -> Response | str:
     """Sign in with email and password; repeated wrong passwords lock the account for a while."""
     form = SignInForm()
@@ -76,10 +81,7 @@ def sign_in() -> Response | str:
             session.clear()  # nothing from before sign-in survives into the new session
             login_user(attempt.user)
             return redirect(url_for(HOME[attempt.user.role]))
-        locked = attempt.locked
-        if not attempt.known:
-            locked = lockout.is_locked(email) or lockout.count_failure(email)
-        message = LOCKED.format(minutes=config["SIGN_IN_LOCKOUT_MINUTES"]) if locked else WRONG
+        message = LOCKED.format(minutes=config["SIGN_IN_LOCKOUT_MINUTES"]) if attempt.locked else WRONG
         form.email.errors.append(message)
     return render_template("auth/sign_in.html", form=form)
 

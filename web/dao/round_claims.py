@@ -72,8 +72,18 @@ def record_metrics(round_id: int, metrics: dict[str, Any]) -> None:
 
 
 def release_round(round_id: int, claim: str, stage: str) -> bool:
-    """Put a round this attempt holds back in the queue, for a retry after a passing fault."""
-    return bool(_set(*_held(round_id, claim), status="queued", claim="", progress=0, stage=stage))
+    """Put a round this attempt holds back in the queue, for a retry after a passing fault; the attempt
+    is given back, since attempts count workers that died."""
+    return bool(
+        _set(
+            *_held(round_id, claim),
+            status="queued",
+            claim="",
+            progress=0,
+            stage=stage,
+            attempts=MatchRound.attempts - 1,
+        )
+    )
 
 
 def fail_round(round_id: int, message: str, claim: str | None = None) -> bool:

@@ -135,31 +135,34 @@ class RoundStudents:
     waiting: int  # have a proposal or offer of that kind waiting for a decision
 
 
-def round_students(match_round: MatchRound) -> RoundStudents:
+def round_students(match_round: MatchRound, today: date) -> RoundStudents:
     """The students a round covers (its school's, or every school's in its hub for a hub-wide round), less
-    those who hold a placement of the round's kind (any kind, for an all-kinds round) or have one waiting:
-    a second round must never propose them again."""
+    those who hold a placement of the round's kind (any kind, for an all-kinds round) that has not ended, or
+    have a proposal or offer of that kind waiting on a placement still open: a second round must never
+    propose them again, and one that has passed or closed must not shut them out."""
 
-    def of_kind(statuses: tuple[str, ...]) -> Any:
+    def of_kind(statuses: tuple[str, ...], *still: Any) -> Any:
         query = (
             select(Allocation.id)
             .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
-            .where(Allocation.student_id == Student.id, Allocation.status.in_(statuses))
+            .where(Allocation.student_id == Student.id, Allocation.status.in_(statuses), *still)
         )
         if match_round.kind is not None:
             query = query.where(Opportunity.kind == match_round.kind)
         return query.exists()
 
-    query = select(Student, of_kind(HOLDING_STATUSES), of_kind(WAITING_STATUSES)).order_by(Student.id)
+    holds = of_kind(HOLDING_STATUSES, Opportunity.end_date >= today)
+    waits = of_kind(WAITING_STATUSES, Opportunity.status == "published", Opportunity.start_date > today)
+    query = select(Student, holds, waits).order_by(Student.id)
     if match_round.school_id is not None:
         query = query.where(Student.school_id == match_round.school_id)
     else:
         query = query.join(School, Student.school_id == School.id).where(School.hub_id == match_round.hub_id)
     students, holding, waiting = [], 0, 0
-    for student, holds, waits in db.session.execute(query):
-        if holds:
+    for student, held, waited in db.session.execute(query):
+        if held:
             holding += 1
-        elif waits:
+        elif waited:
             waiting += 1
         else:
             students.append(student)

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from web.dao.base import audit
 from web.extensions import db
 from web.models import User
 
@@ -34,62 +31,20 @@ def get_user_by_session_token(token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == token, User.active.is_(True)))
 
 
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether the password is the user's; with no user it still takes as long, and is False."""
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if user is not None and _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user is not None
+
+
 def get_user_by_email(email: str) -> User | None:
     """The user with this email, ignoring case."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """What a sign-in attempt came to: the user if it succeeded; whether the account (if any) is locked."""
-
-    user: User | None
-    known: bool  # an active account has this email: never shown to the person signing in
-    locked: bool = False
-
-
-def authenticate(email: str, password: str, now: datetime, allowed: int, lockout: timedelta) -> SignIn:
-    """Check the credentials. The allowed-th wrong password in a row locks the account until now + lockout,
-    and while it is locked even the right password is refused; a success clears the count."""
-    user = get_user_by_email(email)
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-        matches = True
-    except (VerificationError, InvalidHashError):
-        matches = False
-    if user is None or not user.active:
-        return SignIn(None, known=False)
-    if user.locked_until is not None and user.locked_until > now:
-        return SignIn(None, known=True, locked=True)
-    if not matches:
-        return SignIn(None, known=True, locked=_count_failure(user.id, now, allowed, lockout))
-    user.failed_sign_ins = 0
-    user.locked_until = None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return SignIn(user, known=True)
-
-
-def _count_failure(user_id: int, now: datetime, allowed: int, lockout: timedelta) -> bool:
-    # Counted in the database, so guesses sent in parallel to several processes all count.
-    failures = db.session.scalar(
-        update(User)
-        .where(User.id == user_id)
-        .values(failed_sign_ins=User.failed_sign_ins + 1)
-        .returning(User.failed_sign_ins)
-        .execution_options(synchronize_session=False)
-    )
-    if failures is None or failures < allowed:
-        return False
-    locked = db.session.execute(
-        update(User)
-        .where(User.id == user_id, User.failed_sign_ins >= allowed)
-        .values(failed_sign_ins=0, locked_until=now + lockout)
-        .execution_options(synchronize_session=False)
-    )
-    if locked.rowcount:  # type: ignore[attr-defined]
-        audit(None, "account_locked", "user", user_id, failures=allowed)
-    return True
 
 
 def rotate_session_token(user: User) -> None:

@@ -6,7 +6,7 @@ from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, School
 from web.models.placements import Consent, ExperienceRecord, Feedback
 from web.models.students import Preference, Student
-from web.models.users import User
+from web.models.users import SignInGuard, User
 
 __all__ = [
     "Allocation",
@@ -20,6 +20,7 @@ __all__ = [
     "Opportunity",
     "Preference",
     "School",
+    "SignInGuard",
     "Student",
     "User",
 ]

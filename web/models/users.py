@@ -40,9 +40,6 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     # A fresh token at every sign-in and sign-out: the session cookie carries it, so rotating it
     # ends every older session of this user.
     session_token: Mapped[str] = mapped_column(String(64), unique=True)
-    # Wrong passwords in a row; at the limit the account is locked until locked_until.
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
@@ -51,3 +48,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
 
     def get_id(self) -> str:
         return self.session_token
+
+
+class SignInGuard(db.Model):  # type: ignore[name-defined,misc]
+    """Wrong passwords in a row for one email address, and how long it is locked.
+
+    Kept per address, whether or not an account has it, so a locked account and an address nobody uses
+    answer alike; only a SHA-256 of the address is stored.
+    """
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]

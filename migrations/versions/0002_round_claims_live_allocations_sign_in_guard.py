@@ -1,4 +1,4 @@
-"""Round claims and heartbeats, cancelled rounds, one live allocation per student and place, sign-in lockout
+"""Round claims and heartbeats, cancelled rounds, one live allocation per student and place, sign-in guard
 
 Revision ID: 0002
 Revises: 0001
@@ -19,6 +19,11 @@ LIVE = "status IN ('proposed', 'approved', 'offered', 'accepted', 'consented', '
 ACTIVE = "status IN ('queued', 'running')"
 OLD_ROUND_STATUSES = "status IN ('queued', 'running', 'succeeded', 'failed')"
 ROUND_STATUSES = "status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')"
+# How far along a live allocation is: held, then released to the student or approved, then proposed.
+STAGE = (
+    "(CASE WHEN {table}.status IN ('accepted', 'consented', 'confirmed', 'completed') THEN 3"
+    " WHEN {table}.status IN ('approved', 'offered') THEN 2 ELSE 1 END)"
+)
 
 
 def upgrade():
@@ -29,7 +34,10 @@ def upgrade():
         batch_op.add_column(sa.Column('enqueued_at', sa.DateTime(), nullable=True))
         batch_op.drop_constraint(batch_op.f('ck_match_round_status'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_match_round_status'), sa.text(ROUND_STATUSES))
-    # Rounds stranded by a dead worker before this release: one per school may stay active.
+    # Rounds stranded by a dead worker before this release: one per school may stay active, and it is given
+    # the times the repair task reads, so it is queued again or sent again like any round whose worker died.
+    op.execute("UPDATE match_round SET heartbeat_at = coalesce(started_at, created_at) WHERE status = 'running'")
+    op.execute("UPDATE match_round SET enqueued_at = created_at WHERE status = 'queued'")
     op.execute(
         "UPDATE match_round SET status = 'failed', stage = 'Stopped', "
         "error = 'This round stopped when its worker did. Start it again.' "
@@ -41,14 +49,16 @@ def upgrade():
         batch_op.create_index('uq_match_round_active_school', ['school_id'], unique=True,
                               sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE))
 
-    # Two live allocations of one student for one place (the double offer): keep the held one, else the
-    # newest, and mark the others expired, so the new index can be built.
+    # Two live allocations of one student for one place (the double offer): keep the one furthest along
+    # (held, then offered or approved, then proposed), the newest of equals, and expire the others, so the
+    # new index can be built.
     op.execute(
-        "UPDATE allocation SET status = 'expired' WHERE status IN ('proposed', 'approved', 'offered')"
+        "UPDATE allocation SET status = 'expired' WHERE " + LIVE.replace('status', 'allocation.status') +
         " AND EXISTS (SELECT 1 FROM allocation AS other WHERE other.student_id = allocation.student_id"
         " AND other.opportunity_id = allocation.opportunity_id AND other.id <> allocation.id"
-        " AND (" + HOLDING.replace('status', 'other.status') + " OR (other.id > allocation.id AND "
-        + LIVE.replace('status', 'other.status') + ")))"
+        " AND " + LIVE.replace('status', 'other.status') + " AND (" + STAGE.format(table='other') + " > "
+        + STAGE.format(table='allocation') + " OR (" + STAGE.format(table='other') + " = "
+        + STAGE.format(table='allocation') + " AND other.id > allocation.id)))"
     )
     with op.batch_alter_table('allocation', schema=None) as batch_op:
         batch_op.drop_index('uq_allocation_holding_student_opportunity',
@@ -56,15 +66,16 @@ def upgrade():
         batch_op.create_index('uq_allocation_live_student_opportunity', ['student_id', 'opportunity_id'],
                               unique=True, sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
 
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('failed_sign_ins', sa.Integer(), nullable=False, server_default='0'))
-        batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
+    op.create_table('sign_in_guard',
+    sa.Column('email_hash', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('email_hash', name=op.f('pk_sign_in_guard'))
+    )
 
 
 def downgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('locked_until')
-        batch_op.drop_column('failed_sign_ins')
+    op.drop_table('sign_in_guard')
 
     with op.batch_alter_table('allocation', schema=None) as batch_op:
         batch_op.drop_index('uq_allocation_live_student_opportunity',
