@@ -39,7 +39,7 @@ run: seed ## Start the web app, a Celery worker and Celery beat with demo data a
 	@# Ctrl-C or a TERM stops all three; if one stops on its own (port 5000 taken, say), so do the others.
 	@# Beat sends the repair task that gives a round whose worker died to a worker again.
 	@trap 'kill $$worker $$beat $$web 2>/dev/null; wait' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
-	$(BIN)/celery -A workers.celery_app worker -Q matching --loglevel=INFO --concurrency=1 \
+	$(BIN)/celery -A workers.celery_app worker -Q matching,notifications --loglevel=INFO --concurrency=1 \
 		--without-gossip --without-mingle & worker=$$!; \
 	$(BIN)/celery -A workers.celery_app beat --loglevel=INFO & beat=$$!; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000 --no-debugger --no-reload & web=$$!; \

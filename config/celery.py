@@ -5,18 +5,25 @@ from __future__ import annotations
 from kombu import Queue
 
 MATCHING_QUEUE = "matching"
-QUEUES = (MATCHING_QUEUE,)
+NOTIFICATIONS_QUEUE = "notifications"
+QUEUES = (MATCHING_QUEUE, NOTIFICATIONS_QUEUE)
 
 
-def celery_settings(broker_url: str, beat_schedule_file: str, repair_every: float) -> dict[str, object]:
-    """Celery's settings for a broker URL; beat sends the round repair every `repair_every` seconds."""
+def celery_settings(broker_url: str, beat_schedule_file: str, every: dict[str, float]) -> dict[str, object]:
+    """Celery's settings for a broker URL; beat sends each task named in `every` that often (seconds)."""
     settings: dict[str, object] = {
         "broker_url": broker_url,
-        # The database holds every round's status and progress; Celery keeps no results.
+        # The database holds every round's status and progress, and every email's; Celery keeps no results.
         "task_ignore_result": True,
         "task_queues": [Queue(name) for name in QUEUES],
         "task_default_queue": MATCHING_QUEUE,
-        "task_routes": {"matching.*": {"queue": MATCHING_QUEUE}},
+        # Matching rounds take seconds to minutes; emails and the schedule's small jobs must not wait
+        # behind them, so they have a queue of their own.
+        "task_routes": {
+            "matching.*": {"queue": MATCHING_QUEUE},
+            "notifications.*": {"queue": NOTIFICATIONS_QUEUE},
+            "schedule.*": {"queue": NOTIFICATIONS_QUEUE},
+        },
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
@@ -24,12 +31,13 @@ def celery_settings(broker_url: str, beat_schedule_file: str, repair_every: floa
         "worker_hijack_root_logger": False,
         "beat_schedule_filename": beat_schedule_file,
         "beat_schedule": {
-            "repair-rounds": {
-                "task": "matching.repair_rounds",
-                "schedule": repair_every,
-                # A repair nobody ran in time is superseded by the next one; don't let them pile up.
-                "options": {"expires": repair_every},
-            },
+            task: {
+                "task": task,
+                "schedule": seconds,
+                # A run nobody took in time is superseded by the next one; don't let them pile up.
+                "options": {"expires": seconds},
+            }
+            for task, seconds in every.items()
         },
     }
     if broker_url.startswith(("redis://", "rediss://")):
@@ -40,5 +48,5 @@ def celery_settings(broker_url: str, beat_schedule_file: str, repair_every: floa
     # No broker_transport_options for the embedded broker: kombu's SQLAlchemy transport hands every one of
     # them to create_engine(), which rejects "polling_interval", so the worker died at start-up and every
     # enqueue failed. It polls its table once a second by default, quick enough for a matching round. It
-    # also never gives back a message whose worker died: the repair task sends such rounds again.
+    # also never gives back a message whose worker died: the repair tasks send such work again.
     return settings

@@ -58,6 +58,29 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Behind a load balancer, how many proxies' X-Forwarded-For to trust for the client's address.
     TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+    # Where people reach the service: emailed links start with it.
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Email: SMTP when MAIL_SERVER is set (production must set it); otherwise each message is written to
+    # var/outbox/, listed on the development-only page /dev/outbox, so every emailed link can be followed.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_BACKEND = "smtp" if MAIL_SERVER else "file"
+    MAIL_FILE_PATH = str(VAR / "outbox")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true" if MAIL_PORT == 587 else "false") == "true"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "true" if MAIL_PORT == 465 else "false") == "true"
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_FROM", "Arrange work experience <no-reply@localhost>")
+    MAIL_TIMEOUT = 30
+    OUTBOX_PAGE = not MAIL_SERVER
+    # An email that cannot go is tried again this many times, backing off, then marked failed; one left
+    # "sending" by a worker that died is sent again after NOTIFICATION_STALE_SECONDS.
+    NOTIFICATION_MAX_RETRIES = 5
+    NOTIFICATION_STALE_SECONDS = 600.0
+    NOTIFICATION_REPAIR_SECONDS = 300.0
+    # Single-use links: an invitation lasts a week, a password reset a day.
+    INVITATION_DAYS = 7
+    RESET_HOURS = 24
     VAR_DIR = str(VAR)
     MATCHER_CACHE_DIR = os.environ.get("MATCHER_CACHE_DIR", "")
     HSTS_MAX_AGE = 0  # seconds browsers must use HTTPS only; 0 sends no Strict-Transport-Security
@@ -65,7 +88,14 @@ class Config:
     @property
     def CELERY(self) -> dict[str, object]:  # noqa: N802 - Flask reads upper-case keys
         return celery_settings(
-            self.BROKER_URL, str(Path(self.VAR_DIR) / "celerybeat-schedule"), self.ROUND_REPAIR_SECONDS
+            self.BROKER_URL,
+            str(Path(self.VAR_DIR) / "celerybeat-schedule"),
+            {
+                "matching.repair_rounds": self.ROUND_REPAIR_SECONDS,
+                "notifications.repair": self.NOTIFICATION_REPAIR_SECONDS,
+                "schedule.insurance_reminders": 3600.0,
+                "schedule.purge_imports": 3600.0,
+            },
         )
 
 
@@ -89,6 +119,9 @@ class Test(Config):
     ROUND_STALE_SECONDS = 3.0
     ROUND_REPAIR_SECONDS = 1.0
     ROUND_PAUSE_SECONDS = float(os.environ.get("TEST_ROUND_PAUSE_SECONDS", "0"))
+    NOTIFICATION_STALE_SECONDS = 3.0
+    NOTIFICATION_REPAIR_SECONDS = 1.0
+    MAIL_FILE_PATH = str(VAR / "test-outbox")
 
 
 class Production(Config):
@@ -98,10 +131,13 @@ class Production(Config):
     # Production is served over HTTPS only; a year is what browsers' HSTS preload lists ask for.
     HSTS_MAX_AGE = 365 * 24 * 3600
 
+    OUTBOX_PAGE = False  # never, whatever the mail settings: it would show everyone's messages
+
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        needed = ("SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "SERVICE_URL")
+        missing = [name for name in needed if not os.environ.get(name)]
         if missing:
-            raise RuntimeError(f"Production needs {' and '.join(missing)} set in the environment")
+            raise RuntimeError(f"Production needs {', '.join(missing)} set in the environment")
 
 
 ENVIRONMENTS = {"development": Development, "test": Test, "production": Production}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,6 +58,7 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     from web.extensions import db, limiter
 
     limiter.reset()  # sign-in counts live outside the database (in Redis when it is configured)
+    shutil.rmtree(request.getfixturevalue("app").config["MAIL_FILE_PATH"], ignore_errors=True)
     db.session.rollback()
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":

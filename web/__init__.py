@@ -21,7 +21,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config or get_config())
     _templates(app)
 
-    from web.extensions import csrf, db, limiter, login_manager, migrate
+    from web.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     if app.config["TRUSTED_PROXY_HOPS"]:
         # The client's own address, for the sign-in limits, is in X-Forwarded-For behind a load balancer.
@@ -32,6 +32,7 @@ def create_app(config: Config | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -101,19 +102,26 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     import workers.matching_tasks  # noqa: F401 - registers the tasks with this app
+    import workers.notification_tasks  # noqa: F401
+    import workers.schedule_tasks  # noqa: F401
 
     return celery_app
 
 
 def _blueprints(app: Flask) -> None:
+    from web.accounts.views import bp as accounts_bp
     from web.auth.views import bp as auth_bp
     from web.careers.views import bp as careers_bp
     from web.employers.views import bp as employers_bp
     from web.hub.views import bp as hub_bp
     from web.students.views import bp as students_bp
 
-    for bp in (auth_bp, careers_bp, employers_bp, hub_bp, students_bp):
+    for bp in (accounts_bp, auth_bp, careers_bp, employers_bp, hub_bp, students_bp):
         app.register_blueprint(bp)
+    if app.config["OUTBOX_PAGE"]:
+        from web.outbox import bp as outbox_bp
+
+        app.register_blueprint(outbox_bp)
 
 
 def _errors(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -31,3 +32,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 # Limits only where a view asks for one (sign-in); storage from RATELIMIT_STORAGE_URI.
 limiter = Limiter(get_remote_address)
+# SMTP in production; otherwise a file per message in var/outbox (Flask-Mailman's file backend).
+mail = Mail()

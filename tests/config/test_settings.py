@@ -9,18 +9,29 @@ import pytest
 from config.celery import celery_settings
 from config.settings import Development, Production, _database_url, _embedded_broker, get_config
 
+PRODUCTION = {
+    "SECRET_KEY": "s" * 40,
+    "DATABASE_URL": "postgresql://db.example/service",
+    "MAIL_SERVER": "smtp.example",
+    "SERVICE_URL": "https://work-experience.example",
+}
 
-def test_production_refuses_to_start_without_its_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY and DATABASE_URL"):
+
+def test_production_refuses_to_start_without_its_secrets_mail_server_and_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in PRODUCTION:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL, MAIL_SERVER, SERVICE_URL"):
         Production()
 
 
-def test_production_starts_with_its_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SECRET_KEY", "s" * 40)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://db.example/service")
-    assert isinstance(get_config("production"), Production)
+def test_production_starts_with_them_and_has_no_outbox_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
+    settings = get_config("production")
+    assert isinstance(settings, Production)
+    assert settings.OUTBOX_PAGE is False
 
 
 def test_without_database_url_the_database_is_an_sqlite_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -41,7 +52,7 @@ def test_the_embedded_broker_settings_carry_a_message_through(tmp_path: Path) ->
     from kombu import Connection
 
     url = f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
-    settings = celery_settings(url, str(tmp_path / "celerybeat-schedule"), 60)
+    settings = celery_settings(url, str(tmp_path / "celerybeat-schedule"), {"matching.repair_rounds": 60})
     options = settings.get("broker_transport_options", {})
     with Connection(url, transport_options=options) as connection:
         queue = connection.SimpleQueue("matching")

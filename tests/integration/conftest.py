@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from flask import Flask, url_for
 
-from config.celery import MATCHING_QUEUE
+from config.celery import MATCHING_QUEUE, QUEUES
 from tests.integration.browser import Browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ class Stack:
         self.logs[name] = self.where / f"{name}.log"
         self.processes[name] = _start(
             [
-                str(BIN / "celery"), "-A", "workers.celery_app", "worker", "-Q", MATCHING_QUEUE,
+                str(BIN / "celery"), "-A", "workers.celery_app", "worker", "-Q", ",".join(QUEUES),
                 "--concurrency=1", "--without-gossip", "--without-mingle", "--loglevel=INFO",
                 "-n", f"{name}-{os.getpid()}-{self.base_url.rsplit(':', 1)[-1]}@%h",
             ],

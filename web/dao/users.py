@@ -47,16 +47,23 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+def set_password(user: User, password: str) -> None:
+    """Give the user a new password and end every session they had (in the caller's transaction)."""
+    user.password_hash = hash_password(password)
+    rotate_session_token(user)
+
+
 def rotate_session_token(user: User) -> None:
     """End every existing session of this user (called at sign-in and sign-out)."""
     user.session_token = new_session_token()
 
 
-def create_user(email: str, password: str, role: str, **links: int | str | None) -> User:
-    """Add a user to the session (the caller's transaction commits it)."""
+def create_user(email: str, password: str | None, role: str, **links: int | str | None) -> User:
+    """Add a user to the session (the caller's transaction commits it); with no password, the person
+    cannot sign in until they set one through an invitation."""
     user = User(
         email=email.strip().lower(),
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password else "",
         role=role,
         session_token=new_session_token(),
         **links,

@@ -2,13 +2,15 @@
 
 from web.models.audit import AuditEvent
 from web.models.matching import Allocation, MatchRound
+from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, School
 from web.models.placements import Consent, ExperienceRecord, Feedback
-from web.models.students import Preference, Student
-from web.models.users import SignInGuard, User
+from web.models.students import Preference, Student, StudentImport
+from web.models.users import AccessToken, SignInGuard, User
 
 __all__ = [
+    "AccessToken",
     "Allocation",
     "AuditEvent",
     "Consent",
@@ -17,10 +19,12 @@ __all__ = [
     "Feedback",
     "Hub",
     "MatchRound",
+    "Notification",
     "Opportunity",
     "Preference",
     "School",
     "SignInGuard",
     "Student",
+    "StudentImport",
     "User",
 ]

@@ -19,6 +19,9 @@ def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
 
 
 ROLES = ("hub_admin", "careers_leader", "employer", "student")
+TOKEN_PURPOSES = ("invitation", "reset")
+NOTIFICATION_STATUSES = ("queued", "sending", "sent", "failed")
+SEND_STATUSES = ("N", "K", "E")  # no special needs; SEN support; education, health and care plan
 EMPLOYER_STATUSES = ("pending", "approved", "suspended")
 OPPORTUNITY_STATUSES = ("draft", "submitted", "published", "closed")
 PATHWAYS = ("technical", "academic", "both")

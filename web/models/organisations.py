@@ -44,8 +44,18 @@ class Employer(db.Model):  # type: ignore[name-defined,misc]
     route: Mapped[str] = mapped_column(String(60))
     postcode: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(12), default="pending")
+    # Safeguarding evidence, checked once by the hub for every school (employers' liability cover in pounds).
+    insurer: Mapped[str] = mapped_column(String(200), default="")
+    insurance_cover: Mapped[int | None]
     insurance_expires: Mapped[date | None]
     risk_assessment_on_file: Mapped[bool] = mapped_column(default=False)
     risk_assessment_summary: Mapped[str] = mapped_column(Text, default="")
     supervisor_name: Mapped[str] = mapped_column(String(200), default="")
+    last_checked_on: Mapped[date | None]
+    next_check_due: Mapped[date | None]
+    # Why the hub asked for changes or suspended the employer, in words the employer sees.
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(320), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
-from web.models.base import PATHWAYS, one_of, utcnow
+from web.models.base import PATHWAYS, SEND_STATUSES, one_of, utcnow
 
 
 class Student(db.Model):  # type: ignore[name-defined,misc]
@@ -16,19 +17,29 @@ class Student(db.Model):  # type: ignore[name-defined,misc]
 
     __table_args__ = (
         one_of("pathway_interest", PATHWAYS, "pathway_interest"),
+        one_of("send_status", SEND_STATUSES, "send_status"),
         CheckConstraint("year_group BETWEEN 7 AND 14", name="year_group_range"),
         CheckConstraint("max_travel_km > 0", name="max_travel_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
-    first_name: Mapped[str] = mapped_column(String(100))
+    # The unique pupil number: the key a school's MIS export is matched on, year after year.
+    upn: Mapped[str | None] = mapped_column(String(13), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))  # legal forename
+    preferred_name: Mapped[str] = mapped_column(String(100), default="")
     last_name: Mapped[str] = mapped_column(String(100))
     year_group: Mapped[int]
     date_of_birth: Mapped[date]
     postcode: Mapped[str | None] = mapped_column(String(8))
     disadvantaged: Mapped[bool] = mapped_column(default=False)
-    send: Mapped[bool] = mapped_column(default=False)
+    send: Mapped[bool] = mapped_column(default=False)  # SEN support or an EHC plan (send_status K or E)
+    send_status: Mapped[str] = mapped_column(String(1), default="N")
+    email: Mapped[str | None] = mapped_column(String(320))
+    parent_name: Mapped[str] = mapped_column(String(200), default="")
+    parent_email: Mapped[str | None] = mapped_column(String(320))
+    # A leaver is kept (their record and history stay), never deleted.
+    left_on: Mapped[date | None]
     routes: Mapped[list[str]] = mapped_column(JSON, default=list)
     statement: Mapped[str] = mapped_column(Text, default="")
     pathway_interest: Mapped[str] = mapped_column(String(10), default="both")
@@ -52,3 +63,16 @@ class Preference(db.Model):  # type: ignore[name-defined,misc]
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
     rank: Mapped[int]
+
+
+class StudentImport(db.Model):  # type: ignore[name-defined,misc]
+    """A school's MIS export, checked and waiting for the careers leader to confirm; deleted once confirmed
+    or cancelled, and after a day by the schedule, so the rows it holds do not linger."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    full_export: Mapped[bool] = mapped_column(default=True)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
-from web.models.base import ROLES, one_of, utcnow
+from web.models.base import ROLES, TOKEN_PURPOSES, one_of, utcnow
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -30,7 +30,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    password_hash: Mapped[str] = mapped_column(String(200))
+    # Empty until an invited person sets a password: nothing verifies against it, so they cannot sign in.
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(20))
     hub_id: Mapped[int | None] = mapped_column(ForeignKey("hub.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
@@ -60,3 +61,23 @@ class SignInGuard(db.Model):  # type: ignore[name-defined,misc]
     email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+
+
+class AccessToken(db.Model):  # type: ignore[name-defined,misc]
+    """A single-use link that lets one person set a password: an invitation or a password reset.
+
+    The link's secret is an HMAC of the salt under the app's SECRET_KEY (web/dao/tokens.py), so the email can
+    be written when it is sent; the database keeps the salt and a SHA-256 of the secret, never the secret.
+    """
+
+    __table_args__ = (one_of("purpose", TOKEN_PURPOSES, "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(12))
+    salt: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,122 @@
+"""Notifications: queued in the transaction of the change they report, then claimed, sent and marked.
+
+Each step is one conditional UPDATE, so a send task delivered twice finds the message claimed or sent and
+does nothing, and a message whose worker died while sending is put back for another.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from web.extensions import db
+from web.models import Notification
+from web.models.base import utcnow
+
+# Ids queued in this session's transaction, sent to a worker once it commits (web/emails.py).
+PENDING = "notifications_to_send"
+
+
+def queue(key: str, template: str, recipient: str, **about: Any) -> int | None:
+    """Add a message to the current transaction unless one with this key exists; its id if added."""
+    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
+    added = db.session.scalar(
+        dialect.insert(Notification)
+        .values(
+            idempotency_key=key,
+            template=template,
+            recipient=recipient.strip(),
+            about=about,
+            status="queued",
+            attempts=0,
+            claim="",
+            error="",
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+        .returning(Notification.id)
+    )
+    if added is not None:
+        db.session.info.setdefault(PENDING, []).append(added)
+    return added
+
+
+def get(notification_id: int) -> Notification | None:
+    """The notification with this id."""
+    return db.session.get(Notification, notification_id)
+
+
+def _set(*conditions: ColumnElement[bool], **fields: Any) -> int:
+    result = db.session.execute(
+        update(Notification).where(*conditions).values(**fields).execution_options(synchronize_session=False)
+    )
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def _held(notification_id: int, claim: str) -> tuple[ColumnElement[bool], ...]:
+    return Notification.id == notification_id, Notification.claim == claim, Notification.status == "sending"
+
+
+def claim(notification_id: int, claim: str) -> bool:
+    """Take a queued message for this attempt to send; False if it is sent, failed or being sent."""
+    return bool(
+        _set(
+            Notification.id == notification_id,
+            Notification.status == "queued",
+            status="sending",
+            claim=claim,
+            claimed_at=utcnow(),
+            attempts=Notification.attempts + 1,
+        )
+    )
+
+
+def mark_sent(notification_id: int, claim: str) -> bool:
+    """Record that this attempt handed the message to the mail server."""
+    return bool(_set(*_held(notification_id, claim), status="sent", sent_at=utcnow(), error=""))
+
+
+def release(notification_id: int, claim: str, error: str) -> bool:
+    """Put a message back in the queue after a failure that may pass (the kind of error, no content)."""
+    return bool(_set(*_held(notification_id, claim), status="queued", claim="", error=error))
+
+
+def fail(notification_id: int, claim: str, error: str) -> bool:
+    """Give up on a message this attempt holds."""
+    return bool(_set(*_held(notification_id, claim), status="failed", error=error))
+
+
+def requeue_stuck(claimed_before: datetime) -> list[int]:
+    """Put back messages left 'sending' by a worker that died; their ids, to send again."""
+    ids = list(
+        db.session.scalars(
+            select(Notification.id).where(
+                Notification.status == "sending", Notification.claimed_at < claimed_before
+            )
+        )
+    )
+    if ids:
+        _set(
+            Notification.id.in_(ids),
+            Notification.status == "sending",
+            Notification.claimed_at < claimed_before,
+            status="queued",
+            claim="",
+            error="Sent again: the worker sending it stopped",
+        )
+    return ids
+
+
+def waiting(created_before: datetime) -> list[int]:
+    """Ids of messages still queued long after they were written: their task may have been lost."""
+    return list(
+        db.session.scalars(
+            select(Notification.id).where(
+                Notification.status == "queued", Notification.created_at < created_before
+            )
+        )
+    )

@@ -1,0 +1,95 @@
+"""Emails: what each kind of message says, rendered from ids when it is sent, and sending them after commit.
+
+A view or task calls notify() inside its transaction; once that transaction commits, each new message goes
+to the notifications queue by id (workers/notification_tasks.py), which renders and sends it. Each kind of
+message registers a function, with @email("name"), that turns the message's ids into what its template
+in templates/emails/<name>.txt needs; a template sets `subject` and writes the plain-text body.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template, url_for
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event
+
+from web.dao import notifications as dao
+
+log = logging.getLogger(__name__)
+
+Context = Callable[..., dict[str, Any] | None]
+_CONTEXTS: dict[str, Context] = {}
+
+
+def email(name: str) -> Callable[[Context], Context]:
+    """Register the function that gives template emails/<name>.txt its context from a message's ids; it
+    returns None when the message no longer makes sense (the user was deleted, say), and nothing is sent."""
+
+    def register(context: Context) -> Context:
+        _CONTEXTS[name] = context
+        return context
+
+    return register
+
+
+def notify(key: str, template: str, recipient: str | None, **about: Any) -> int | None:
+    """Queue a message in the current transaction, once per key; None if there is no address or it was
+    queued before. `about` holds ids only: the words are written when it is sent."""
+    if template not in _CONTEXTS:
+        raise KeyError(f"No email called {template!r}")
+    if not recipient:
+        return None
+    return dao.queue(key, template, recipient, **about)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message ready to send: subject and plain-text body."""
+
+    subject: str
+    body: str
+
+
+def render(template: str, about: dict[str, Any]) -> Rendered | None:
+    """The message's subject and body, or None if it no longer makes sense to send."""
+    context = _CONTEXTS[template](**about)
+    if context is None:
+        return None
+    body = render_template(f"emails/{template}.txt", **context)
+    subject, _, text = body.partition("\n")
+    if not subject.startswith("Subject: "):
+        raise ValueError(f"emails/{template}.txt must start with a 'Subject: ' line")
+    return Rendered(subject.removeprefix("Subject: ").strip(), text.strip() + "\n")
+
+
+def link(endpoint: str, **values: Any) -> str:
+    """An absolute link for an email, on the service's own address (SERVICE_URL), from any context."""
+    with current_app.test_request_context(base_url=current_app.config["SERVICE_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    # Only now can a worker read the message; a rolled-back one is never sent.
+    ids = session.info.pop(dao.PENDING, [])
+    if ids:
+        _enqueue(ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(dao.PENDING, None)
+
+
+def _enqueue(ids: list[int]) -> None:
+    from workers.notification_tasks import send_notification
+
+    for notification_id in ids:
+        try:
+            send_notification.apply_async(args=[notification_id], retry=False)
+        except Exception:  # noqa: BLE001 - the broker may be away; the repair task sends it later
+            log.warning("Could not queue notification %s; the repair task will send it", notification_id)
