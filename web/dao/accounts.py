@@ -9,7 +9,7 @@ from flask import current_app
 
 from web.dao import tokens
 from web.dao.base import audit
-from web.dao.users import create_user, get_user_by_email
+from web.dao.users import create_user, get_user_by_email, rotate_session_token
 from web.emails import notify
 from web.extensions import db
 from web.models import User
@@ -55,3 +55,10 @@ def request_reset(email: str) -> None:
     token = tokens.issue(user.id, "reset", lifetime, None)
     notify(f"password-reset:{token.id}", "password_reset", user.email, token_id=token.id)
     audit(user.id, "password_reset_requested", "user", user.id)
+
+
+def set_active(user: User, active: bool, by_id: int) -> None:
+    """Deactivate (ending every session the person has, at once) or reactivate an account."""
+    user.active = active
+    rotate_session_token(user)
+    audit(by_id, "user_reactivated" if active else "user_deactivated", "user", user.id)
