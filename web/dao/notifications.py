@@ -46,8 +46,8 @@ def queue(key: str, template: str, recipient: str, **about: Any) -> int | None:
 
 
 def get(notification_id: int) -> Notification | None:
-    """The notification with this id."""
-    return db.session.get(Notification, notification_id)
+    """The notification with this id, as the database has it now (the claim was a bare UPDATE)."""
+    return db.session.get(Notification, notification_id, populate_existing=True)
 
 
 def _set(*conditions: ColumnElement[bool], **fields: Any) -> int:

@@ -1,0 +1,200 @@
+"""Notifications: queued with the change, sent once by id after commit, through a real SMTP server too."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from celery.exceptions import Retry
+from flask import Flask
+from flask_mailman import Mail
+from sqlalchemy import func, select
+
+from tests import db as factories
+from tests.mail import deliver_queued, link_in, outbox, sent_to
+from tests.smtp import SmtpServer, body
+from web.dao import accounts, tokens
+from web.dao.base import transaction
+from web.emails import notify
+from web.extensions import db
+from web.models import Notification
+from web.models.base import utcnow
+from workers import notification_tasks
+from workers.notification_tasks import repair_notifications, send_notification
+
+
+@pytest.fixture
+def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Ids sent to the notifications queue, recorded instead of reaching the (unreachable) test broker."""
+    sent: list[int] = []
+    monkeypatch.setattr(send_notification, "apply_async", lambda args, **_: sent.append(args[0]))
+    return sent
+
+
+@pytest.fixture
+def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A real SMTP server, and the app's mail settings pointed at it."""
+    with SmtpServer() as server:
+        config = {**app.config, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+        config["MAIL_USE_TLS"] = False
+        monkeypatch.setitem(app.extensions, "mailman", Mail.init_mail(config))
+        yield server
+
+
+def _invite(email: str = "new.leader@example.org") -> int:
+    school = factories.create_school()
+    with transaction():
+        user = accounts.invite(email, "careers_leader", school.id, None, name="Nia")
+    return user.id
+
+
+def _notifications() -> list[Notification]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Notification).order_by(Notification.id)))
+
+
+def test_an_invitation_is_queued_with_the_change_and_sent_to_the_worker_after_commit(
+    app: Flask, enqueued: list[int]
+) -> None:
+    _invite()
+    [queued] = _notifications()
+    assert (queued.template, queued.status, queued.recipient) == (
+        "invitation",
+        "queued",
+        "new.leader@example.org",
+    )
+    assert set(queued.about) == {"token_id"}  # ids only: the words are written when it is sent
+    assert enqueued == [queued.id]
+
+
+def test_nothing_is_queued_or_sent_when_the_change_rolls_back(app: Flask, enqueued: list[int]) -> None:
+    school = factories.create_school()
+    with pytest.raises(RuntimeError), transaction():
+        accounts.invite("new.leader@example.org", "careers_leader", school.id, None)
+        raise RuntimeError("the rest of the change failed")
+    assert _notifications() == [] and enqueued == []
+
+
+def test_the_same_key_queues_one_message(app: Flask, enqueued: list[int]) -> None:
+    _invite()
+    [first] = _notifications()
+    with transaction():
+        again = notify(first.idempotency_key, "invitation", "other@example.org", token_id=1)
+    assert again is None and len(_notifications()) == 1 and enqueued == [first.id]
+
+
+def test_the_task_writes_the_message_once_however_often_it_is_delivered(
+    app: Flask, enqueued: list[int]
+) -> None:
+    _invite()
+    [queued] = _notifications()
+
+    send_notification.run(queued.id)
+    send_notification.run(queued.id)
+
+    [message] = sent_to("new.leader@example.org")
+    assert message.subject == "You have been invited to Arrange work experience"
+    assert link_in(message).startswith("/account/link/")
+    [sent] = _notifications()
+    assert (sent.status, sent.attempts, sent.error) == ("sent", 1, "")
+    assert sent.sent_at is not None
+
+
+def test_a_message_goes_through_a_real_smtp_server_as_plain_text(
+    app: Flask, enqueued: list[int], smtp: Any
+) -> None:
+    _invite()
+    deliver_queued()
+    [message] = smtp.inbox.to("new.leader@example.org")
+    assert message["Subject"] == "You have been invited to Arrange work experience"
+    text = body(message)
+    assert "Choose a password to start:" in text and "/account/link/" in text
+    assert not message.is_multipart() or message.get_body(preferencelist=("plain",)) is not None
+    assert outbox() == []  # SMTP, not the file outbox
+
+
+def test_a_temporary_refusal_is_tried_again_later(app: Flask, enqueued: list[int], smtp: Any) -> None:
+    _invite()
+    [queued] = _notifications()
+    smtp.inbox.refuse_with = "451 4.3.0 Try again later"
+    with pytest.raises(Retry):
+        send_notification.run(queued.id)
+    [waiting] = _notifications()
+    assert (waiting.status, waiting.error) == ("queued", "Will try again: SMTPDataError")
+
+    smtp.inbox.refuse_with = None
+    send_notification.run(queued.id)
+    assert len(smtp.inbox.to("new.leader@example.org")) == 1
+    assert _notifications()[0].status == "sent"
+
+
+def test_a_permanent_refusal_fails_the_message_without_trying_again(
+    app: Flask, enqueued: list[int], smtp: Any
+) -> None:
+    _invite()
+    [queued] = _notifications()
+    smtp.inbox.refuse_with = "550 5.1.1 No such mailbox"
+    send_notification.run(queued.id)
+    [failed] = _notifications()
+    assert (failed.status, failed.error) == ("failed", "Refused by the mail server: SMTPDataError")
+
+
+def test_the_mail_server_away_is_tried_again_then_given_up(
+    app: Flask, enqueued: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = {**app.config, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1}
+    config["MAIL_USE_TLS"] = False
+    monkeypatch.setitem(app.extensions, "mailman", Mail.init_mail(config))
+    _invite()
+    [queued] = _notifications()
+    for _ in range(app.config["NOTIFICATION_MAX_RETRIES"]):
+        with pytest.raises(Retry):
+            send_notification.run(queued.id)
+    send_notification.run(queued.id)
+    [failed] = _notifications()
+    assert failed.status == "failed" and failed.error.startswith("Gave up after 6 attempts")
+
+
+def test_a_message_about_a_link_that_was_replaced_is_not_sent(app: Flask, enqueued: list[int]) -> None:
+    user_id = _invite()
+    with transaction():
+        tokens.issue(user_id, "invitation", timedelta(days=7), None)  # replaces the emailed one
+    [queued] = _notifications()
+    send_notification.run(queued.id)
+    assert outbox() == []
+    assert _notifications()[0].status == "failed"
+
+
+def test_repair_sends_again_what_a_dead_worker_left_half_sent(app: Flask, enqueued: list[int]) -> None:
+    _invite()
+    [queued] = _notifications()
+    queued.status, queued.claim, queued.claimed_at = "sending", "dead", utcnow() - timedelta(minutes=30)
+    db.session.commit()
+    enqueued.clear()
+
+    repair_notifications.run()
+
+    assert enqueued == [queued.id]
+    assert _notifications()[0].status == "queued"
+    send_notification.run(queued.id)
+    assert len(sent_to("new.leader@example.org")) == 1
+
+
+def test_repair_sends_again_a_message_whose_task_was_lost(app: Flask, enqueued: list[int]) -> None:
+    _invite()
+    [queued] = _notifications()
+    queued.created_at = utcnow() - timedelta(minutes=30)
+    db.session.commit()
+    enqueued.clear()
+    repair_notifications.run()
+    assert enqueued == [queued.id]
+
+
+def test_the_tasks_are_named_and_on_the_notifications_queue(app: Flask) -> None:
+    router = app.extensions["celery"].amqp.router
+    for task in (send_notification, repair_notifications):
+        assert router.route({}, task.name)["queue"].name == "notifications"
+    assert notification_tasks.send_notification.name == "notifications.send"
+    count = select(func.count()).select_from(Notification)
+    assert db.session.scalar(count) == 0
