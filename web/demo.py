@@ -103,7 +103,13 @@ def _employers(hub: Hub, postcodes: PostcodeIndex, rng: random.Random) -> list[E
                 route=route,
                 postcode=postcodes.in_district(district, 1, seed=SEED + 100 + n)[0],
                 status=status,
+                insurer="Made-up Mutual Insurance (demo)" if vetted else "",
+                insurance_cover=10_000_000 if vetted else None,
                 insurance_expires=today + timedelta(days=rng.randint(60, 700)),
+                last_checked_on=today - timedelta(days=rng.randint(1, 200)) if vetted else None,
+                next_check_due=today + timedelta(days=rng.randint(30, 300)) if vetted else None,
+                contact_name=SUPERVISORS[n % len(SUPERVISORS)],
+                contact_email=f"contact{n + 1}@employer.example",
                 risk_assessment_on_file=vetted,
                 risk_assessment_summary=(
                     "Students are supervised at all times by a named member of staff; "

@@ -387,3 +387,17 @@ def test_an_offer_on_a_closed_place_or_a_placement_already_over_does_not_shut_a_
 
     assert len(_allocations(match_round.id)) == 5
     assert _reloaded(match_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0}
+
+
+def test_leavers_are_not_matched(school: School) -> None:
+    factories.create_opportunity(factories.create_employer(_hub(school)), capacity=20)
+    leaver = sorted(_students(school), key=lambda student: student.id)[0]
+    leaver.left_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    match_round = factories.create_round(school)
+
+    run_round.run(match_round.id)
+
+    proposed = {a.student_id for a in _allocations(match_round.id)}
+    assert leaver.id not in proposed and len(proposed) == 4
+    assert _reloaded(match_round.id).metrics["students"] == 4

@@ -153,7 +153,8 @@ def round_students(match_round: MatchRound, today: date) -> RoundStudents:
 
     holds = of_kind(HOLDING_STATUSES, Opportunity.end_date >= today)
     waits = of_kind(WAITING_STATUSES, Opportunity.status == "published", Opportunity.start_date > today)
-    query = select(Student, holds, waits).order_by(Student.id)
+    # Leavers stay on record but are matched no more.
+    query = select(Student, holds, waits).where(Student.left_on.is_(None)).order_by(Student.id)
     if match_round.school_id is not None:
         query = query.where(Student.school_id == match_round.school_id)
     else:
