@@ -1,18 +1,22 @@
 """Accounts by invitation: inviting someone creates their account, without a password, and emails them a
-single-use link to choose one. Invitations, resets and deactivation all live here."""
+single-use link to choose one. Invitations, resets, choosing a password, deactivation and each
+organisation's team all live here."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
+from sqlalchemy import func, select, update
 
 from web.dao import tokens
 from web.dao.base import audit
-from web.dao.users import create_user, get_user_by_email, rotate_session_token
+from web.dao.sign_in import clear_lock
+from web.dao.users import create_user, get_user_by_email, rotate_session_token, set_password
 from web.emails import notify
 from web.extensions import db
-from web.models import User
+from web.models import AccessToken, Employer, Hub, School, User
 
 # The record each role acts for: an invitation names the same one for the person it invites.
 LINKS = {
@@ -21,6 +25,9 @@ LINKS = {
     "employer": "employer_id",
     "student": "student_id",
 }
+# The organisations whose people have a team: everyone of the same role acting for the same record.
+ORGANISATIONS: dict[str, Any] = {"hub_admin": Hub, "careers_leader": School, "employer": Employer}
+TEAM_ROLES = tuple(ORGANISATIONS)
 
 
 class AccountError(Exception):
@@ -35,6 +42,9 @@ def invite(email: str, role: str, record_id: int, invited_by_id: int | None, nam
     user = get_user_by_email(email)
     if user is not None and (user.password_hash or user.role != role or getattr(user, link) != record_id):
         raise AccountError("This email address already has an account. Ask them to sign in instead")
+    if user is not None and not user.active:
+        # The email would not be sent (a deactivated account's links do nothing), so say why instead.
+        raise AccountError("This person's account has been deactivated. Reactivate it before inviting them")
     if user is None:
         user = create_user(email, None, role, name=name.strip(), **{link: record_id})
         db.session.flush()  # its id, for the token
@@ -62,3 +72,112 @@ def set_active(user: User, active: bool, by_id: int) -> None:
     user.active = active
     rotate_session_token(user)
     audit(by_id, "user_reactivated" if active else "user_deactivated", "user", user.id)
+
+
+def get_user(user_id: int) -> User | None:
+    """The user with this id."""
+    return db.session.get(User, user_id)
+
+
+def usable_token(token_id: int | None, now: datetime) -> AccessToken | None:
+    """The link with this id if it can still set a password: unused, in date, the newest of its kind
+    (an older one is expired when a newer is issued) and for an account that is active."""
+    token = tokens.get(token_id) if token_id else None
+    if token is None or token.used_at is not None or token.expires_at <= now:
+        return None
+    user = db.session.get(User, token.user_id)
+    return token if user is not None and user.active else None
+
+
+def choose_password(token_id: int, password: str, now: datetime) -> User | None:
+    """Spend the link and give its account this password (in the caller's transaction), ending the
+    account's other sessions, its other links and any sign-in lock on its address; None, changing
+    nothing, if the link cannot be used: spent meanwhile (a second tab), expired, or the account
+    deactivated."""
+    token = usable_token(token_id, now)
+    if token is None or not tokens.use(token.id, now):
+        return None
+    user = db.session.get(User, token.user_id)
+    assert user is not None  # usable_token found it
+    set_password(user, password)
+    # The password is chosen: an invitation or reset link still in the mailbox must not change it again.
+    db.session.execute(
+        update(AccessToken)
+        .where(AccessToken.user_id == user.id, AccessToken.used_at.is_(None), AccessToken.expires_at > now)
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    clear_lock(user.email)
+    accepted = token.purpose == "invitation"
+    audit(user.id, "invitation_accepted" if accepted else "password_reset", "user", user.id)
+    return user
+
+
+def status(user: User) -> str:
+    """How the team page describes an account: deactivated, invited (no password yet) or active."""
+    if not user.active:
+        return "deactivated"
+    return "active" if user.password_hash else "invited"
+
+
+def _same_team(user: User) -> list[Any]:
+    column = LINKS[user.role]
+    return [User.role == user.role, getattr(User, column) == getattr(user, column)]
+
+
+def team_of(user: User) -> list[User]:
+    """Everyone acting for the same hub, school or employer as this user, in the same role, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(*_same_team(user))
+            .order_by(User.name == "", func.lower(User.name), User.email, User.id)
+        )
+    )
+
+
+def colleague(user: User, user_id: int) -> User | None:
+    """The user with this id if they are in this user's team (themselves included), else None."""
+    return db.session.scalar(select(User).where(User.id == user_id, *_same_team(user)))
+
+
+def resend_invitation(user: User, by_id: int) -> None:
+    """A fresh invitation link for someone who has not chosen a password; their older links stop working."""
+    if user.password_hash:
+        raise AccountError("They have already accepted their invitation")
+    invite(user.email, user.role, getattr(user, LINKS[user.role]), by_id, name=user.name)
+
+
+def deactivate_colleague(user: User, by_id: int) -> None:
+    """Deactivate a colleague's account, ending their sessions at once; nobody can deactivate themselves
+    or leave their organisation without an active person who has a password."""
+    if user.id == by_id:
+        raise AccountError("You cannot deactivate your own account")
+    if not user.active:
+        return
+    _lock_organisation(user)
+    others = select(func.count(User.id)).where(
+        *_same_team(user), User.id != user.id, User.active.is_(True), User.password_hash != ""
+    )
+    if not db.session.scalar(others):
+        raise AccountError("You cannot deactivate the last active person in your organisation")
+    set_active(user, False, by_id)
+
+
+def reactivate_colleague(user: User, by_id: int) -> None:
+    """Let a deactivated colleague sign in again (with the password they had, or a link if they had none)."""
+    if not user.active:
+        set_active(user, True, by_id)
+
+
+def _lock_organisation(user: User) -> None:
+    """Hold the team's organisation until the transaction ends, so two colleagues deactivating each other
+    at once cannot both succeed and leave nobody: the second waits, then sees the first's change."""
+    model = ORGANISATIONS[user.role]
+    record_id = getattr(user, LINKS[user.role])
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite has one writer at a time, held from a transaction's first write to its end: write first.
+        db.session.execute(update(model).where(model.id == record_id).values(id=model.id))
+    else:
+        # NO KEY UPDATE: rows that refer to the organisation (new students, say) can still be added meanwhile.
+        db.session.execute(select(model.id).where(model.id == record_id).with_for_update(key_share=True))

@@ -88,3 +88,14 @@ def _count_failure(key: str, now: datetime, allowed: int, lockout: timedelta, us
     if user is not None and cast(CursorResult[Any], locked).rowcount:
         audit(None, "account_locked", "user", user.id, failures=allowed)
     return True
+
+
+def clear_lock(email: str) -> None:
+    """Forget the wrong passwords counted against this address, and any lock on it (in the caller's
+    transaction): whoever followed a link emailed to the address has shown it is theirs."""
+    db.session.execute(
+        update(SignInGuard)
+        .where(SignInGuard.email_hash == _key(email))
+        .values(failures=0, locked_until=None)
+        .execution_options(synchronize_session=False)
+    )
