@@ -35,6 +35,7 @@ from web.postcodes import InvalidPostcodeError, clean_postcode
 # NUL in text, and the rest are invisible on the page while changing what is stored.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WHOLE = re.compile(r"[+-]?([0-9]+)")
+_GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+")
 _DECIMAL = re.compile(r"[+-]?([0-9]*)(?:\.([0-9]*))?")
 
 
@@ -193,6 +194,8 @@ class WholeNumberField(_Answer, wtf.IntegerField):
             text = text.lower().removesuffix(self.symbol.lower()).strip()
         if not text:
             return
+        if _GROUPED.fullmatch(text):  # "5,000,000" as people write large sums
+            text = text.replace(",", "")
         number = _WHOLE.fullmatch(text)
         if number is None:
             raise ValueError(self.invalid_message)

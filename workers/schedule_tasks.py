@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from celery import shared_task
 from sqlalchemy import delete
 
+from web.dao import vetting
 from web.dao.base import transaction
 from web.extensions import db
 from web.models import StudentImport
@@ -31,4 +32,9 @@ def purge_imports() -> None:
 
 @shared_task(name="schedule.insurance_reminders")  # type: ignore[untyped-decorator]
 def insurance_reminders() -> None:
-    """Remind employers and their hub 30 days before employers' liability insurance expires."""
+    """Remind employers and their hub 30 days before employers' liability insurance expires, and tell them
+    once it has; each message once per employer and expiry date, however often beat runs this."""
+    with transaction():
+        queued = vetting.remind_about_insurance(date.today())
+    if queued:
+        log.info("Queued %s insurance reminders", queued)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 
+from web.dao.vetting import evidence_current
 from web.extensions import db
 from web.models import Allocation, Employer, Opportunity, School, Student
 from web.models.base import HOLDING_STATUSES
@@ -74,9 +76,11 @@ def update_opportunity(opportunity_id: int, **fields: Any) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def publish_opportunity(opportunity_id: int) -> bool:
-    """Publish a draft (or submitted) opportunity with places if its employer is approved; False if not."""
-    employer_approved = exists().where(Employer.id == Opportunity.employer_id, Employer.status == "approved")
+def publish_opportunity(opportunity_id: int, today: date | None = None) -> bool:
+    """Publish a draft (or submitted) opportunity with places if its employer is approved with current
+    safeguarding evidence (web/dao/vetting.py); False if not."""
+    evidence = evidence_current(today or date.today())
+    employer_approved = exists().where(Employer.id == Opportunity.employer_id, evidence)
     result = db.session.execute(
         update(Opportunity)
         .where(
@@ -102,14 +106,18 @@ def close_opportunity(opportunity_id: int) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+# The name a student goes by: their preferred forename where the school's records give one.
+_known_as = func.coalesce(func.nullif(Student.preferred_name, ""), Student.first_name)
+
+
 def list_students_coming(opportunity_id: int) -> list[StudentComing]:
     """Students offered or holding a place on this opportunity, with only what an employer may see."""
     rows = db.session.execute(
-        select(Allocation.student_id, Student.first_name, School.name, Student.year_group, Allocation.status)
+        select(Allocation.student_id, _known_as, School.name, Student.year_group, Allocation.status)
         .join(Student, Student.id == Allocation.student_id)
         .join(School, School.id == Student.school_id)
         .where(Allocation.opportunity_id == opportunity_id, Allocation.status.in_(COMING_STATUSES))
-        .order_by(School.name, Student.first_name, Allocation.student_id)
+        .order_by(School.name, _known_as, Allocation.student_id)
     )
     # The database keeps one live allocation per student and place, so each student is listed once.
     return [

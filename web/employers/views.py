@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from matcher.people import KINDS, PATHWAYS, ROUTES
 from web.auth.roles import owned_or_404, role_required
 from web.dao import opportunities as dao
+from web.dao import vetting
 from web.dao.base import audit, transaction
 from web.employers.forms import NO_PLACES_PUBLISHED, OpportunityForm, capacity_below_taken
 from web.fields import ConfirmForm
@@ -27,7 +28,30 @@ CANNOT_PUBLISH = {
 }
 
 
-def _employer() -> Employer:
+EXPIRED = (
+    "Your employers' liability insurance ran out on {day}, so you cannot publish opportunities. Renew it, "
+    "then update your evidence on the Your organisation page"
+)
+NOT_CURRENT = (
+    "Your safeguarding evidence is not up to date, so you cannot publish opportunities. Check it on the "
+    "Your organisation page, or contact your careers hub"
+)
+
+
+def cannot_publish(employer: Employer, today: date) -> str | None:
+    """Why the employer cannot publish now, in their words; None if they can. Publishing needs the hub's
+    approval and evidence that is still current (the same rule matching rounds use)."""
+    reason = CANNOT_PUBLISH.get(employer.status)
+    if reason or vetting.is_current(employer, today):
+        return reason
+    expires = employer.insurance_expires
+    if expires is not None and expires < today:
+        return EXPIRED.format(day=f"{expires.day} {expires:%B %Y}")
+    return NOT_CURRENT
+
+
+def own_employer() -> Employer:
+    """The signed-in employer user's organisation."""
     employer = dao.get_employer(current_user.employer_id)
     assert employer is not None  # the user row's foreign key guarantees it
     return employer
@@ -44,11 +68,11 @@ def _own_opportunity(opportunity_id: int) -> Opportunity:
 @role_required("employer")
 def opportunities() -> str:
     """The employer's opportunities, with their status and places taken."""
-    employer = _employer()
+    employer = own_employer()
     return render_template(
         "employers/opportunities.html",
         opportunities=dao.list_opportunities_for_employer(employer.id),
-        cannot_publish=CANNOT_PUBLISH.get(employer.status),
+        cannot_publish=cannot_publish(employer, date.today()),
     )
 
 
@@ -108,13 +132,13 @@ def _cannot_edit(opportunity: Opportunity) -> Response:
 def opportunity(opportunity_id: int) -> str:
     """One opportunity, with what can be done to it next."""
     opportunity = _own_opportunity(opportunity_id)
-    employer = _employer()
+    employer = own_employer()
     return render_template(
         "employers/opportunity.html",
         opportunity=opportunity,
         form=None,
         button=ConfirmForm(),
-        cannot_publish=CANNOT_PUBLISH.get(employer.status),
+        cannot_publish=cannot_publish(employer, date.today()),
         editable=opportunity.status in dao.EDITABLE_STATUSES,
         publishable=opportunity.status in dao.PUBLISHABLE_STATUSES,
         closable=opportunity.status in dao.CLOSABLE_STATUSES,
@@ -126,18 +150,19 @@ def opportunity(opportunity_id: int) -> str:
 def publish_opportunity(opportunity_id: int) -> Response:
     """Publish a draft so matching rounds can offer it."""
     opportunity = _own_opportunity(opportunity_id)
-    reason = CANNOT_PUBLISH.get(_employer().status)
+    today = date.today()
+    reason = cannot_publish(own_employer(), today)
     if reason:
         flash(reason, "important")
     elif opportunity.status not in dao.PUBLISHABLE_STATUSES:
         flash(f"This opportunity is {opportunity.status}, so it cannot be published", "important")
-    elif opportunity.start_date <= date.today():
+    elif opportunity.start_date <= today:
         flash("Change the start date to a date in the future before you publish", "important")
     elif opportunity.capacity < 1:
         flash("Change the capacity to 1 or more before you publish", "important")
     else:
         with transaction():
-            published = dao.publish_opportunity(opportunity.id)
+            published = dao.publish_opportunity(opportunity.id, today)
             if published:
                 audit(current_user.id, "opportunity_published", "opportunity", opportunity.id)
         if published:
@@ -180,3 +205,6 @@ def students_coming(opportunity_id: int) -> str:
 @bp.context_processor
 def _labels() -> dict[str, object]:
     return {"kinds": KINDS, "routes": ROUTES, "pathways": PATHWAYS}
+
+
+from web.employers import organisation, registration  # noqa: E402,F401 - their routes join this blueprint

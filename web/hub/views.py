@@ -1,4 +1,4 @@
-"""Hub admin pages."""
+"""Hub admin pages: the overview here; schools and employers in their own modules on the same blueprint."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask_login import current_user
 from matcher.people import KINDS, ROUTES
 from web.auth.roles import role_required
 from web.dao import hub as hub_dao
+from web.hub import emails  # noqa: F401 - registers the vetting and insurance emails
 
 bp = Blueprint("hub", __name__, url_prefix="/hub")
 
@@ -31,3 +32,6 @@ def overview() -> str:
         route_labels=ROUTES,
         kind_labels=KINDS,
     )
+
+
+from web.hub import employers, schools  # noqa: E402,F401 - their routes join this blueprint

@@ -11,7 +11,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.employers.test_opportunities import link
 from web.extensions import db
-from web.models import Allocation, AuditEvent, Employer, Opportunity
+from web.models import Allocation, AuditEvent, Employer, Hub, Opportunity
 
 
 def _employer_of(request: ClientRequest) -> Employer:
@@ -256,3 +256,14 @@ def test_an_opportunity_whose_start_date_has_passed_cannot_be_published(
         "Change the start date to a date in the future" in page.select_one(".govuk-notification-banner").text
     )
     assert _status(opportunity) == "draft"
+
+
+def test_employers_see_the_name_a_student_goes_by(employer_request: ClientRequest) -> None:
+    employer = db.session.get(Employer, employer_request.user.employer_id)  # type: ignore[attr-defined]
+    opportunity = factories.create_opportunity(employer)
+    school = factories.create_school(db.session.get(Hub, employer.hub_id))
+    student = factories.create_student(school, first_name="Alexandra", preferred_name="Sasha")
+    factories.create_allocation(factories.create_round(school), student, opportunity, status="accepted")
+    page = employer_request.get("employers.students_coming", opportunity_id=opportunity.id)
+    text = page.select_one("main").get_text(" ", strip=True)
+    assert "Sasha" in text and "Alexandra" not in text

@@ -1,0 +1,103 @@
+"""What the hub's and employers' vetting emails say, from the ids they are about."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from web.dao import vetting
+from web.emails import email, link
+from web.extensions import db
+from web.models import AuditEvent, Employer, Hub
+
+
+def _employer(employer_id: int) -> tuple[Employer, Hub] | None:
+    employer = vetting.get_employer(employer_id)
+    hub = db.session.get(Hub, employer.hub_id) if employer else None
+    return (employer, hub) if employer and hub else None
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+@email("employer_registered")
+def employer_registered(employer_id: int) -> dict[str, Any] | None:
+    """To a hub admin: a new employer has registered and is waiting to be checked."""
+    found = _employer(employer_id)
+    if found is None:
+        return None
+    employer, hub = found
+    return {"employer": employer.name, "hub": hub.name, "link": link("hub.employer", employer_id=employer.id)}
+
+
+@email("employer_decision")
+def employer_decision(employer_id: int, event_id: int) -> dict[str, Any] | None:
+    """To an employer's user: the hub approved, asked for changes or suspended them, and why."""
+    found = _employer(employer_id)
+    latest = vetting.latest_decision(employer_id)
+    # A later decision has its own message; this one would say something no longer true.
+    if found is None or latest is None or latest.id != event_id:
+        return None
+    employer, hub = found
+    decision = {action: name for name, (_, action) in vetting.DECISIONS.items()}[latest.action]
+    return {
+        "decision": decision,
+        "employer": employer.name,
+        "hub": hub.name,
+        "reason": employer.status_reason,
+        "link": link("employers.opportunities" if decision == "approve" else "employers.organisation"),
+    }
+
+
+@email("employer_evidence_changed")
+def employer_evidence_changed(employer_id: int, event_id: int) -> dict[str, Any] | None:
+    """To a hub admin: an employer changed its safeguarding evidence, so the hub checks it again."""
+    found = _employer(employer_id)
+    event = db.session.get(AuditEvent, event_id)
+    if found is None or event is None or event.record_id != employer_id:
+        return None
+    employer, hub = found
+    # In the order the form asks, not the order the audit trail keeps them.
+    fields = event.detail.get("fields", [])
+    changed = [label for name, label in vetting.EVIDENCE_LABELS.items() if name in fields]
+    return {
+        "employer": employer.name,
+        "changed": changed,
+        "status": employer.status,
+        "link": link("hub.employer", employer_id=employer.id),
+    }
+
+
+def _insurance(employer_id: int, expires: str) -> dict[str, Any] | None:
+    found = _employer(employer_id)
+    if found is None:
+        return None
+    employer, hub = found
+    # Renewed, or no longer approved, since the reminder was queued: nothing to remind anyone of.
+    if employer.status != "approved" or employer.insurance_expires is None:
+        return None
+    if employer.insurance_expires.isoformat() != expires:
+        return None
+    today = date.today()
+    return {
+        "employer": employer.name,
+        "hub": hub.name,
+        "expires": _day(employer.insurance_expires),
+        "expired": employer.insurance_expires < today,
+        "days_left": (employer.insurance_expires - today).days,
+    }
+
+
+@email("insurance_reminder")
+def insurance_reminder(employer_id: int, expires: str) -> dict[str, Any] | None:
+    """To an employer's user: their employers' liability insurance runs out soon, or has."""
+    context = _insurance(employer_id, expires)
+    return context and {**context, "link": link("employers.organisation")}
+
+
+@email("insurance_reminder_hub")
+def insurance_reminder_hub(employer_id: int, expires: str) -> dict[str, Any] | None:
+    """To a hub admin: an approved employer's insurance runs out soon, or has."""
+    context = _insurance(employer_id, expires)
+    return context and {**context, "link": link("hub.employer", employer_id=employer_id)}
