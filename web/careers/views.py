@@ -14,10 +14,13 @@ from web.auth.roles import owned_or_404, role_required
 from web.careers.forms import MECHANISM_CHOICES, StartRoundForm
 from web.careers.reasons import fairness_summary, reasons
 from web.dao import allocations as allocations_dao
-from web.dao import round_claims
+from web.dao import round_claims, school_students
 from web.dao import rounds as rounds_dao
+from web.dao.accounts import AccountError
 from web.dao.base import audit, transaction
+from web.dao.school_students import account_status
 from web.fields import ConfirmForm
+from web.models import Student
 from web.models.base import ACTIVE_ROUND_STATUSES
 from workers.matching_tasks import enqueue_round
 from workers.round_inputs import default_policy
@@ -48,23 +51,96 @@ def _school_id() -> int:
 @bp.route("/students")
 @role_required("careers_leader")
 def students() -> str:
-    """The school's students, with whether each has ranked anything or holds a placement."""
+    """The school's current students, then its leavers: year, account, and whether they ranked anything."""
     school = rounds_dao.get_school(_school_id())
     rows = rounds_dao.school_students_summary(_school_id())
-    return render_template("careers/students.html", school=school, rows=rows)
+    users = school_students.accounts_of([student.id for student, _, _ in rows])
+    listed = [
+        (student, ranked, placed, account_status(users.get(student.id))) for student, ranked, placed in rows
+    ]
+    return render_template(
+        "careers/students.html",
+        school=school,
+        current=[row for row in listed if row[0].left_on is None],
+        leavers=[row for row in listed if row[0].left_on is not None],
+        to_invite=len(school_students.uninvited(_school_id())),
+        button=ConfirmForm(),
+    )
 
 
 @bp.route("/students/<int:student_id>")
 @role_required("careers_leader")
 def student(student_id: int) -> str:
-    """One of the school's students: interests, ranked choices and allocations."""
-    record = owned_or_404(rounds_dao.get_student(student_id), school_id=_school_id())
+    """One of the school's students: details from the MIS, account, interests, choices and allocations."""
+    record = _own_student(student_id)
     return render_template(
         "careers/student.html",
         student=record,
+        account=account_status(school_students.account_of(record.id)),
         preferences=rounds_dao.student_preferences(record.id),
         allocations=rounds_dao.student_allocations(record.id),
+        button=ConfirmForm(),
     )
+
+
+def _own_student(student_id: int) -> Student:
+    return owned_or_404(rounds_dao.get_student(student_id), school_id=_school_id())  # type: ignore[no-any-return]
+
+
+@bp.route("/students/invite", methods=["POST"])
+@role_required("careers_leader")
+def invite_students() -> str:
+    """Invite every current student with an email address and no account; say who could not be invited."""
+    try:
+        with transaction():
+            outcome = school_students.invite_all(_school_id(), current_user.id)
+    except IntegrityError:
+        # Someone else gave one of these addresses an account at the same moment: nothing was sent.
+        flash("Some students were being invited at the same time. Try again", "important")
+        outcome = school_students.Invited()
+    return render_template("careers/import_invitations.html", outcome=outcome)
+
+
+@bp.route("/students/<int:student_id>/invite", methods=["POST"])
+@role_required("careers_leader")
+def invite_student(student_id: int) -> Response:
+    """Invite one student, or send their invitation again."""
+    record = _own_student(student_id)
+    try:
+        with transaction():
+            school_students.invite_student(record, current_user.id)
+    except AccountError as problem:
+        flash(str(problem), "important")
+    except IntegrityError:
+        flash("This email address already has an account. Ask them to sign in instead", "important")
+    else:
+        flash("Invitation sent", "success")
+    return redirect(url_for("careers.student", student_id=record.id))
+
+
+@bp.route("/students/<int:student_id>/deactivate", methods=["POST"])
+@role_required("careers_leader")
+def deactivate_student(student_id: int) -> Response:
+    """Deactivate a student's account: they are signed out at once and cannot sign in."""
+    return _set_active(student_id, False, "Account deactivated")
+
+
+@bp.route("/students/<int:student_id>/reactivate", methods=["POST"])
+@role_required("careers_leader")
+def reactivate_student(student_id: int) -> Response:
+    """Reactivate a student's deactivated account."""
+    return _set_active(student_id, True, "Account reactivated")
+
+
+def _set_active(student_id: int, active: bool, done: str) -> Response:
+    record = _own_student(student_id)
+    with transaction():
+        changed = school_students.set_account_active(record, active, current_user.id)
+    flash(
+        done if changed else "Nothing has changed: the account was already like that",
+        "success" if changed else "info",
+    )
+    return redirect(url_for("careers.student", student_id=record.id))
 
 
 @bp.route("/rounds", methods=["GET", "POST"])
@@ -229,3 +305,6 @@ def _decide(allocation_id: int, decide, done: str) -> Response:  # type: ignore[
         changed = decide(allocation.id, current_user.id)
     flash(done if changed else "This proposal has already been decided", "success" if changed else "info")
     return redirect(url_for("careers.round_detail", round_id=round_id, _anchor="proposals"))
+
+
+from web.careers import imports, roll_over  # noqa: E402,F401 - their routes join this blueprint

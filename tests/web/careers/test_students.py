@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask
 
@@ -52,9 +54,9 @@ def test_students_list_shows_only_this_schools_students_with_ranked_and_placed(
     page = careers_leader_request.get("careers.students")
 
     assert rows(page, "students-table") == [
-        ["Priya Akhtar", "Year 11", "Digital", "No", "Yes"],
-        ["Ben Brown", "Year 10", "Health and science, Digital", "Yes", "No"],
-        ["Cara Cole", "Year 10", "None chosen", "No", "No"],
+        ["Priya Akhtar", "Year 11", "No account", "Digital", "No", "Yes"],
+        ["Ben Brown", "Year 10", "No account", "Health and science, Digital", "Yes", "No"],
+        ["Cara Cole", "Year 10", "No account", "None chosen", "No", "No"],
     ]
     link = page.select_one("#students-table a")
     assert link["href"] == careers_leader_request.url("careers.student", student_id=placed.id)
@@ -108,3 +110,63 @@ def test_another_schools_student_is_not_found(careers_leader_request: ClientRequ
 
 def test_an_unknown_student_is_not_found(careers_leader_request: ClientRequest) -> None:
     careers_leader_request.get("careers.student", _expected_status=404, student_id=999999)
+
+
+def test_leavers_are_listed_apart_from_current_students(careers_leader_request: ClientRequest) -> None:
+    school = school_of(careers_leader_request)
+    factories.create_student(school, first_name="Ann", last_name="Ash", year_group=10)
+    factories.create_student(
+        school, first_name="Lee", last_name="Left", year_group=13, left_on=date(2026, 7, 20)
+    )
+
+    page = careers_leader_request.get("careers.students")
+
+    assert [row[0] for row in rows(page, "students-table")] == ["Ann Ash"]
+    assert rows(page, "leavers-table") == [["Lee Left", "Year 13", "20 July 2026", "No account", "No"]]
+
+
+def test_a_preferred_name_is_used_in_the_list_and_the_legal_name_on_the_student_page(
+    careers_leader_request: ClientRequest,
+) -> None:
+    student = factories.create_student(
+        school_of(careers_leader_request),
+        upn="B801200005001",
+        first_name="Alexandra",
+        preferred_name="Sasha",
+        last_name="Smith",
+        date_of_birth=date(2011, 3, 27),
+        year_group=10,
+        postcode="M14 5TP",
+        disadvantaged=True,
+        send=True,
+        send_status="K",
+        email="sasha@pupils.example.org",
+        parent_name="Pat Smith",
+        parent_email="pat@example.org",
+    )
+
+    listed = careers_leader_request.get("careers.students")
+    page = careers_leader_request.get("careers.student", student_id=student.id)
+
+    assert rows(listed, "students-table")[0][0] == "Sasha Smith"
+    assert page.h1.get_text(strip=True) == "Sasha Smith"
+    details = {
+        row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(" ", strip=True)
+        for row in page.select("#details .govuk-summary-list__row")
+    }
+    assert details == {
+        "UPN": "B801200005001",
+        "Legal name": "Alexandra Smith",
+        "Preferred forename": "Sasha",
+        "Date of birth": "27 March 2011",
+        "Year group": "Year 10",
+        "Home postcode": "M14 5TP",
+        "Pupil premium or free school meals": "Yes",
+        "SEND": "SEN support",
+        "Email": "sasha@pupils.example.org",
+        "Parent or carer": "Pat Smith",
+        "Parent or carer email": "pat@example.org",
+        "Left the school": "No",
+    }
+    assert page.select_one("#account-status").get_text(strip=True) == "No account"
+    assert page.select_one("#invite")

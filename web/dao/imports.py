@@ -1,0 +1,154 @@
+"""Imports of a school's students from its MIS: a checked file waits as a StudentImport until the careers
+leader confirms it (everything saved, matched by UPN within the school) or cancels it (nothing saved)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import delete, select
+
+from web.careers.import_csv import FIELDS, Changes, ReadFile, compare
+from web.dao.base import audit
+from web.dao.school_students import IMPORTED, lock_school
+from web.extensions import db
+from web.models import Student, StudentImport
+
+# SQLite allows 32,766 bound values in one statement; a file has at most 5,000 UPNs, but stay well clear.
+_CHUNK = 1000
+
+
+def upns_elsewhere(school_id: int, upns: Iterable[str]) -> set[str]:
+    """Which of these UPNs belong to students of other schools."""
+    wanted = sorted(set(upns))
+    taken: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        taken.update(
+            db.session.scalars(
+                select(Student.upn).where(
+                    Student.upn.in_(wanted[start : start + _CHUNK]), Student.school_id != school_id
+                )
+            )
+        )
+    return taken
+
+
+def stage(school_id: int, user_id: int, read: ReadFile, full_export: bool) -> StudentImport:
+    """Hold a checked file's rows for the careers leader to confirm, replacing any file they left waiting
+    for this school (in the caller's transaction)."""
+    _forget(school_id, user_id)
+    staged = StudentImport(
+        school_id=school_id,
+        created_by_id=user_id,
+        full_export=full_export,
+        rows=read.rows,
+        summary={"columns": read.columns, "ignored": read.ignored},
+    )
+    db.session.add(staged)
+    db.session.flush()
+    audit(user_id, "student_import_checked", "student_import", staged.id, rows=len(read.rows))
+    return staged
+
+
+def waiting(school_id: int, user_id: int) -> StudentImport | None:
+    """The file this careers leader checked for this school and has not yet confirmed or cancelled."""
+    return db.session.scalar(
+        select(StudentImport)
+        .where(StudentImport.school_id == school_id, StudentImport.created_by_id == user_id)
+        .order_by(StudentImport.id.desc())
+        .limit(1)
+    )
+
+
+def cancel(school_id: int, user_id: int) -> bool:
+    """Throw away the careers leader's waiting file; False if there was none."""
+    staged = waiting(school_id, user_id)
+    if staged is None:
+        return False
+    audit(user_id, "student_import_cancelled", "student_import", staged.id)
+    _forget(school_id, user_id)
+    return True
+
+
+def _forget(school_id: int, user_id: int) -> None:
+    db.session.execute(
+        delete(StudentImport)
+        .where(StudentImport.school_id == school_id, StudentImport.created_by_id == user_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def current_details(school_id: int) -> dict[str, dict[str, Any]]:
+    """The school's students that have a UPN, by UPN, with their details as a cleaned row holds them."""
+    students = db.session.scalars(
+        select(Student).where(Student.school_id == school_id, Student.upn.is_not(None))
+    )
+    return {cast(str, student.upn): _details(student) for student in students}
+
+
+def _details(student: Student) -> dict[str, Any]:
+    details: dict[str, Any] = {name: getattr(student, name) for name in FIELDS}
+    details["date_of_birth"] = student.date_of_birth.isoformat()
+    details["id"] = student.id
+    details["left_on"] = student.left_on.isoformat() if student.left_on else None
+    return details
+
+
+def changes(staged: StudentImport) -> Changes:
+    """What confirming the waiting file would do to the school's students now."""
+    return compare(staged.rows, current_details(staged.school_id), staged.full_export)
+
+
+def confirm(school_id: int, user_id: int, seen: str, today: date) -> Changes | None:
+    """Save the careers leader's waiting file if what it would change is still what they were shown
+    (`seen`, its fingerprint); None if not, or if there is no file waiting. Everything is written in the
+    caller's transaction, which the school's lock keeps apart from other imports and roll-overs."""
+    lock_school(school_id)
+    staged = waiting(school_id, user_id)
+    if staged is None:
+        return None
+    found = changes(staged)
+    if found.fingerprint(staged.id) != seen:
+        return None
+    _apply(school_id, found, today)
+    audit(
+        user_id,
+        IMPORTED,
+        "school",
+        school_id,
+        full_export=staged.full_export,
+        returned=sum("left_on" in change.fields for change in found.updated),
+        **found.counts(),
+    )
+    _forget(school_id, user_id)
+    return found
+
+
+def _values(row: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    values = {name: row[name] for name in names if name in row}
+    if "date_of_birth" in values:
+        values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
+    if "send_status" in values:
+        values["send"] = values["send_status"] in ("K", "E")
+    return values
+
+
+def _apply(school_id: int, found: Changes, today: date) -> None:
+    for change in found.added:
+        db.session.add(Student(school_id=school_id, upn=change.upn, **_values(change.row, FIELDS)))
+    ids = [change.student_id for change in (*found.updated, *found.leaving)]
+    students = {
+        student.id: student
+        for start in range(0, len(ids), _CHUNK)
+        for student in db.session.scalars(select(Student).where(Student.id.in_(ids[start : start + _CHUNK])))
+    }
+    for change in found.updated:
+        student = students[change.student_id]  # type: ignore[index]
+        for name, value in _values(change.row, change.fields).items():
+            setattr(student, name, value)
+        if "left_on" in change.fields:  # in the school's export again: back, no longer a leaver
+            student.left_on = None
+    for change in found.leaving:
+        students[change.student_id].left_on = today  # type: ignore[index]
+    db.session.flush()
