@@ -32,6 +32,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session, which sign-out ends
+    # The largest request body: a school's MIS export is at most 2 MB; anything far bigger gets the 413 page
+    # before the form (and its CSRF check) parses it.
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     SERVICE_NAME = "Arrange work experience"
     # A running round's worker writes a heartbeat this often; one silent for ROUND_STALE_SECONDS has died,
     # and the repair task, run every ROUND_REPAIR_SECONDS, gives its round to another worker. The solver
@@ -50,6 +53,12 @@ class Config:
     SIGN_IN_FAILURES_ALLOWED = 10
     SIGN_IN_LOCKOUT_MINUTES = 15
     SIGN_IN_RATE_LIMIT = "30 per minute;300 per hour"
+    # Registering an organisation: every post from one network address counts, as each one that succeeds
+    # makes an account and emails the hub, and each says whether an email address has an account.
+    REGISTER_RATE_LIMIT = "10 per minute;50 per hour"
+    # Asking for a password reset link (every request counts: each one sends an email) and choosing a
+    # password with an emailed link (only failures count, as for sign-in), per network address.
+    ACCOUNT_RATE_LIMIT = "10 per minute;50 per hour"
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_KEY_PREFIX = "arrange-work-experience"
     RATELIMIT_HEADERS_ENABLED = True

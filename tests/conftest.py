@@ -49,6 +49,15 @@ def _drop_everything(db: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def handed_over(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Ids of emails handed to the notifications queue after a commit, recorded instead of sent to the
+    (unreachable) test broker; tests.mail.deliver_queued() sends them as the worker would."""
+    handed: list[int] = []
+    monkeypatch.setattr("web.emails.hand_over", handed.extend)
+    return handed
+
+
+@pytest.fixture(autouse=True)
 def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every test leaves empty tables behind (tests that never touched the app skip this)."""
     yield

@@ -9,6 +9,7 @@ in templates/emails/<name>.txt needs; a template sets `subject` and writes the p
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -77,7 +78,13 @@ def _send_after_commit(session: Session) -> None:
     # Only now can a worker read the message; a rolled-back one is never sent.
     ids = session.info.pop(dao.PENDING, [])
     if ids:
-        _enqueue(ids)
+        hand_over(ids)
+
+
+def hand_over(ids: list[int]) -> None:
+    """Give committed messages to the notifications queue without holding up the request: with the broker
+    away, Redis's client spends seconds retrying, and the repair task sends what did not get through."""
+    threading.Thread(target=_enqueue, args=(ids,), name="notifications-hand-over", daemon=True).start()
 
 
 @event.listens_for(Session, "after_rollback")
@@ -91,5 +98,6 @@ def _enqueue(ids: list[int]) -> None:
     for notification_id in ids:
         try:
             send_notification.apply_async(args=[notification_id], retry=False)
-        except Exception:  # noqa: BLE001 - the broker may be away; the repair task sends it later
-            log.warning("Could not queue notification %s; the repair task will send it", notification_id)
+        except Exception:  # noqa: BLE001 - the broker is away: the repair task sends the rest later
+            log.warning("Could not queue %s notifications; the repair task will send them", len(ids))
+            return

@@ -13,9 +13,22 @@ ROLE_LABELS = {
 }
 
 NAVIGATION = {
-    "hub_admin": [("Overview", "hub.overview")],
-    "careers_leader": [("Students", "careers.students"), ("Matching rounds", "careers.rounds")],
-    "employer": [("Opportunities", "employers.opportunities")],
+    "hub_admin": [
+        ("Overview", "hub.overview"),
+        ("Schools", "hub.schools"),
+        ("Employers", "hub.employers"),
+        ("Team", "accounts.team"),
+    ],
+    "careers_leader": [
+        ("Students", "careers.students"),
+        ("Matching rounds", "careers.rounds"),
+        ("Team", "accounts.team"),
+    ],
+    "employer": [
+        ("Opportunities", "employers.opportunities"),
+        ("Your organisation", "employers.organisation"),
+        ("Team", "accounts.team"),
+    ],
     "student": [
         ("Home", "students.home"),
         ("Your interests", "students.interests"),

@@ -42,7 +42,8 @@ class RoundInputs:
     policy: Policy
     # (student id, opportunity id) -> the rank the student gave it
     ranks: dict[tuple[int, int], int]
-    # Students of the round's scope left out, by why: "holding" a placement of its kind, "waiting" on one.
+    # Students of the round's scope left out, by why: "holding" a placement of its kind, "waiting" on one;
+    # and "lapsed": published opportunities left out because their employer's evidence is not current.
     left_out: dict[str, int]
 
     def student_id(self, index: int) -> int:
@@ -66,7 +67,7 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
     ranked = dao.rankings(ids)
     experienced = dao.experienced_students(ids)
     busy = dao.busy_dates(ids)
-    places = dao.round_opportunities(match_round)
+    places, lapsed = dao.round_opportunities(match_round, today)
     held = dao.outstanding_seats([place.id for place in places])
     students = [
         Student(
@@ -112,7 +113,11 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
         for opportunity_id, rank in pairs
     }
     return RoundInputs(
-        students, opportunities, policy, ranks, {"holding": scope.holding, "waiting": scope.waiting}
+        students,
+        opportunities,
+        policy,
+        ranks,
+        {"holding": scope.holding, "waiting": scope.waiting, "lapsed": lapsed},
     )
 
 

@@ -143,6 +143,12 @@ def _world() -> dict[str, Any]:
     )
     match_round = factories.create_round(school, status="succeeded")
     proposed = factories.create_allocation(match_round, factories.create_student(school), published)
+    # Colleagues of each organisation, one invited and one active, for the team pages' actions.
+    colleagues = [
+        factories.create_user_for(role, record, password=password)
+        for role, record in (("hub_admin", hub), ("careers_leader", school), ("employer", employer))
+        for password in ("", factories.PASSWORD)
+    ]
     return {
         "records": {"hub_admin": hub, "careers_leader": school, "employer": employer, "student": student},
         "ids": {
@@ -150,6 +156,9 @@ def _world() -> dict[str, Any]:
             "allocation_id": [offered.id, proposed.id],
             "round_id": [match_round.id],
             "student_id": [student.id],
+            "school_id": [school.id],
+            "employer_id": [employer.id],
+            "user_id": [user.id for user in colleagues],
         },
     }
 
@@ -222,7 +231,8 @@ def _post_form(run: Run, form: PostedForm) -> None:
 
 @pytest.fixture
 def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tasks a valid post would enqueue go nowhere (the test broker is unreachable on purpose)."""
+    """Matching rounds a valid post would enqueue go nowhere (the test broker is unreachable on purpose);
+    emails are recorded by tests/conftest.py."""
     monkeypatch.setattr(Task, "apply_async", lambda *args, **kwargs: None)
 
 

@@ -15,6 +15,7 @@ from flask import Flask, url_for
 
 from config.settings import get_config
 from tests import db as factories
+from tests.config.test_settings import PRODUCTION
 from web import security
 from web.models.base import ROLES
 
@@ -26,13 +27,14 @@ def _sha256(script: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
 
 
-def _get_urls(app: Flask, ids: dict[str, int]) -> list[str]:
-    """One URL for every GET route, with ids of records the signed-in user owns (so pages render)."""
+def _get_urls(app: Flask, ids: dict[str, int | str]) -> list[str]:
+    """One URL for every GET route, with ids of records the signed-in user owns (so pages render); a
+    parameter this test does not know yet gets 0, whose 404 page must carry the headers too."""
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
-        values = {name: ids[name] for name in rule.arguments if name != "filename"}
+        values = {name: ids.get(name, 0) for name in rule.arguments if name != "filename"}
         if rule.endpoint == "static":
             values["filename"] = "app.js"
         with app.test_request_context():
@@ -100,13 +102,20 @@ def test_every_get_route_sends_the_security_headers_and_no_unallowed_inline_code
     student = factories.create_student(school)
     match_round = factories.create_round(school, status="succeeded", progress=100)
     allocation = factories.create_allocation(match_round, student, opportunity, status="offered")
-    ids = {
+    owned = {"hub_admin": hub, "careers_leader": school, "employer": employer, "student": student}
+    # A colleague in the signed-in person's organisation, for pages about another user (students have none).
+    colleague_role = role if role in ("hub_admin", "careers_leader", "employer") else "hub_admin"
+    colleague = factories.create_user_for(colleague_role, owned[colleague_role])
+    ids: dict[str, int | str] = {
         "student_id": student.id,
         "opportunity_id": opportunity.id,
         "round_id": match_round.id,
         "allocation_id": allocation.id,
+        "school_id": school.id,
+        "employer_id": employer.id,
+        "user_id": colleague.id,
+        "token": "not-a-real-link",
     }
-    owned = {"hub_admin": hub, "careers_leader": school, "employer": employer, "student": student}
     request = sign_in_as(factories.create_user_for(role, owned[role])) if role else client_request
 
     problems = []
@@ -149,8 +158,8 @@ def test_strict_transport_security_is_sent_with_production_settings_only(
     client_request,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://example.invalid/db")
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
     production = get_config("production")
     assert get_config("development").HSTS_MAX_AGE == 0
     assert app.config["HSTS_MAX_AGE"] == 0

@@ -197,7 +197,7 @@ def test_students_holding_or_waiting_on_a_placement_of_the_kind_are_left_out_and
 
     proposed = {a.student_id for a in _allocations(work_round.id)}
     assert proposed == {students[3].id, students[4].id}  # a decline leaves the student free
-    assert _reloaded(work_round.id).metrics["left_out"] == {"holding": 1, "waiting": 2}
+    assert _reloaded(work_round.id).metrics["left_out"] == {"holding": 1, "waiting": 2, "lapsed": 0}
     # Another kind is another matter: everyone can be proposed for mentoring.
     db.session.execute(
         MatchRound.__table__.update().where(MatchRound.id == mentoring_round.id).values(status="queued")
@@ -208,7 +208,7 @@ def test_students_holding_or_waiting_on_a_placement_of_the_kind_are_left_out_and
     db.session.commit()
     run_round.run(mentoring_round.id)
     assert len(_allocations(mentoring_round.id)) == 5
-    assert _reloaded(mentoring_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0}
+    assert _reloaded(mentoring_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0, "lapsed": 0}
 
 
 def test_held_placements_block_clashing_dates_and_count_as_experience(school: School) -> None:
@@ -386,7 +386,7 @@ def test_an_offer_on_a_closed_place_or_a_placement_already_over_does_not_shut_a_
     run_round.run(match_round.id)
 
     assert len(_allocations(match_round.id)) == 5
-    assert _reloaded(match_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0}
+    assert _reloaded(match_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0, "lapsed": 0}
 
 
 def test_leavers_are_not_matched(school: School) -> None:
@@ -401,3 +401,16 @@ def test_leavers_are_not_matched(school: School) -> None:
     proposed = {a.student_id for a in _allocations(match_round.id)}
     assert leaver.id not in proposed and len(proposed) == 4
     assert _reloaded(match_round.id).metrics["students"] == 4
+
+
+def test_places_of_an_employer_whose_insurance_ran_out_are_left_out_and_counted(school: School) -> None:
+    current = factories.create_opportunity(factories.create_employer(_hub(school)), capacity=20)
+    lapsed = factories.create_employer(_hub(school), insurance_expires=date.today() - timedelta(days=1))
+    factories.create_opportunity(lapsed, capacity=20, title="Insurance ran out")
+    factories.create_opportunity(lapsed, capacity=20, title="Also out")
+    match_round = factories.create_round(school)
+
+    run_round.run(match_round.id)
+
+    assert {a.opportunity_id for a in _allocations(match_round.id)} == {current.id}
+    assert _reloaded(match_round.id).metrics["left_out"]["lapsed"] == 2

@@ -25,11 +25,10 @@ from workers.notification_tasks import repair_notifications, send_notification
 
 
 @pytest.fixture
-def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Ids sent to the notifications queue, recorded instead of reaching the (unreachable) test broker."""
-    sent: list[int] = []
-    monkeypatch.setattr(send_notification, "apply_async", lambda args, **_: sent.append(args[0]))
-    return sent
+def enqueued(handed_over: list[int], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Ids handed to the notifications queue after commit or sent to it by the repair task (recorded)."""
+    monkeypatch.setattr(send_notification, "apply_async", lambda args, **_: handed_over.append(args[0]))
+    return handed_over
 
 
 @pytest.fixture

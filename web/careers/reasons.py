@@ -56,7 +56,19 @@ def fairness_summary(metrics: Mapping[str, Any], any_kind: bool = False) -> dict
         "students": metrics.get("students"),
         "ranked_placed": metrics.get("ranked_placed"),
         "left_out": left_out(metrics.get("left_out") or {}, any_kind),
+        "lapsed": lapsed((metrics.get("left_out") or {}).get("lapsed")),
     }
+
+
+def lapsed(count: object) -> str:
+    """Why some published opportunities were not in the round, as a sentence; empty if none were."""
+    if not isinstance(count, int) or count < 1:
+        return ""
+    places = "1 opportunity was" if count == 1 else f"{count} opportunities were"
+    return (
+        f"{places} left out because the employer's safeguarding evidence, such as their insurance, "
+        "is out of date. The careers hub can see which."
+    )
 
 
 def left_out(counts: Mapping[str, Any], any_kind: bool = False) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from web.dao.round_claims import WAITING_STAGE
+from web.dao.vetting import evidence_current
 from web.extensions import db
 from web.models import (
     Allocation,
@@ -170,21 +171,28 @@ def round_students(match_round: MatchRound, today: date) -> RoundStudents:
     return RoundStudents(students, holding, waiting)
 
 
-def round_opportunities(match_round: MatchRound) -> list[Opportunity]:
-    """The hub's published opportunities from approved employers, of the round's kind if it has one."""
+def round_opportunities(match_round: MatchRound, today: date) -> tuple[list[Opportunity], int]:
+    """The hub's published opportunities (of the round's kind if it has one) from approved employers whose
+    safeguarding evidence is current, and how many published ones were left out because it is not."""
     query = (
-        select(Opportunity)
+        select(Opportunity, evidence_current(today))
         .join(Employer, Opportunity.employer_id == Employer.id)
         .where(
             Employer.hub_id == match_round.hub_id,
-            Employer.status == "approved",
+            Employer.status == "approved",  # a suspended or pending employer's places are not "left out"
             Opportunity.status == "published",
         )
         .order_by(Opportunity.id)
     )
     if match_round.kind is not None:
         query = query.where(Opportunity.kind == match_round.kind)
-    return list(db.session.scalars(query))
+    places, lapsed = [], 0
+    for place, current in db.session.execute(query):
+        if current:
+            places.append(place)
+        else:
+            lapsed += 1
+    return places, lapsed
 
 
 def rankings(student_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from web.dao.base import audit
+from web.dao.vetting import evidence_current
 from web.extensions import db
 from web.models import Employer, ExperienceRecord, Opportunity, Preference, School, Student
 from web.models.base import utcnow
@@ -48,7 +49,8 @@ def save_interests(student: Student, user_id: int, **fields: Any) -> None:
 
 
 def _open_query(student: Student, today: date):  # type: ignore[no-untyped-def]
-    # The hub's shared pool: published, not over, from approved employers of the student's own hub.
+    # The hub's shared pool: published, not over, from employers of the student's own hub whose safeguarding
+    # evidence is current (as a matching round requires, so nobody ranks a place a round would skip).
     hub_id = select(School.hub_id).where(School.id == student.school_id).scalar_subquery()
     return (
         select(Opportunity, Employer.name)
@@ -56,7 +58,7 @@ def _open_query(student: Student, today: date):  # type: ignore[no-untyped-def]
         .where(
             Opportunity.status == "published",
             Opportunity.end_date >= today,
-            Employer.status == "approved",
+            evidence_current(today),
             Employer.hub_id == hub_id,
         )
     )

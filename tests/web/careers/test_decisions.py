@@ -249,3 +249,17 @@ def test_the_round_says_who_it_left_out_and_why(careers_leader_request: ClientRe
     assert page.select_one("#left-out").get_text(" ", strip=True) == (
         "1 student was left out of this round because they have a proposal or offer waiting for a decision."
     )
+
+
+def test_the_round_says_how_many_places_were_left_out_for_lapsed_evidence(
+    careers_leader_request: ClientRequest,
+) -> None:
+    metrics = {**METRICS, "left_out": {"holding": 0, "waiting": 0, "lapsed": 2}}
+    round_ = factories.create_round(school_of(careers_leader_request), status="succeeded", metrics=metrics)
+    page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
+    assert (
+        page.select_one("#lapsed")
+        .get_text(" ", strip=True)
+        .startswith("2 opportunities were left out because the employer's safeguarding evidence")
+    )
+    assert page.select_one("#left-out") is None
