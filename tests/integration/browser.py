@@ -7,6 +7,7 @@ It talks real HTTP to a real server, so nothing here knows about Flask.
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
 from typing import Any
@@ -92,10 +93,12 @@ class Browser:
         self.cookies = CookieJar()
         self._opener = build_opener(HTTPCookieProcessor(self.cookies), _KeepRedirects())
 
-    def _send(self, method: str, url: str, body: bytes | None = None) -> Page:
+    def _send(
+        self, method: str, url: str, body: bytes | None = None, content_type: str | None = None
+    ) -> Page:
         request = Request(urljoin(self.base_url, url), data=body, method=method)
         if body is not None:
-            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+            request.add_header("Content-Type", content_type or "application/x-www-form-urlencoded")
         try:
             response = self._opener.open(request, timeout=TIMEOUT)
         except HTTPError as error:  # 3xx (kept), 4xx and 5xx all come back as pages
@@ -128,9 +131,11 @@ class Browser:
         data: dict[str, str | list[str]] | None = None,
         action: str | None = None,
         expect: int = 200,
+        files: dict[str, tuple[str, bytes]] | None = None,
     ) -> Page:
         """Fill in a form on a page (fetched first if given as a URL) and post it, as a person would: the
-        form's own fields, csrf_token among them, with `data` typed over them; follow the redirect."""
+        form's own fields, csrf_token among them, with `data` typed over them and `files` (name -> file name
+        and bytes) attached; follow the redirect."""
         if isinstance(page, str):
             page = self.get(page)
         form = page.form(action)
@@ -140,7 +145,11 @@ class Browser:
             fields += [(name, item) for item in value] if isinstance(value, list) else [(name, value)]
         assert any(name == "csrf_token" for name, _ in fields), f"No csrf_token in the form on {page.url}"
         target = urljoin(page.url, str(form.get("action") or page.url))
-        posted = self._follow(self._send("POST", target, urlencode(fields).encode()))
+        if files:
+            body, content_type = _multipart(fields, files)
+            posted = self._follow(self._send("POST", target, body, content_type))
+        else:
+            posted = self._follow(self._send("POST", target, urlencode(fields).encode()))
         assert posted.status == expect, (
             f"POST {target}: {posted.status}, expected {expect}\n{posted.main_text()[:3000]}"
         )
@@ -155,3 +164,21 @@ class Browser:
         page = self.submit("/sign-in", {"email": email, "password": password})
         assert "/sign-in" not in page.url, f"Sign-in as {email} failed:\n{page.main_text()[:2000]}"
         return page
+
+
+def _multipart(fields: list[tuple[str, str]], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body, as a browser sends a form with a file in it."""
+    boundary = f"----browser{secrets.token_hex(12)}"
+    parts = []
+    for name, value in fields:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    for name, (filename, content) in files.items():
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

@@ -206,9 +206,10 @@ def launch(
     env: dict[str, str],
     workers: tuple[str, ...] = (),
     beat: bool = False,
+    port: int | None = None,
 ) -> Iterator[Stack]:
     """Start gunicorn and the named workers (and beat) on this broker; yield the stack; always stop it."""
-    port = _free_port()
+    port = port or _free_port()
     logs = {"web server": where / "web.log"}
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stack = Stack(broker, f"http://127.0.0.1:{port}", app, logs, processes, env, where)
