@@ -16,13 +16,28 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
     """(path, expected status) of every page this role's journey passes through."""
     url = stack.url
     pages = {
-        "hub_admin": [url("hub.overview")],
+        "hub_admin": [
+            url("hub.overview"),
+            url("hub.schools"),
+            url("hub.new_school"),
+            url("hub.school", school_id=world.school.id),
+            url("hub.edit_school", school_id=world.school.id),
+            url("hub.employers"),
+            url("hub.employer", employer_id=world.pending_employer.id),
+            url("hub.employer_check", employer_id=world.pending_employer.id),
+            url("accounts.team"),
+            url("accounts.invite"),
+            url("accounts.deactivate", user_id=world.colleagues["hub_admin"].id),
+        ],
         "careers_leader": [
             url("careers.students"),
             url("careers.student", student_id=world.student.id),
             url("careers.rounds"),
             url("careers.round_detail", round_id=world.finished_round.id),
             url("careers.approve_all", round_id=world.finished_round.id),
+            url("careers.import_students"),
+            url("careers.roll_over"),
+            url("accounts.team"),
         ],
         "employer": [
             url("employers.opportunities"),
@@ -31,6 +46,9 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("employers.opportunity", opportunity_id=world.published.id),
             url("employers.students_coming", opportunity_id=world.published.id),
             url("employers.close_opportunity", opportunity_id=world.published.id),
+            url("employers.organisation"),
+            url("employers.edit_organisation"),
+            url("accounts.team"),
         ],
         "student": [
             url("students.home"),
@@ -68,6 +86,9 @@ def test_the_sign_in_and_error_pages_are_accessible_without_console_errors_or_si
 ) -> None:
     tab = open_tab()
     problems = tab.check("/sign-in") + tab.check("/no-such-page", 404)
+    # The pages of people without an account yet: registering an employer, a reset, a link run out.
+    problems += tab.check(stack.url("employers.register")) + tab.check(stack.url("accounts.reset"))
+    problems += tab.check(stack.url("accounts.link", token="run-out"), 404)
     # The sign-in page again, showing its error summary after a wrong password.
     tab.open("/sign-in")
     tab.submit_sign_in("nobody@example.org", "not the password")

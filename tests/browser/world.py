@@ -41,6 +41,9 @@ class World:
     unchosen: Opportunity
     finished_round: MatchRound
     offer: Allocation
+    # Colleagues of each organisation, for the team pages: one invited (no password yet) and one active.
+    colleagues: dict[str, User]
+    pending_employer: Employer
 
 
 def build() -> World:
@@ -88,4 +91,14 @@ def build() -> World:
         "employer": factories.create_user_for("employer", employer),
         "student": factories.create_user_for("student", student),
     }
-    return World(users, school, student, employer, published, draft, unchosen, finished, offer)
+    colleagues = {
+        "hub_admin": factories.create_user_for("hub_admin", hub, name="Pat Invited", password=""),
+        "careers_leader": factories.create_user_for("careers_leader", school, name="Kim Colleague"),
+        "employer": factories.create_user_for("employer", employer, name="Lee Colleague"),
+    }
+    pending = factories.create_employer(
+        hub, name="Salford Robotics Ltd", status="pending", insurance_cover=None
+    )
+    return World(
+        users, school, student, employer, published, draft, unchosen, finished, offer, colleagues, pending
+    )
