@@ -46,6 +46,9 @@ def blank_database(app: Flask, tmp_path: Path) -> Iterator[Flask]:
         yield other
         db.session.remove()
         db.engine.dispose()
+    # create_app made the other app's Celery the current one; tasks called as tasks would run in its context.
+    app.extensions["celery"].set_current()
+    app.extensions["celery"].set_default()
 
 
 def test_the_upgrade_frees_rounds_stranded_before_it_and_keeps_the_furthest_of_double_offers(
