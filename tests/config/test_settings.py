@@ -82,3 +82,11 @@ def test_database_errors_keep_their_parameters_out_of_logs(app: object) -> None:
         )
     db.session.rollback()
     assert "Jo Bloggs" not in str(raised.value)
+
+
+def test_passwords_are_hashed_with_rfc_9106_parameters_outside_tests() -> None:
+    from argon2 import profiles
+
+    for settings in (Development(), Production.__new__(Production)):
+        parameters = getattr(profiles, settings.PASSWORD_HASH_PROFILE)
+        assert (parameters.time_cost, parameters.memory_cost) == (3, 64 * 1024)

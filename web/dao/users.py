@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select
 
 from web.extensions import db
 from web.models import User
 
-_hasher = PasswordHasher()
-# Verifying against this when no user matches costs the same time, so timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("no such user")
+
+@cache
+def _hashers(profile: str) -> tuple[PasswordHasher, str]:
+    # The hasher for an argon2-cffi profile (RFC 9106's low-memory one unless the tests ask for the cheapest),
+    # and a hash to verify against when no user matches, so the time taken does not reveal accounts.
+    hasher = PasswordHasher.from_parameters(getattr(profiles, profile))
+    return hasher, hasher.hash("no such user")
+
+
+def _hasher() -> PasswordHasher:
+    return _hashers(current_app.config["PASSWORD_HASH_PROFILE"])[0]
 
 
 def hash_password(password: str) -> str:
     """An argon2id hash (argon2 has no length limit to truncate at)."""
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def new_session_token() -> str:
@@ -33,11 +43,12 @@ def get_user_by_session_token(token: str) -> User | None:
 
 def password_matches(user: User | None, password: str) -> bool:
     """Whether the password is the user's; with no user it still takes as long, and is False."""
+    hasher, dummy = _hashers(current_app.config["PASSWORD_HASH_PROFILE"])
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else dummy, password)
     except (VerificationError, InvalidHashError):
         return False
-    if user is not None and _hasher.check_needs_rehash(user.password_hash):
+    if user is not None and hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user is not None
 
