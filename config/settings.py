@@ -84,9 +84,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_FROM", "Arrange work experience <no-reply@localhost>")
     MAIL_TIMEOUT = 30
     OUTBOX_PAGE = not MAIL_SERVER
-    # An email that cannot go is tried again this many times, backing off, then marked failed; one left
-    # "sending" by a worker that died is sent again after NOTIFICATION_STALE_SECONDS.
-    NOTIFICATION_MAX_RETRIES = 5
+    # An email that cannot go is tried again this many times, backing off from a minute to three hours
+    # (about a day in all), then marked failed; one left "sending" by a worker that died, or whose task was
+    # lost, is sent again after NOTIFICATION_STALE_SECONDS.
+    NOTIFICATION_MAX_RETRIES = 14
     NOTIFICATION_STALE_SECONDS = 600.0
     NOTIFICATION_REPAIR_SECONDS = 300.0
     # Single-use links: an invitation lasts a week, a password reset a day.

@@ -66,9 +66,13 @@ def send_notification(self: Task, notification_id: int) -> None:
             with transaction():
                 dao.fail(notification_id, claim, f"Gave up after {attempts} attempts: {kind}")
             return
+        # A minute, then doubling to three hours: about a day in all before giving up.
+        countdown = min(60 * 2 ** (attempts - 1), 3 * 3600)
         with transaction():
-            dao.release(notification_id, claim, f"Will try again: {kind}")
-        raise self.retry(countdown=min(30 * 2 ** (attempts - 1), 3600)) from None
+            dao.release(
+                notification_id, claim, f"Will try again: {kind}", utcnow() + timedelta(seconds=countdown)
+            )
+        raise self.retry(countdown=countdown) from None
     with transaction():
         dao.mark_sent(notification_id, claim)
 

@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('claim', sa.String(length=32), nullable=False),
     sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),

@@ -121,6 +121,13 @@ def test_a_temporary_refusal_is_tried_again_later(app: Flask, enqueued: list[int
         send_notification.run(queued.id)
     [waiting] = _notifications()
     assert (waiting.status, waiting.error) == ("queued", "Will try again: SMTPDataError")
+    assert waiting.next_attempt_at > utcnow() + timedelta(seconds=50)
+    # The repair task leaves a message waiting for its retry alone, however long ago it was written.
+    waiting.created_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    enqueued.clear()
+    repair_notifications.run()
+    assert enqueued == []
 
     smtp.inbox.refuse_with = None
     send_notification.run(queued.id)
@@ -152,7 +159,8 @@ def test_the_mail_server_away_is_tried_again_then_given_up(
             send_notification.run(queued.id)
     send_notification.run(queued.id)
     [failed] = _notifications()
-    assert failed.status == "failed" and failed.error.startswith("Gave up after 6 attempts")
+    attempts = app.config["NOTIFICATION_MAX_RETRIES"] + 1
+    assert failed.status == "failed" and failed.error.startswith(f"Gave up after {attempts} attempts")
 
 
 def test_a_message_about_a_link_that_was_replaced_is_not_sent(app: Flask, enqueued: list[int]) -> None:

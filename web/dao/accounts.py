@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from web.dao import tokens
 from web.dao.base import audit
@@ -30,6 +31,9 @@ ORGANISATIONS: dict[str, Any] = {"hub_admin": Hub, "careers_leader": School, "em
 TEAM_ROLES = tuple(ORGANISATIONS)
 
 
+ALREADY = "This email address already has an account. Ask them to sign in instead"
+
+
 class AccountError(Exception):
     """Something about an account that cannot be done; the message is for the person asking."""
 
@@ -41,13 +45,18 @@ def invite(email: str, role: str, record_id: int, invited_by_id: int | None, nam
     link = LINKS[role]
     user = get_user_by_email(email)
     if user is not None and (user.password_hash or user.role != role or getattr(user, link) != record_id):
-        raise AccountError("This email address already has an account. Ask them to sign in instead")
+        raise AccountError(ALREADY)
     if user is not None and not user.active:
         # The email would not be sent (a deactivated account's links do nothing), so say why instead.
         raise AccountError("This person's account has been deactivated. Reactivate it before inviting them")
     if user is None:
-        user = create_user(email, None, role, name=name.strip(), **{link: record_id})
-        db.session.flush()  # its id, for the token
+        try:
+            # A savepoint: the address taken by someone else at this moment must not spoil the transaction.
+            with db.session.begin_nested():
+                user = create_user(email, None, role, name=name.strip(), **{link: record_id})
+                db.session.flush()  # its id, for the token; and the unique email checked now
+        except IntegrityError:
+            raise AccountError(ALREADY) from None
     lifetime = timedelta(days=current_app.config["INVITATION_DAYS"])
     token = tokens.issue(user.id, "invitation", lifetime, invited_by_id)
     notify(f"invitation:{token.id}", "invitation", user.email, token_id=token.id)
@@ -56,10 +65,12 @@ def invite(email: str, role: str, record_id: int, invited_by_id: int | None, nam
 
 
 def request_reset(email: str) -> None:
-    """Email a password reset link to the account with this address, if there is an active one; the caller
-    says the same thing whether or not there is, so nobody learns who has an account."""
+    """Email a password reset link to the account with this address, if there is an active one that has a
+    password; the caller says the same thing whether or not there is, so nobody learns who has an account.
+    Someone invited but not yet signed up uses their invitation: a reset to the address an invitation
+    was first sent to (perhaps the wrong one) must not open the account."""
     user = get_user_by_email(email)
-    if user is None or not user.active:
+    if user is None or not user.active or not user.password_hash:
         return
     lifetime = timedelta(hours=current_app.config["RESET_HOURS"])
     token = tokens.issue(user.id, "reset", lifetime, None)
@@ -68,9 +79,12 @@ def request_reset(email: str) -> None:
 
 
 def set_active(user: User, active: bool, by_id: int) -> None:
-    """Deactivate (ending every session the person has, at once) or reactivate an account."""
+    """Deactivate (ending every session and emailed link the person has, at once) or reactivate an account
+    (old links stay dead: reactivating must not bring them back)."""
     user.active = active
     rotate_session_token(user)
+    if not active:
+        tokens.expire_all(user.id)
     audit(by_id, "user_reactivated" if active else "user_deactivated", "user", user.id)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -80,9 +80,18 @@ def mark_sent(notification_id: int, claim: str) -> bool:
     return bool(_set(*_held(notification_id, claim), status="sent", sent_at=utcnow(), error=""))
 
 
-def release(notification_id: int, claim: str, error: str) -> bool:
-    """Put a message back in the queue after a failure that may pass (the kind of error, no content)."""
-    return bool(_set(*_held(notification_id, claim), status="queued", claim="", error=error))
+def release(notification_id: int, claim: str, error: str, next_attempt_at: datetime) -> bool:
+    """Put a message back in the queue after a failure that may pass (the kind of error, no content), to be
+    tried again at next_attempt_at."""
+    return bool(
+        _set(
+            *_held(notification_id, claim),
+            status="queued",
+            claim="",
+            error=error,
+            next_attempt_at=next_attempt_at,
+        )
+    )
 
 
 def fail(notification_id: int, claim: str, error: str) -> bool:
@@ -111,12 +120,10 @@ def requeue_stuck(claimed_before: datetime) -> list[int]:
     return ids
 
 
-def waiting(created_before: datetime) -> list[int]:
-    """Ids of messages still queued long after they were written: their task may have been lost."""
+def waiting(due_before: datetime) -> list[int]:
+    """Ids of messages still queued long after they were due to be sent (when written, or when their retry
+    was due): their task may have been lost. One waiting for a later retry is left to it."""
+    due = func.coalesce(Notification.next_attempt_at, Notification.created_at)
     return list(
-        db.session.scalars(
-            select(Notification.id).where(
-                Notification.status == "queued", Notification.created_at < created_before
-            )
-        )
+        db.session.scalars(select(Notification.id).where(Notification.status == "queued", due < due_before))
     )

@@ -90,6 +90,13 @@ def careers_leaders(school_id: int) -> list[Leader]:
     return [Leader(user.id, user.name, user.email, _status(user)) for user in users]
 
 
+def careers_leader(school_id: int, user_id: int) -> User | None:
+    """The careers leader of this school with this user id, or None."""
+    return db.session.scalar(
+        select(User).where(User.id == user_id, User.school_id == school_id, User.role == "careers_leader")
+    )
+
+
 def _status(user: User) -> str:
     if not user.active:
         return "Deactivated"

@@ -34,16 +34,24 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue(user_id: int, purpose: str, lifetime: timedelta, created_by_id: int | None) -> AccessToken:
-    """A new link for this user and purpose, in the caller's transaction; earlier unused links of the same
-    purpose stop working, so only the newest email counts."""
-    now = utcnow()
+def expire_all(user_id: int, purpose: str | None = None) -> None:
+    """Stop every unused link of this user (of one purpose, or all) working, in the caller's transaction."""
+    conditions = [AccessToken.user_id == user_id, AccessToken.used_at.is_(None)]
+    if purpose is not None:
+        conditions.append(AccessToken.purpose == purpose)
     db.session.execute(
         update(AccessToken)
-        .where(AccessToken.user_id == user_id, AccessToken.purpose == purpose, AccessToken.used_at.is_(None))
-        .values(expires_at=now)
+        .where(*conditions)
+        .values(expires_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def issue(user_id: int, purpose: str, lifetime: timedelta, created_by_id: int | None) -> AccessToken:
+    """A new link for this user and purpose, in the caller's transaction, so only the newest email counts:
+    an invitation (perhaps to a corrected address) ends every earlier link, a reset earlier resets."""
+    now = utcnow()
+    expire_all(user_id, None if purpose == "invitation" else purpose)
     salt = secrets.token_hex(32)
     token = AccessToken(
         user_id=user_id,

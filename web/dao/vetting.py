@@ -64,10 +64,13 @@ class RegistrationError(Exception):
 
 def evidence_current(today: date) -> ColumnElement[bool]:
     """A condition on Employer: approved, with employers' liability insurance that has not run out (it
-    covers its expiry day), cover of at least MIN_COVER and a risk assessment on file. An employer for
-    whom it is false cannot publish, and a matching round leaves its opportunities out."""
+    covers its expiry day), cover of at least MIN_COVER, a risk assessment on file, and the hub's next check
+    not yet due (evidence the employer changed is due at once, so it counts only once the hub has checked
+    it). An employer for whom it is false cannot publish, and a matching round leaves its places out."""
     return and_(
         Employer.status == "approved",
+        Employer.next_check_due.is_not(None),
+        Employer.next_check_due > today,
         Employer.insurance_expires.is_not(None),
         Employer.insurance_expires >= today,
         Employer.insurance_cover.is_not(None),
@@ -80,6 +83,8 @@ def is_current(employer: Employer, today: date) -> bool:
     """The same test as evidence_current, for an employer already loaded."""
     return (
         employer.status == "approved"
+        and employer.next_check_due is not None
+        and employer.next_check_due > today
         and employer.insurance_expires is not None
         and employer.insurance_expires >= today
         and employer.insurance_cover is not None
@@ -285,17 +290,19 @@ class OwnUpdate:
 
 
 def update_own_details(employer: Employer, by_id: int, today: date, **fields: Any) -> OwnUpdate:
-    """Save an employer's contact details and evidence. Changed evidence of an employer the hub has
-    approved, suspended or asked for changes is checked again: the next check falls due today and the hub's
-    admins are emailed. An approved employer stays approved meanwhile; evidence_current still applies."""
+    """Save an employer's contact details and evidence. Changed evidence of an employer the hub has checked
+    or decided on is checked again: the next check falls due today and the hub's admins are emailed. An
+    approved employer stays approved meanwhile, but cannot publish or be matched until the hub has checked."""
     changed = _changed(employer, {name: fields[name] for name in (*CONTACT_FIELDS, *EVIDENCE_FIELDS)})
     if not changed:
         return OwnUpdate([], False)
     evidence = [name for name in changed if name in EVIDENCE_FIELDS]
-    # A pending employer nobody has decided on yet is waiting for its first check anyway.
-    decided = employer.status != "pending" or bool(employer.status_reason)
-    recheck = bool(evidence) and decided
-    if recheck and employer.status == "approved":
+    # Evidence the hub has checked or decided on must be checked again before it counts: the next check
+    # falls due today, which stops publishing and matching (evidence_current) and approval until the hub
+    # records a new check. An employer nobody has checked yet is waiting for its first check anyway.
+    checked = employer.status != "pending" or bool(employer.status_reason or employer.last_checked_on)
+    recheck = bool(evidence) and checked
+    if recheck:
         employer.next_check_due = min(employer.next_check_due or today, today)
     event_id = _event(by_id, "employer_details_updated", employer, fields=changed)
     if recheck:

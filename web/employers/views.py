@@ -32,6 +32,10 @@ EXPIRED = (
     "Your employers' liability insurance ran out on {day}, so you cannot publish opportunities. Renew it, "
     "then update your evidence on the Your organisation page"
 )
+CHECK_DUE = (
+    "Your careers hub needs to check your safeguarding evidence before you can publish opportunities. "
+    "It has been told; you can publish once it has recorded its check"
+)
 NOT_CURRENT = (
     "Your safeguarding evidence is not up to date, so you cannot publish opportunities. Check it on the "
     "Your organisation page, or contact your careers hub"
@@ -47,6 +51,8 @@ def cannot_publish(employer: Employer, today: date) -> str | None:
     expires = employer.insurance_expires
     if expires is not None and expires < today:
         return EXPIRED.format(day=f"{expires.day} {expires:%B %Y}")
+    if employer.next_check_due is None or employer.next_check_due <= today:
+        return CHECK_DUE
     return NOT_CURRENT
 
 

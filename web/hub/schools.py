@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -105,3 +105,29 @@ def school(school_id: int) -> Response | str:
         leaders=dao.careers_leaders(school.id),
         phases=dao.PHASES,
     )
+
+
+@bp.route("/schools/<int:school_id>/leaders/<int:user_id>/deactivate", methods=["POST"])
+@role_required("hub_admin")
+def deactivate_leader(school_id: int, user_id: int) -> Response:
+    """Deactivate one of the school's careers leaders (one who has left, say): their sessions end at once."""
+    return _set_leader_active(school_id, user_id, False)
+
+
+@bp.route("/schools/<int:school_id>/leaders/<int:user_id>/reactivate", methods=["POST"])
+@role_required("hub_admin")
+def reactivate_leader(school_id: int, user_id: int) -> Response:
+    """Let a deactivated careers leader of the school sign in again."""
+    return _set_leader_active(school_id, user_id, True)
+
+
+def _set_leader_active(school_id: int, user_id: int, active: bool) -> Response:
+    school = _own_school(school_id)
+    leader = dao.careers_leader(school.id, user_id)
+    if leader is None:
+        abort(404)
+    if leader.active != active:
+        with transaction():
+            accounts.set_active(leader, active, current_user.id)
+    flash(f"{leader.email} {'can sign in again' if active else 'is deactivated'}", "success")
+    return redirect(url_for("hub.school", school_id=school.id, _anchor="leaders-table"))

@@ -31,6 +31,8 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
     # Which attempt is sending it, so a second delivery of the task does not send it again.
     claim: Mapped[str] = mapped_column(String(32), default="")
     claimed_at: Mapped[datetime | None]
+    # When a message put back after a failure is due to be tried again (its task is scheduled for then).
+    next_attempt_at: Mapped[datetime | None]
     error: Mapped[str] = mapped_column(Text, default="")  # the kind of failure, never the message
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[datetime | None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -12,9 +14,12 @@ from tests.mail import deliver_queued, link_in, outbox, sent_to
 from tests.web.accounts.helpers import EXPIRED, NEW_PASSWORD, choose_password, follow, heading, soup
 from tests.web.pages import error_messages
 from web.accounts import views
+from web.dao import accounts, tokens
+from web.dao.base import transaction
 from web.dao.users import password_matches
 from web.extensions import db
 from web.models import AuditEvent, Notification, User
+from web.models.base import utcnow
 
 SENT = (
     "If an account exists for that email address, we have sent a link to reset the password. "
@@ -148,3 +153,35 @@ def test_the_answer_takes_as_long_whether_or_not_the_address_has_an_account(
 
     # Each answer waits out what is left of the same minimum, so both take at least that long.
     assert len(waits) == 2 and all(4.0 < wait <= 5.0 for wait in waits)
+
+
+def test_someone_invited_who_has_not_signed_up_gets_no_reset_link(client_request: ClientRequest) -> None:
+    # The invitation may have gone to a wrong address first: a reset there must not open the account.
+    factories.create_user_for("student", email="wrong@pupils.example", password="")
+    page = client_request.post("accounts.reset", {"email": "wrong@pupils.example"}, _expected_status=200)
+    assert SENT in " ".join(page.get_text(" ").split())
+    assert deliver_queued() == 0 and outbox() == []
+
+
+def test_a_new_invitation_ends_every_earlier_link_and_deactivation_ends_them_for_good(
+    client_request: ClientRequest,
+) -> None:
+    user = factories.create_user_for("careers_leader", email="leader@school.example")
+    with transaction():
+        reset = tokens.issue(user.id, "reset", timedelta(hours=24), None)
+        secret = tokens.secret_of(reset)
+    assert tokens.find(secret, "reset", utcnow()) is not None
+    with transaction():
+        accounts.set_active(db.session.get(User, user.id), False, user.id)
+        accounts.set_active(db.session.get(User, user.id), True, user.id)
+    assert tokens.find(secret, "reset", utcnow()) is None  # reactivating did not bring it back
+    assert follow(client_request, f"/account/link/{secret}").status_code == 404
+
+
+def test_inviting_again_ends_a_reset_link_sent_before(client_request: ClientRequest) -> None:
+    school = factories.create_school()
+    invited = factories.create_user_for("careers_leader", school, email="first@school.example", password="")
+    with transaction():
+        secret = tokens.secret_of(tokens.issue(invited.id, "reset", timedelta(hours=24), None))
+        accounts.invite("first@school.example", "careers_leader", school.id, None)
+    assert tokens.find(secret, "reset", utcnow()) is None

@@ -21,7 +21,6 @@ from web.models import AuditEvent, Employer, Hub, Notification, Opportunity
 TODAY = date.today()
 
 
-
 def _employer_of(request: ClientRequest) -> Employer:
     return db.session.get(Employer, request.user.employer_id)  # type: ignore[attr-defined]
 
@@ -151,7 +150,7 @@ def test_the_form_shows_the_saved_answers(employer_request: ClientRequest) -> No
     )
 
 
-def test_an_approved_employer_renewing_insurance_stays_approved_and_the_hub_is_asked_to_recheck(
+def test_an_approved_employer_renewing_insurance_stays_approved_and_waits_for_the_hub_to_recheck(
     employer_request: ClientRequest,
 ) -> None:
     employer = _employer_of(employer_request)
@@ -176,13 +175,13 @@ def test_an_approved_employer_renewing_insurance_stays_approved_and_the_hub_is_a
     )
     assert employer.next_check_due == TODAY  # the re-check falls due now, and the hub's list says so
     assert "Check due today" in vetting.problems(employer, TODAY)
-    assert vetting.is_current(employer, TODAY)  # still publishes meanwhile
+    assert not vetting.is_current(employer, TODAY)  # changed evidence counts once the hub has checked it
     deliver_queued()
     assert [message.to for message in outbox()] == [admin.email]
     (message,) = sent_to(admin.email)
     assert message.subject == f"{employer.name} has changed its safeguarding evidence"
     assert "has changed its safeguarding evidence: the insurer, insurance expiry date." in str(message.body)
-    assert "They stay approved while you check" in str(message.body)
+    assert "They stay approved, but they cannot publish new opportunities" in str(message.body)
     assert link_in(message) == f"/hub/employers/{employer.id}"
 
 
@@ -208,6 +207,7 @@ def test_a_new_employer_filling_in_evidence_for_the_first_time_does_not_email_th
 ) -> None:
     employer = _employer_of(employer_request)
     employer.status, employer.status_reason, employer.insurer = "pending", "", ""
+    employer.last_checked_on = employer.next_check_due = None  # never checked by the hub
     _contact(employer)
     factories.create_user_for("hub_admin", _hub(employer))
 
@@ -427,3 +427,48 @@ def test_evidence_current_in_the_database_agrees_with_the_check_in_python(
 
     assert in_database == vetting.is_current(employer, TODAY)
     assert in_database == (overrides in ({}, {"insurance_expires": TODAY}, {"insurance_cover": 5_000_000}))
+
+
+def test_changed_evidence_cannot_be_published_until_the_hub_records_a_new_check(
+    employer_request: ClientRequest,
+) -> None:
+    employer = _employer_of(employer_request)
+    _contact(employer)
+    employer.insurance_expires = TODAY - timedelta(days=1)
+    db.session.commit()
+    opportunity = _draft(employer_request)
+    employer_request.post(
+        "employers.edit_organisation",
+        details(employer, insurance_expires=_parts(TODAY + timedelta(days=365))),
+    )
+
+    page = _publish(employer_request, opportunity)
+
+    assert "Your careers hub needs to check your safeguarding evidence" in banner(page)
+    db.session.refresh(opportunity)
+    assert opportunity.status == "draft"
+    db.session.refresh(employer)
+    employer.last_checked_on, employer.next_check_due = TODAY, TODAY + timedelta(days=365)
+    db.session.commit()
+    _publish(employer_request, opportunity)
+    db.session.refresh(opportunity)
+    assert opportunity.status == "published"
+
+
+def test_a_pending_employer_changing_evidence_after_the_hubs_check_needs_checking_again(
+    employer_request: ClientRequest,
+) -> None:
+    employer = _employer_of(employer_request)
+    _contact(employer)
+    employer.status, employer.status_reason = "pending", ""
+    db.session.commit()
+    admin = factories.create_user_for("hub_admin", _hub(employer), email="admin@hub.example")
+    assert "Check due today" not in vetting.problems(employer, TODAY)
+
+    employer_request.post("employers.edit_organisation", details(employer, insurer="Someone Else plc"))
+
+    db.session.refresh(employer)
+    assert employer.next_check_due == TODAY
+    assert "Check due today" in vetting.problems(employer, TODAY)  # approval waits for a new check
+    deliver_queued()
+    assert [message.to for message in outbox()] == [admin.email]

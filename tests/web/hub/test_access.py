@@ -69,7 +69,9 @@ def _nothing_changed() -> None:
 
 def test_every_hub_route_is_in_this_list(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("hub.")}
-    assert endpoints == {endpoint for endpoint, *_ in ROUTES}
+    # A careers leader's deactivation names a school and a user: tests/web/hub/test_schools.py covers it.
+    leaders = {"hub.deactivate_leader", "hub.reactivate_leader"}
+    assert endpoints - leaders == {endpoint for endpoint, *_ in ROUTES}
 
 
 @pytest.mark.parametrize("role", OTHER_ROLES)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from flask import Flask
 from sqlalchemy import func, select
 
 from tests import db as factories
@@ -180,9 +182,9 @@ def test_the_school_page_lists_careers_leaders_as_invited_active_or_deactivated(
 
     assert page.h1.text.strip() == "Ashton Park Academy"
     assert rows(page, "leaders-table") == [
-        ["Bea Active", "bea@example.org", "Active"],
-        ["Cal Invited", "cal@example.org", "Invited"],
-        ["Dee Gone", "dee@example.org", "Deactivated"],
+        ["Bea Active", "bea@example.org", "Active", "Deactivate bea@example.org"],
+        ["Cal Invited", "cal@example.org", "Invited", "Deactivate cal@example.org"],
+        ["Dee Gone", "dee@example.org", "Deactivated", "Reactivate dee@example.org"],
     ]
 
 
@@ -200,7 +202,9 @@ def test_inviting_a_careers_leader_emails_a_link_that_lets_them_choose_a_passwor
     )
 
     assert "Invitation sent to pat@example.org" in banner(page)
-    assert rows(page, "leaders-table") == [["Pat Leader", "pat@example.org", "Invited"]]
+    assert rows(page, "leaders-table") == [
+        ["Pat Leader", "pat@example.org", "Invited", "Deactivate pat@example.org"]
+    ]
     user = db.session.scalar(select(User).where(User.email == "pat@example.org"))
     assert (user.role, user.school_id, user.password_hash) == ("careers_leader", school.id, "")
     assert ("user_invited", "user", user.id) in _actions()
@@ -239,3 +243,50 @@ def test_an_invitation_needs_a_name_and_a_real_email_address(hub_admin_request: 
         "Enter the careers leader's full name",
         "Enter an email address in the correct format, like name@example.com",
     ]
+
+
+def test_the_hub_admin_can_deactivate_a_careers_leader_who_left_and_reactivate_them(
+    hub_admin_request: ClientRequest, sign_in_as: Any
+) -> None:
+    school = factories.create_school(db.session.get(Hub, hub_admin_request.user.hub_id))  # type: ignore[attr-defined]
+    leader = factories.create_user_for("careers_leader", school, email="gone@school.example")
+    their_session = sign_in_as(leader)
+    their_session.get("careers.students")
+
+    hub_admin_request.post("hub.deactivate_leader", school_id=school.id, user_id=leader.id)
+
+    db.session.expire_all()
+    assert db.session.get(User, leader.id).active is False
+    assert their_session.client.get(their_session.url("careers.students")).status_code == 302  # signed out
+    page = hub_admin_request.get("hub.school", school_id=school.id)
+    assert "Deactivated" in page.select_one("#leaders-table").get_text(" ")
+    hub_admin_request.post("hub.reactivate_leader", school_id=school.id, user_id=leader.id)
+    db.session.expire_all()
+    assert db.session.get(User, leader.id).active is True
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["user_deactivated", "user_reactivated"]
+
+
+@pytest.mark.parametrize("endpoint", ["hub.deactivate_leader", "hub.reactivate_leader"])
+def test_another_hubs_school_or_a_user_who_is_not_its_leader_is_not_found(
+    hub_admin_request: ClientRequest, endpoint: str
+) -> None:
+    own = factories.create_school(db.session.get(Hub, hub_admin_request.user.hub_id))  # type: ignore[attr-defined]
+    elsewhere = factories.create_school()
+    theirs = factories.create_user_for("careers_leader", elsewhere)
+    student = factories.create_user_for("student", factories.create_student(own))
+    hub_admin_request.post(endpoint, _expected_status=404, school_id=elsewhere.id, user_id=theirs.id)
+    hub_admin_request.post(endpoint, _expected_status=404, school_id=own.id, user_id=theirs.id)
+    hub_admin_request.post(endpoint, _expected_status=404, school_id=own.id, user_id=student.id)
+    db.session.expire_all()
+    assert db.session.get(User, theirs.id).active and db.session.get(User, student.id).active
+
+
+@pytest.mark.parametrize("role", ["careers_leader", "employer", "student"])
+def test_other_roles_cannot_deactivate_a_careers_leader(app: Flask, role: str, sign_in_as: Any) -> None:
+    school = factories.create_school()
+    leader = factories.create_user_for("careers_leader", school)
+    other = sign_in_as(factories.create_user_for(role))
+    other.post("hub.deactivate_leader", _expected_status=403, school_id=school.id, user_id=leader.id)
+    db.session.expire_all()
+    assert db.session.get(User, leader.id).active
