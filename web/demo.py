@@ -251,6 +251,7 @@ def _experience(students: list[Student], rng: random.Random) -> None:
                 ExperienceRecord(
                     student_id=student.id,
                     benchmark="6",
+                    kind="work_experience",
                     title=rng.choice(("Work experience week", "Work experience at a family business")),
                     on_date=today - timedelta(days=rng.randint(120, 500)),
                     hours=Decimal("35"),
@@ -261,7 +262,19 @@ def _experience(students: list[Student], rng: random.Random) -> None:
                 ExperienceRecord(
                     student_id=student.id,
                     benchmark="5",
-                    title=rng.choice(("Careers fair", "Employer talk in assembly", "Mock interviews")),
+                    **dict(
+                        zip(
+                            ("kind", "title"),
+                            rng.choice(
+                                (
+                                    ("careers_fair", "Careers fair"),
+                                    ("employer_talk", "Employer talk in assembly"),
+                                    ("workplace_visit", "Visit to a local employer"),
+                                )
+                            ),
+                            strict=True,
+                        )
+                    ),
                     on_date=today - timedelta(days=rng.randint(20, 300)),
                     hours=Decimal(rng.choice(("1", "2", "3"))),
                 )

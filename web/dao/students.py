@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from web.dao.base import audit
 from web.dao.vetting import evidence_current
+from web.dates import age_on, london_today
 from web.extensions import db
 from web.models import Employer, ExperienceRecord, Opportunity, Preference, School, Student
-from web.models.base import utcnow
 
 MAX_CHOICES = 6
 # Ranks are shifted this far up while a student's choices are rewritten, so the final ranks 1..n never
@@ -64,13 +64,9 @@ def _open_query(student: Student, today: date):  # type: ignore[no-untyped-def]
     )
 
 
-def _age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-
-
 def is_open_to(opportunity: Opportunity, student: Student) -> bool:
     """Whether the student's year group and age fit the opportunity (year groups are a JSON list)."""
-    return student.year_group in (opportunity.year_groups or []) and _age_on(
+    return student.year_group in (opportunity.year_groups or []) and age_on(
         student.date_of_birth, opportunity.start_date
     ) >= (opportunity.min_age or 0)
 
@@ -207,5 +203,5 @@ def _write(student_id: int, change: Callable[[list[int]], list[int]]) -> None:
 
 
 def today() -> date:
-    """Today's date (UTC), the day opportunities are judged open or over."""
-    return utcnow().date()
+    """Today's date in England, the day opportunities are judged open or over."""
+    return london_today()

@@ -5,7 +5,7 @@ from web.models.matching import Allocation, MatchRound
 from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, School
-from web.models.placements import Consent, ExperienceRecord, Feedback
+from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
 from web.models.students import Preference, Student, StudentImport
 from web.models.users import AccessToken, SignInGuard, User
 
@@ -13,6 +13,7 @@ __all__ = [
     "AccessToken",
     "Allocation",
     "AuditEvent",
+    "CheckIn",
     "Consent",
     "Employer",
     "ExperienceRecord",
@@ -21,6 +22,7 @@ __all__ = [
     "MatchRound",
     "Notification",
     "Opportunity",
+    "OwnPlacement",
     "Preference",
     "School",
     "SignInGuard",

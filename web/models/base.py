@@ -20,6 +20,8 @@ def one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
 
 ROLES = ("hub_admin", "careers_leader", "employer", "student")
 TOKEN_PURPOSES = ("invitation", "reset")
+CONSENT_DECISIONS = ("pending", "given", "refused", "expired")
+CHECK_IN_KINDS = ("call", "visit")
 NOTIFICATION_STATUSES = ("queued", "sending", "sent", "failed")
 SEND_STATUSES = ("N", "K", "E")  # no special needs; SEN support; education, health and care plan
 EMPLOYER_STATUSES = ("pending", "approved", "suspended")
@@ -43,10 +45,17 @@ ALLOCATION_STATUSES = (
     "confirmed",
     "completed",
     "no_show",
+    "withdrawn",
+    "employer_declined",
+    "cancelled",
+    "consent_expired",
 )
 # An allocation in one of these holds a seat: the student has said yes and nothing has undone it.
 HOLDING_STATUSES = ("accepted", "consented", "confirmed", "completed")
 # Proposed, approved or offered: a person or the student has yet to decide, and the seat is spoken for.
 WAITING_STATUSES = ("proposed", "approved", "offered")
+# After a yes, what undoes it: the student withdrew, the employer declined or closed the placement, or the
+# parent's consent did not come. Each frees the seat the yes had taken.
+UNDONE_STATUSES = ("withdrawn", "employer_declined", "cancelled", "consent_refused", "consent_expired")
 # Live: waiting or holding. A student has at most one live allocation per opportunity.
 LIVE_STATUSES = (*WAITING_STATUSES, *HOLDING_STATUSES)

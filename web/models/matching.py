@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
@@ -56,6 +57,8 @@ class MatchRound(db.Model):  # type: ignore[name-defined,misc]
     attempts: Mapped[int] = mapped_column(default=0)
     # When the round was last handed to the broker, so a message the broker lost can be sent again.
     enqueued_at: Mapped[datetime | None]
+    # A top-up round runs over the seats freed since this round, for the students still unplaced.
+    top_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -68,6 +71,8 @@ class Allocation(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         one_of("status", ALLOCATION_STATUSES, "status"),
         UniqueConstraint("round_id", "student_id", "opportunity_id"),
+        CheckConstraint("attended_days IS NULL OR attended_days >= 0", name="attended_days_not_negative"),
+        CheckConstraint("attended_hours IS NULL OR attended_hours >= 0", name="attended_hours_not_negative"),
         # One live allocation (proposed, offered or held) per student per opportunity, whichever round it
         # came from: a student is never offered or given the same place twice.
         Index(
@@ -81,7 +86,8 @@ class Allocation(db.Model):  # type: ignore[name-defined,misc]
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("match_round.id", ondelete="CASCADE"), index=True)
+    # None for a placement the student found themselves (OwnPlacement), which no round proposed.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id", ondelete="CASCADE"), index=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id"), index=True)
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
     score: Mapped[float]
@@ -91,5 +97,14 @@ class Allocation(db.Model):  # type: ignore[name-defined,misc]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
     offered_at: Mapped[datetime | None]
+    # The last day (Europe/London) the student can answer the offer; set when it is released.
+    respond_by: Mapped[date | None]
     responded_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]  # by the employer
+    # Why it ended early (the employer's reason for declining, a closure's message), for the school.
+    ended_reason: Mapped[str] = mapped_column(Text, default="")
+    ended_at: Mapped[datetime | None]
+    # What the employer recorded once it was over.
+    attended_days: Mapped[int | None]
+    attended_hours: Mapped[Decimal | None] = mapped_column(Numeric(6, 1))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

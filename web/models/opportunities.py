@@ -48,5 +48,7 @@ class Opportunity(db.Model):  # type: ignore[name-defined,misc]
     min_age: Mapped[int] = mapped_column(default=14)
     accessibility_notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
+    # A placement a student found themselves: only that student holds it; never listed or matched.
+    self_found: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

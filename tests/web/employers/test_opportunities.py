@@ -302,7 +302,7 @@ def test_changing_a_draft_saves_the_changes_and_audits_the_field_names(
     assert page.select_one("input[name=kind][checked]")["value"] == "work_experience"
     assert page.select_one("select#route option[selected]")["value"] == "digital"
     assert {box["value"] for box in page.select("input[name=year_groups][checked]")} == {"10", "11"}
-    assert page.select_one("input#start_date-day")["value"] == str(opportunity.start_date.day)
+    assert int(page.select_one("input#start_date-day")["value"]) == opportunity.start_date.day
     assert page.select_one("input#start_date-year")["value"] == str(opportunity.start_date.year)
     employer_request.post(
         "employers.edit_opportunity",

@@ -1,0 +1,71 @@
+"""The placement after a yes: moving an allocation on, and giving back its seat when something undoes it.
+
+Every change here is a conditional UPDATE on the status it expects, so a task delivered twice, a second tab
+or two people acting at once change nothing twice: the caller learns from the result whether it was theirs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+
+from web.dao.base import audit
+from web.dates import age_on
+from web.extensions import db
+from web.models import Allocation, Opportunity, Student
+from web.models.base import HOLDING_STATUSES, UNDONE_STATUSES, utcnow
+
+ADULT_AGE = 18
+
+
+def needs_consent(date_of_birth: date, start_date: date) -> bool:
+    """A parent or carer consents for a student under 18 on the placement's first day."""
+    return age_on(date_of_birth, start_date) < ADULT_AGE
+
+
+def allocation_needs_consent(allocation_id: int) -> bool:
+    """Whether this allocation's student is under 18 on its placement's first day."""
+    row = db.session.execute(
+        select(Student.date_of_birth, Opportunity.start_date)
+        .select_from(Allocation)
+        .join(Student, Allocation.student_id == Student.id)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .where(Allocation.id == allocation_id)
+    ).one()
+    return needs_consent(row.date_of_birth, row.start_date)
+
+
+def move(allocation_id: int, to: str, expected: tuple[str, ...], **values: Any) -> bool:
+    """Move the allocation to status `to` if it is in one of `expected`; False if it was not (someone or
+    something moved it first)."""
+    result = db.session.execute(
+        update(Allocation)
+        .where(Allocation.id == allocation_id, Allocation.status.in_(expected))
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(cast(CursorResult[Any], result).rowcount)
+
+
+def undo(
+    allocation_id: int, to: str, expected: tuple[str, ...], user_id: int | None, reason: str = ""
+) -> bool:
+    """End a placement the student had said yes to (withdrawn, declined by the employer, cancelled, consent
+    refused or run out) and give its seat back, once; False if it was not in one of `expected`."""
+    if to not in UNDONE_STATUSES or not set(expected) <= set(HOLDING_STATUSES):
+        raise ValueError(f"Cannot undo a placement from {expected} to {to}")
+    if not move(allocation_id, to, expected, ended_reason=reason, ended_at=utcnow()):
+        return False
+    opportunity_id = db.session.scalar(
+        select(Allocation.opportunity_id).where(Allocation.id == allocation_id)
+    )
+    db.session.execute(
+        update(Opportunity)
+        .where(Opportunity.id == opportunity_id, Opportunity.places_taken > 0)
+        .values(places_taken=Opportunity.places_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    audit(user_id, f"placement_{to}", "allocation", allocation_id, opportunity_id=opportunity_id)
+    return True

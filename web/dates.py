@@ -1,0 +1,25 @@
+"""Dates as people in England see them: the service's days and deadlines are Europe/London's."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london_today() -> date:
+    """Today's date in England (a UTC date is a day behind here for an hour each summer night)."""
+    return datetime.now(LONDON).date()
+
+
+def end_of_day_utc(day: date) -> datetime:
+    """The first moment after `day` ends in England, as a naive UTC time like every timestamp stored."""
+    midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=LONDON)
+    return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """A person's age in whole years on `day`."""
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - before_birthday
