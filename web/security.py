@@ -54,7 +54,9 @@ def register(app: Flask) -> None:
 
 
 def _add_headers(response: Response) -> Response:
-    response.headers.update(HEADERS)
+    # A page that set a stricter header of its own keeps it (the consent link's no-referrer, say).
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
     max_age = current_app.config.get("HSTS_MAX_AGE", 0)
     if max_age:
         response.headers["Strict-Transport-Security"] = f"max-age={max_age}"

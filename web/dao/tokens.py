@@ -96,3 +96,13 @@ def use(token_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(cast(CursorResult[Any], result).rowcount)
+
+
+def secret_for(salt: str, purpose: str) -> str:
+    """The secret for a salt and purpose (for other single-use links, such as a parent's consent link)."""
+    return _secret(salt, purpose)
+
+
+def hash_of(secret: str) -> str:
+    """What the database keeps of a secret."""
+    return _hash(secret)

@@ -1,0 +1,118 @@
+"""The school's placements after a yes: consent status for each, sending the parent's link again, and
+recording consent given on paper."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from web.auth.roles import role_required
+from web.careers.placement_forms import PaperConsentForm
+from web.careers.views import bp
+from web.dao import consent as consent_dao
+from web.dao.base import transaction
+from web.fields import ConfirmForm
+from web.models.base import utcnow
+from web.parents import emails  # noqa: F401 - registers the consent emails these pages send
+
+STATUS_LABELS = {
+    "accepted": "Accepted",
+    "consented": "Consent given",
+    "confirmed": "Confirmed",
+    "completed": "Completed",
+    "no_show": "Did not attend",
+    "withdrawn": "Withdrawn",
+    "employer_declined": "Declined by employer",
+    "cancelled": "Cancelled",
+    "consent_refused": "Consent refused",
+    "consent_expired": "Consent ran out",
+}
+
+
+def _school_id() -> int:
+    return int(current_user.school_id)
+
+
+def _placement(allocation_id: int) -> consent_dao.Placement:
+    found = consent_dao.school_placement(allocation_id, _school_id())
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/placements")
+@role_required("careers_leader")
+def placements() -> str:
+    """The school's placements after a yes, with consent status; filtered by status if asked."""
+    status = request.args.get("status", "")
+    if status not in STATUS_LABELS:
+        status = ""
+    return render_template(
+        "careers/placements.html",
+        rows=consent_dao.school_placements(_school_id(), status or None),
+        status=status,
+        status_labels=STATUS_LABELS,
+        consent_words=consent_dao.STATUS_WORDS,
+    )
+
+
+@bp.route("/placements/<int:allocation_id>")
+@role_required("careers_leader")
+def placement(allocation_id: int) -> str:
+    """One placement: who, where, when, its status and the parent's consent."""
+    return _page(_placement(allocation_id), PaperConsentForm(formdata=None))
+
+
+def _page(found: consent_dao.Placement, form: PaperConsentForm) -> str:
+    return render_template(
+        "careers/placement.html",
+        placement=found,
+        status_labels=STATUS_LABELS,
+        consent_words=consent_dao.STATUS_WORDS,
+        recorded_by=consent_dao.recorded_by(found.consent) if found.consent else None,
+        form=form,
+        button=ConfirmForm(formdata=None),
+    )
+
+
+@bp.route("/placements/<int:allocation_id>/send-consent-link", methods=["POST"])
+@role_required("careers_leader")
+def send_consent_link(allocation_id: int) -> Response:
+    """Send the parent a new consent link; the old one stops working."""
+    found = _placement(allocation_id)
+    if ConfirmForm().validate_on_submit():
+        with transaction():
+            sent = consent_dao.resend(found.allocation.id, current_user.id, utcnow())
+        if sent:
+            flash("A new consent link has been sent. The old link no longer works", "success")
+        else:
+            flash(
+                "This placement is not waiting for consent from a parent or carer with an email address",
+                "important",
+            )
+    return redirect(url_for("careers.placement", allocation_id=allocation_id))
+
+
+@bp.route("/placements/<int:allocation_id>/paper-consent", methods=["POST"])
+@role_required("careers_leader")
+def paper_consent(allocation_id: int) -> Response | str:
+    """Record consent a parent or carer gave on paper: the placement moves on as if they used the link."""
+    found = _placement(allocation_id)
+    form = PaperConsentForm()
+    if not form.validate_on_submit():
+        return _page(found, form)
+    try:
+        with transaction():
+            recorded = consent_dao.record_on_paper(
+                found.allocation.id, form.answer(), current_user.id, datetime.combine(form.day, time(12))
+            )
+            if not recorded:
+                raise consent_dao.LinkGoneError()
+    except consent_dao.LinkGoneError:
+        flash("This placement is not waiting for consent", "important")
+    else:
+        flash("Consent given on paper is recorded", "success")
+    return redirect(url_for("careers.placement", allocation_id=allocation_id))
