@@ -1,33 +1,19 @@
-"""Employers' opportunities: listing, saving, publishing and closing them, and who is coming."""
+"""Employers' opportunities: listing, saving, publishing and closing them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 
 from web.dao.vetting import evidence_current
 from web.extensions import db
-from web.models import Allocation, Employer, Opportunity, School, Student
-from web.models.base import HOLDING_STATUSES
+from web.models import Employer, Opportunity
 
 EDITABLE_STATUSES = ("draft", "published")
 PUBLISHABLE_STATUSES = ("draft", "submitted")
 CLOSABLE_STATUSES = ("draft", "submitted", "published")
-# An offer waiting for the student's answer, then every status that holds a seat, in the order they happen.
-COMING_STATUSES = ("offered", *HOLDING_STATUSES)
-
-
-@dataclass(frozen=True, slots=True)
-class StudentComing:
-    """The little an employer may know about a student: first name, school and year group."""
-
-    first_name: str
-    school_name: str
-    year_group: int
-    status: str
 
 
 def get_opportunity(opportunity_id: int) -> Opportunity | None:
@@ -104,23 +90,3 @@ def close_opportunity(opportunity_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
-
-
-# The name a student goes by: their preferred forename where the school's records give one.
-_known_as = func.coalesce(func.nullif(Student.preferred_name, ""), Student.first_name)
-
-
-def list_students_coming(opportunity_id: int) -> list[StudentComing]:
-    """Students offered or holding a place on this opportunity, with only what an employer may see."""
-    rows = db.session.execute(
-        select(Allocation.student_id, _known_as, School.name, Student.year_group, Allocation.status)
-        .join(Student, Student.id == Allocation.student_id)
-        .join(School, School.id == Student.school_id)
-        .where(Allocation.opportunity_id == opportunity_id, Allocation.status.in_(COMING_STATUSES))
-        .order_by(School.name, _known_as, Allocation.student_id)
-    )
-    # The database keeps one live allocation per student and place, so each student is listed once.
-    return [
-        StudentComing(first_name, school_name, year_group, status)
-        for _, first_name, school_name, year_group, status in rows
-    ]

@@ -26,7 +26,26 @@ from web.fields import (
 
 YEAR_GROUPS = tuple(range(7, 14))
 MAX_CAPACITY = 500
-MAX_HOURS_PER_DAY = Decimal("8")  # the under-16 limit, and 16-17s may not do more either
+# A long working day for adults; students under 18 may work at most 8 (validate_hours_per_day).
+MAX_HOURS_PER_DAY = Decimal("12")
+YOUNG_HOURS_PER_DAY = Decimal("8")
+YOUNG_HOURS_IN_5_DAYS = Decimal("40")
+ADULT_AGE = 18
+SCHOOL_LEAVING_AGE = 16
+# Year 11 is the last year below school-leaving age: its pupils are 15 or 16.
+LAST_YEAR_UNDER_16 = 11
+UNDER_16_DAY = (
+    "Hours a day must be 8 or fewer, as students under 16 can take part: the law on children's working "
+    "hours allows them at most 8 hours a day on work experience"
+)
+UNDER_16_5_DAYS = (
+    "These dates and hours add up to {hours} hours in 5 days, as students under 16 can take part: the law "
+    "on children's working hours allows them at most 40 hours in any 5 days. Lower the hours a day"
+)
+UNDER_18_DAY = (
+    "Hours a day must be 8 or fewer, as 16 and 17 year olds can take part: the Working Time rules for "
+    "young workers allow them at most 8 hours a day and 40 hours a week"
+)
 # Workplace activities in Years 7-9 count towards Benchmark 6, so the youngest pupils (11) can take part.
 MIN_AGE, MAX_AGE = 11, 19
 # Further ahead than this is more often a mistyped year than a plan: schools plan about a year ahead.
@@ -65,6 +84,13 @@ def _months_after(day: date, months: int) -> date:
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
     return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def most_hours_in_5_days(start: date, end: date, hours_per_day: Decimal) -> Decimal:
+    """The most hours worked in any 5 consecutive days, counting every day from start to end as worked
+    (weekends included: a placement may run on them, and the rule must hold whichever days it does)."""
+    days = (end - start).days + 1
+    return min(days, 5) * hours_per_day
 
 
 class OpportunityForm(Form):
@@ -130,8 +156,10 @@ class OpportunityForm(Form):
         minimum=Decimal("0.5"),
         maximum=MAX_HOURS_PER_DAY,
         example="7 or 6.5",
-        range_message="Hours a day must be from 0.5 to 8 (the under-16 limit)",
-        description="Students under 16 may work at most 8 hours a day",
+        range_message="Hours a day must be from 0.5 to 12",
+        description="Students under 18 may work at most 8 hours a day and 40 hours a week (the law on "
+        "children's working hours and the Working Time rules for young workers). More than 8 is only for "
+        "placements with a minimum age of 18",
     )
     year_groups = ChoicesField(
         "Which year groups can take part?",
@@ -214,6 +242,24 @@ class OpportunityForm(Form):
                 f"{field.called} is more than {MONTHS_AHEAD} months from today. Correct the date, or confirm "
                 "the dates are right"
             )
+
+    def validate_hours_per_day(self, field: DecimalField) -> None:
+        """The legal limits on young people's working hours, for the youngest students who may take part."""
+        youngest = self.min_age.data if isinstance(self.min_age.data, int) else None
+        years = [year for year in self.year_groups.data or [] if isinstance(year, int)]
+        # An unanswered or wrong minimum age is taken as the youngest, so the strictest rule applies.
+        under_16 = (
+            youngest is None or youngest < SCHOOL_LEAVING_AGE or min(years, default=0) <= LAST_YEAR_UNDER_16
+        )
+        if under_16 and field.data > YOUNG_HOURS_PER_DAY:
+            raise ValidationError(UNDER_16_DAY)
+        if (youngest is None or youngest < ADULT_AGE) and field.data > YOUNG_HOURS_PER_DAY:
+            raise ValidationError(UNDER_18_DAY)
+        start, end = self.start_date.data, self.end_date.data
+        if under_16 and isinstance(start, date) and isinstance(end, date) and end >= start:
+            hours = most_hours_in_5_days(start, end, field.data)
+            if hours > YOUNG_HOURS_IN_5_DAYS:
+                raise ValidationError(UNDER_16_5_DAYS.format(hours=f"{hours:g}"))
 
     def validate_min_age(self, field: WholeNumberField) -> None:
         """Someone in every year group chosen can be old enough.

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
 from web.auth.roles import owned_or_404, role_required
+from web.dao import hosting as hosting_dao
 from web.dao import opportunities as dao
 from web.dao import vetting
 from web.dao.base import audit, transaction
 from web.employers.forms import NO_PLACES_PUBLISHED, OpportunityForm, capacity_below_taken
+from web.employers.hosting_forms import CloseWithMessageForm
 from web.fields import ConfirmForm
 from web.models import Employer, Opportunity
+from web.models.base import utcnow
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
+
+# What students who said yes are told about when it changes: they and their parents may then withdraw.
+TOLD_OF = ("start_date", "end_date", "hours_per_day", "remote", "postcode")
 
 # Why an employer who is not approved cannot publish yet, by their status.
 CANNOT_PUBLISH = {
@@ -109,10 +115,16 @@ def edit_opportunity(opportunity_id: int) -> Response | str:
     if form.validate_on_submit():
         fields = form.fields_to_save()
         changed = sorted(name for name, value in fields.items() if getattr(opportunity, name) != value)
+        told_of = opportunity.status == "published" and bool(set(changed) & set(TOLD_OF))
+        holding = hosting_dao.holders(opportunity.id) if told_of else []
+        if holding and request.form.get("confirm_change") != "yes":
+            return _confirm_change(opportunity, form, len(holding))
         with transaction():
             saved = dao.update_opportunity(opportunity.id, **fields)
             if saved:
                 audit(current_user.id, "opportunity_updated", "opportunity", opportunity.id, fields=changed)
+                if told_of:  # whoever holds a place now, even one accepted since the warning
+                    hosting_dao.tell_of_change(opportunity.id, f"{utcnow():%Y%m%d%H%M%S%f}")
         if saved:
             flash("Opportunity updated", "success")
             return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
@@ -126,6 +138,14 @@ def edit_opportunity(opportunity_id: int) -> Response | str:
             NO_PLACES_PUBLISHED if published_empty else capacity_below_taken(opportunity.places_taken)
         ]
     return render_template("employers/opportunity_form.html", form=form, opportunity=opportunity)
+
+
+def _confirm_change(opportunity: Opportunity, form: OpportunityForm, holding: int) -> str:
+    # The answers go round again as hidden fields, so confirming saves exactly what was checked.
+    answers = [(name, value) for name, value in request.form.items(multi=True) if name != "confirm_change"]
+    return render_template(
+        "employers/confirm_change.html", opportunity=opportunity, form=form, answers=answers, holding=holding
+    )
 
 
 def _cannot_edit(opportunity: Opportunity) -> Response:
@@ -186,25 +206,31 @@ def close_opportunity(opportunity_id: int) -> Response | str:
     if opportunity.status not in dao.CLOSABLE_STATUSES:
         flash("This opportunity is already closed", "important")
         return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
-    button = ConfirmForm()
+    # Students who said yes are told why their placements are cancelled, so closing then asks for a message.
+    holding = hosting_dao.holders(opportunity.id)
+    button = CloseWithMessageForm() if holding else ConfirmForm()
     if button.validate_on_submit():
         with transaction():
             if dao.close_opportunity(opportunity.id):
                 audit(current_user.id, "opportunity_closed", "opportunity", opportunity.id)
+                if holding:
+                    hosting_dao.cancel_all(opportunity.id, current_user.id, button.message.data)
         flash("Opportunity closed", "success")
         return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
-    return render_template("employers/close.html", opportunity=opportunity, button=button)
+    return render_template(
+        "employers/close.html", opportunity=opportunity, button=button, form=button, holding=len(holding)
+    )
 
 
 @bp.route("/opportunities/<int:opportunity_id>/students")
 @role_required("employer")
 def students_coming(opportunity_id: int) -> str:
-    """Students offered or holding a place: first name, school and year group only."""
+    """Students who said yes: first name, school, year group, status, and only what a parent shared."""
     opportunity = _own_opportunity(opportunity_id)
     return render_template(
         "employers/students_coming.html",
         opportunity=opportunity,
-        students=dao.list_students_coming(opportunity.id),
+        students=hosting_dao.list_incoming(opportunity.id),
     )
 
 
@@ -213,4 +239,4 @@ def _labels() -> dict[str, object]:
     return {"kinds": KINDS, "routes": ROUTES, "pathways": PATHWAYS}
 
 
-from web.employers import organisation, registration  # noqa: E402,F401 - their routes join this blueprint
+from web.employers import hosting, organisation, registration  # noqa: E402,F401 - their routes join this blueprint

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
+from tests.web.employers.test_hosting import HOSTING_ROUTES
 from tests.web.employers.test_opportunities import valid_form
 from web.extensions import db
 from web.models import AuditEvent, Opportunity
@@ -55,8 +56,10 @@ def _nothing_changed(opportunity: Opportunity, status: str = "draft") -> None:
 
 def test_every_employer_route_is_in_this_list(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("employers.")}
-    # Registering is public: tests/web/employers/test_registration.py covers it.
-    assert endpoints - {"employers.register"} == {endpoint for endpoint, _, _ in ROUTES}
+    # Registering is public: tests/web/employers/test_registration.py covers it; the placement pages take
+    # a placement's id: tests/web/employers/test_hosting.py covers them.
+    placement_pages = {endpoint for endpoint, _ in HOSTING_ROUTES}
+    assert endpoints - {"employers.register"} - placement_pages == {endpoint for endpoint, _, _ in ROUTES}
 
 
 @pytest.mark.parametrize("role", OTHER_ROLES)

@@ -146,24 +146,24 @@ def _allocate(opportunity: Opportunity, status: str, **student: object) -> Alloc
     return allocation
 
 
-def test_students_coming_shows_offered_and_holding_students_with_first_name_school_and_year_only(
+def test_students_coming_shows_students_who_said_yes_with_first_name_school_and_year_only(
     employer_request: ClientRequest,
 ) -> None:
     opportunity = factories.create_opportunity(_employer_of(employer_request), capacity=10, places_taken=4)
-    for n, status in enumerate(["offered", "accepted", "consented", "confirmed", "completed"]):
+    for n, status in enumerate(["accepted", "consented", "confirmed", "completed", "no_show"]):
         _allocate(opportunity, status, first_name=f"Student{n}", school_name=f"School {n}", year_group=10)
     for n, status in enumerate(
-        ["proposed", "approved", "rejected", "declined", "expired", "consent_refused"]
+        ["proposed", "approved", "offered", "rejected", "declined", "expired", "consent_refused", "withdrawn"]
     ):
         _allocate(opportunity, status, first_name=f"Hidden{n}")
     page = employer_request.get("employers.students_coming", opportunity_id=opportunity.id)
     rows = [[cell.text.strip() for cell in row.select("td")] for row in page.select("tbody tr")]
-    assert rows == [
-        ["Student0", "School 0", "Year 10", "Offered — waiting for the student"],
-        ["Student1", "School 1", "Year 10", "Accepted — waiting for a parent or carer"],
-        ["Student2", "School 2", "Year 10", "Parent or carer consented"],
-        ["Student3", "School 3", "Year 10", "Confirmed"],
-        ["Student4", "School 4", "Year 10", "Completed"],
+    assert [row[:4] for row in rows] == [
+        ["Student0", "School 0", "Year 10", "Waiting for parental consent"],
+        ["Student1", "School 1", "Year 10", "Ready to confirm"],
+        ["Student2", "School 2", "Year 10", "Confirmed"],
+        ["Student3", "School 3", "Year 10", "Completed"],
+        ["Student4", "School 4", "Year 10", "Did not attend"],
     ]
     assert "Hidden" not in page.text
 
@@ -221,7 +221,7 @@ def test_a_student_who_declined_then_accepted_in_a_later_round_appears_once_as_a
     page = employer_request.get("employers.students_coming", opportunity_id=opportunity.id)
     rows = [[cell.text.strip() for cell in row.select("td")] for row in page.select("tbody tr")]
     assert [row[0] for row in rows] == ["Sam"]
-    assert rows[0][3].startswith("Accepted")
+    assert rows[0][3] == "Waiting for parental consent"
 
 
 def test_students_coming_shows_only_this_opportunitys_students(employer_request: ClientRequest) -> None:
@@ -231,7 +231,7 @@ def test_students_coming_shows_only_this_opportunitys_students(employer_request:
     _allocate(other, "accepted", first_name="Elsewhere")
     page = employer_request.get("employers.students_coming", opportunity_id=mine.id)
     assert "Elsewhere" not in page.text
-    assert "No students have been offered a place yet" in page.text
+    assert "No students have accepted a place yet" in page.text
 
 
 def test_the_opportunity_page_links_to_students_coming(employer_request: ClientRequest) -> None:

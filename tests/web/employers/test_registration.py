@@ -18,7 +18,6 @@ from web.models import AuditEvent, Employer, User
 PASSWORD = "plenty of words here"
 
 
-
 def registration(**overrides: Any) -> dict[str, Any]:
     """A complete, valid registration."""
     fields = {
