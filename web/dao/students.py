@@ -57,6 +57,8 @@ def _open_query(student: Student, today: date):  # type: ignore[no-untyped-def]
         .join(Employer, Opportunity.employer_id == Employer.id)
         .where(
             Opportunity.status == "published",
+            # A placement a student found themselves is theirs alone: never listed to anyone else.
+            Opportunity.self_found.is_(False),
             Opportunity.end_date >= today,
             evidence_current(today),
             Employer.hub_id == hub_id,

@@ -12,6 +12,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
+from web.dao import own_placements
 from web.dao.base import audit
 from web.dao.users import create_user, get_user_by_email
 from web.emails import notify
@@ -255,6 +256,9 @@ def decide(employer: Employer, decision: str, reason: str, by_id: int, today: da
     was = employer.status
     employer.status, employer.status_reason = status, reason
     event_id = _event(by_id, action, employer, status_was=was)
+    if decision == "approve":
+        # Students' own placements that were waiting for this employer are made now.
+        own_placements.place_waiting(employer.id, by_id)
     for user in employer_users(employer.id):
         notify(
             f"employer-decision:{employer.id}:{event_id}:{user.id}",
