@@ -105,7 +105,9 @@ class Config:
             {
                 "matching.repair_rounds": self.ROUND_REPAIR_SECONDS,
                 "notifications.repair": self.NOTIFICATION_REPAIR_SECONDS,
+                "schedule.consent_reminders": 3600.0,
                 "schedule.insurance_reminders": 3600.0,
+                "schedule.offer_deadlines": 900.0,
                 "schedule.purge_imports": 3600.0,
             },
         )

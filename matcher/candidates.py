@@ -108,6 +108,10 @@ def candidates(
     keep = np.ones(len(s), dtype=bool)
     keep[len(own[0]) :] = ~_ranked_already(own, s[len(own[0]) :], o[len(own[0]) :], len(students))
     s, o, km, rank = s[keep], o[keep], km[keep], rank[keep]
+    refused = _refused(students, opportunities)
+    if len(refused):
+        keep = ~np.isin(s.astype(np.int64) * len(opportunities) + o, refused)
+        s, o, km, rank = s[keep], o[keep], km[keep], rank[keep]
     del keep
     order, ptr = group_order(s, len(students))
     # Within a student: own ranking first, in its order, then nearest first.
@@ -243,6 +247,14 @@ def _ranked(
     # NaN distances (either side unlocated) compare False, so they fail unless the opportunity is remote.
     ok = op.open[o] & (op.remote[o] | (d <= st.reach[s])) & _passes(st, op, s, o)
     return _compact(s[ok], o[ok], d[ok], rank[ok])
+
+
+def _refused(students: Sequence[Student], opportunities: Sequence[Opportunity]) -> IntArray:
+    """The pairs no student may be offered again, each as student * len(opportunities) + opportunity."""
+    index = {o.id: j for j, o in enumerate(opportunities)}
+    m = len(opportunities)
+    pairs = [i * m + index[o] for i, student in enumerate(students) for o in student.refused if o in index]
+    return np.array(pairs, dtype=np.int64)
 
 
 def _compact(s: IntArray, o: IntArray, metres: FloatArray, rank: IntArray) -> _Pairs:

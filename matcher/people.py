@@ -67,6 +67,8 @@ class Student:
     busy: tuple[tuple[date, date], ...] = ()
     # Opportunity ids the student ranked, most wanted first.
     ranked: tuple[str, ...] = ()
+    # Opportunity ids never to offer the student again: they turned them down or gave them up before.
+    refused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,8 @@ def _students(schools: list[School], postcodes: PostcodeIndex, rng: random.Rando
                     statement=f"I am interested in {' and '.join(likes)}." if rng.random() < 0.85 else "",
                     pathway_interest=rng.choice(("technical", "academic", "both", "both")),
                     max_travel_km=float(rng.choice((5, 8, 10, 10, 15, 20))),
+                    # Each family's address is made up, so consent links land in the development outbox.
+                    parent_email=f"parent{len(students) + 1}@families.example",
                 )
             )
     db.session.add_all(students)

@@ -22,6 +22,9 @@ NAVIGATION = {
     "careers_leader": [
         ("Students", "careers.students"),
         ("Matching rounds", "careers.rounds"),
+        ("Placements", "careers.placements"),
+        ("Found by students", "careers.own_placements"),
+        ("Encounters", "careers.encounters"),
         ("Team", "accounts.team"),
     ],
     "employer": [
@@ -35,6 +38,8 @@ NAVIGATION = {
         ("Opportunities", "students.opportunities"),
         ("Your choices", "students.choices"),
         ("Your offers", "students.offers"),
+        ("My record", "students.record"),
+        ("Placements you found", "students.own_placements"),
     ],
 }
 

@@ -67,6 +67,7 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
     ranked = dao.rankings(ids)
     experienced = dao.experienced_students(ids)
     busy = dao.busy_dates(ids)
+    refused = dao.refused_places(ids)
     places, lapsed = dao.round_opportunities(match_round, today)
     held = dao.outstanding_seats([place.id for place in places])
     students = [
@@ -85,6 +86,7 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
             has_workplace_experience=row.id in experienced,
             busy=tuple(busy.get(row.id, ())) + _unavailable(row.available_from, row.available_until),
             ranked=tuple(str(opportunity_id) for opportunity_id, _ in ranked.get(row.id, ())),
+            refused=tuple(str(opportunity_id) for opportunity_id in refused.get(row.id, ())),
         )
         for row in rows
     ]

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from celery import shared_task
 from sqlalchemy import delete
 
-from web.dao import vetting
+from web.dao import consent, offers, vetting
 from web.dao.base import transaction
+from web.dates import london_today
 from web.extensions import db
 from web.models import StudentImport
 from web.models.base import utcnow
@@ -38,3 +39,25 @@ def insurance_reminders() -> None:
         queued = vetting.remind_about_insurance(date.today())
     if queued:
         log.info("Queued %s insurance reminders", queued)
+
+
+@shared_task(name="schedule.offer_deadlines")  # type: ignore[untyped-decorator]
+def offer_deadlines() -> None:
+    """Remind students 2 days before an offer's respond-by date and expire offers whose date has passed
+    in England, freeing their seats; each reminder, expiry and email once, however often beat runs this."""
+    today = london_today()
+    with transaction():
+        reminded = offers.remind_before_deadline(today)
+        expired = offers.expire_overdue(today)
+    if reminded or expired:
+        log.info("Queued %s offer reminders and expired %s offers", reminded, expired)
+
+
+@shared_task(name="schedule.consent_reminders")  # type: ignore[untyped-decorator]
+def consent_reminders() -> None:
+    """Remind parents and carers about consent links 4 and 10 days after they were sent, and end consent
+    that has run out (its seat goes back for a top-up round); each change and message once."""
+    with transaction():
+        changed = consent.remind_and_expire(utcnow())
+    if changed:
+        log.info("Consent reminders and expiries: %s", changed)

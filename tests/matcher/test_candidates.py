@@ -50,6 +50,17 @@ def test_the_policy_kind_filter_keeps_other_kinds_out(postcodes: PostcodeIndex) 
     assert offered(postcodes, [create_student()], [mentoring, create_opportunity()], policy) == [["o1"]]
 
 
+def test_a_place_the_student_refused_before_is_never_offered_again_even_if_they_ranked_it(
+    postcodes: PostcodeIndex,
+) -> None:
+    places = [create_opportunity(id="o1"), create_opportunity(id="o2"), create_opportunity(id="o3")]
+    refused = create_student(ranked=("o1", "o2"), refused=("o1", "gone"))
+    other = create_student(id="s2", ranked=("o1",))
+    refused_offers, other_offers = offered(postcodes, [refused, other], places)
+    assert refused_offers == ["o2", "o3"]  # ranked first, then the nearest
+    assert sorted(other_offers) == ["o1", "o2", "o3"]
+
+
 def test_an_opportunity_without_seats_is_not_offered(postcodes: PostcodeIndex) -> None:
     full = create_opportunity(id="full", capacity=0)
     assert offered(postcodes, [create_student()], [full]) == [[]]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +24,8 @@ from hypothesis import strategies as st
 
 from tests import db as factories
 from tests.conftest import ClientRequest
+from web.dao import consent
+from web.extensions import db
 from web.models.base import ROLES
 
 Value = str | list[str]
@@ -143,6 +146,14 @@ def _world() -> dict[str, Any]:
     )
     match_round = factories.create_round(school, status="succeeded")
     proposed = factories.create_allocation(match_round, factories.create_student(school), published)
+    # After a yes: one waiting for the parent (with a consent link), one confirmed and under way.
+    accepted = factories.create_allocation(
+        match_round, factories.create_student(school), published, status="accepted"
+    )
+    consent.request(accepted.id, None)
+    started = factories.create_opportunity(employer, start_date=date.today() - timedelta(days=1))
+    confirmed = factories.create_allocation(match_round, student, started, status="confirmed")
+    db.session.commit()
     # Colleagues of each organisation, one invited and one active, for the team pages' actions.
     colleagues = [
         factories.create_user_for(role, record, password=password)
@@ -153,7 +164,7 @@ def _world() -> dict[str, Any]:
         "records": {"hub_admin": hub, "careers_leader": school, "employer": employer, "student": student},
         "ids": {
             "opportunity_id": [published.id, draft.id],
-            "allocation_id": [offered.id, proposed.id],
+            "allocation_id": [offered.id, proposed.id, accepted.id, confirmed.id],
             "round_id": [match_round.id],
             "student_id": [student.id],
             "school_id": [school.id],

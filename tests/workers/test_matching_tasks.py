@@ -195,8 +195,18 @@ def test_students_holding_or_waiting_on_a_placement_of_the_kind_are_left_out_and
 
     run_round.run(work_round.id)
 
-    proposed = {a.student_id for a in _allocations(work_round.id)}
-    assert proposed == {students[3].id, students[4].id}  # a decline leaves the student free
+    proposed = {a.student_id: a.opportunity_id for a in _allocations(work_round.id)}
+    assert proposed == {students[4].id: week.id}  # a decline frees the student, but not for the same place
+    another_week = factories.create_opportunity(
+        employer, capacity=20, kind="work_experience", title="Another"
+    )
+    again = factories.create_round(school, kind="work_experience")
+    db.session.execute(
+        MatchRound.__table__.update().where(MatchRound.id == work_round.id).values(status="cancelled")
+    )
+    db.session.commit()
+    run_round.run(again.id)
+    assert {a.student_id: a.opportunity_id for a in _allocations(again.id)}[students[3].id] == another_week.id
     assert _reloaded(work_round.id).metrics["left_out"] == {"holding": 1, "waiting": 2, "lapsed": 0}
     # Another kind is another matter: everyone can be proposed for mentoring.
     db.session.execute(

@@ -22,7 +22,6 @@ from workers.schedule_tasks import insurance_reminders
 TODAY = date.today()
 
 
-
 @pytest.fixture
 def people(app: Flask) -> dict[str, Any]:
     """An approved employer with two users (and one who has not accepted yet), and the hub's admin."""

@@ -10,7 +10,8 @@ from wtforms.validators import StopValidation
 
 from matcher.people import KINDS
 from web.careers.import_csv import MAX_BYTES, MAX_ROWS, NO_FILE
-from web.fields import ChoiceField, ChoicesField, Form, WholeNumberField
+from web.dates import london_today
+from web.fields import ChoiceField, ChoicesField, DateField, Form, WholeNumberField
 
 ALL_KINDS = "all"
 KIND_CHOICES = [(ALL_KINDS, "All kinds"), *KINDS.items()]
@@ -111,3 +112,21 @@ class RollOverForm(Form):
     )
     academic_year = HiddenField()
     submit = SubmitField("Move students up a year", widget=GovSubmitInput())
+
+
+class RespondByForm(Form):
+    """The last day students can answer the offers being released."""
+
+    respond_by = DateField(
+        "Students must respond by",
+        required="Enter the date students must respond by",
+        called="The respond-by date",
+        description="If a placement starts sooner, its students must respond by the day before it starts. "
+        "For example, 27 3 2027",
+    )
+    submit = SubmitField("Send offers", widget=GovSubmitInput())
+
+    def validate_respond_by(self, field: DateField) -> None:
+        """After today (in England): a student needs at least a day to answer."""
+        if field.data <= london_today():
+            raise StopValidation("The respond-by date must be in the future")

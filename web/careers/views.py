@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
 from web.auth.roles import owned_or_404, role_required
-from web.careers.forms import MECHANISM_CHOICES, StartRoundForm
+from web.careers.forms import MECHANISM_CHOICES, SEED_MAX, RespondByForm, StartRoundForm
 from web.careers.reasons import fairness_summary, reasons
 from web.dao import allocations as allocations_dao
 from web.dao import round_claims, school_students
@@ -19,6 +20,7 @@ from web.dao import rounds as rounds_dao
 from web.dao.accounts import AccountError
 from web.dao.base import audit, transaction
 from web.dao.school_students import account_status
+from web.dates import london_today
 from web.fields import ConfirmForm
 from web.models import Student
 from web.models.base import ACTIVE_ROUND_STATUSES
@@ -195,7 +197,9 @@ def round_detail(round_id: int) -> str:
     match_round = _own_round(round_id)
     proposals = []
     summary = None
+    top_up = None
     if match_round.status == "succeeded":
+        top_up = rounds_dao.top_up_now(match_round, london_today())
         proposals = [
             (allocation, pupil, opportunity, employer, reasons(allocation.explanation))
             for allocation, pupil, opportunity, employer in rounds_dao.round_proposals(match_round.id)
@@ -207,6 +211,7 @@ def round_detail(round_id: int) -> str:
         proposals=proposals,
         summary=summary,
         any_proposed=any(row[0].status == "proposed" for row in proposals),
+        top_up=top_up,
         button=ConfirmForm(),
     )
 
@@ -259,15 +264,43 @@ def retry_round(round_id: int) -> Response:
     return redirect(url_for("careers.round_detail", round_id=match_round.id))
 
 
+@bp.route("/rounds/<int:round_id>/top-up", methods=["POST"])
+@role_required("careers_leader")
+def top_up_round(round_id: int) -> Response:
+    """Start a top-up round of a finished round, over the seats free now and the students still unplaced,
+    with the same kind, mechanism and policy and a new lottery number; its proposals wait for approval."""
+    match_round = _own_round(round_id)
+    back = redirect(url_for("careers.round_detail", round_id=match_round.id))
+    if match_round.status != "succeeded":
+        flash("Only a round that finished can be topped up", "important")
+        return back
+    now = rounds_dao.top_up_now(match_round, london_today())
+    if not now.free_seats or not now.unplaced:
+        flash("There are no free places or no unplaced students for a top-up round", "important")
+        return back
+    try:
+        with transaction():
+            top_up = rounds_dao.add_top_up(match_round, secrets.randbelow(SEED_MAX + 1), current_user.id)
+            audit(current_user.id, "round_top_up_started", "match_round", top_up.id, top_up_of=match_round.id)
+    except IntegrityError:
+        flash(ONE_AT_A_TIME, "important")
+        return back
+    top_up_id = top_up.id
+    _enqueue(top_up_id)
+    return redirect(url_for("careers.round_detail", round_id=top_up_id))
+
+
 @bp.route("/rounds/<int:round_id>/approve-all", methods=["GET", "POST"])
 @role_required("careers_leader")
 def approve_all(round_id: int) -> Response | str:
     """Ask, then approve every proposed allocation of a round and offer them to the students."""
     match_round = _own_round(round_id)
-    button = ConfirmForm()
-    if request.method == "POST" and button.validate_on_submit():
+    form = RespondByForm()
+    if form.validate_on_submit():
         with transaction():
-            n = allocations_dao.approve_all(match_round.id, _school_id(), current_user.id)
+            n = allocations_dao.approve_all(
+                match_round.id, _school_id(), current_user.id, form.respond_by.data
+            )
         flash(
             f"{n} {'offer' if n == 1 else 'offers'} sent to students" if n else "Nothing left to approve",
             "success",
@@ -277,16 +310,21 @@ def approve_all(round_id: int) -> Response | str:
     if not waiting:
         flash("Nothing left to approve", "important")
         return redirect(url_for("careers.round_detail", round_id=match_round.id))
-    return render_template(
-        "careers/approve_all.html", match_round=match_round, waiting=waiting, button=button
-    )
+    if not form.is_submitted():
+        form.respond_by.data = allocations_dao.default_respond_by(london_today())
+    return render_template("careers/approve_all.html", match_round=match_round, waiting=waiting, form=form)
 
 
 @bp.route("/allocations/<int:allocation_id>/approve", methods=["POST"])
 @role_required("careers_leader")
 def approve_allocation(allocation_id: int) -> Response:
     """Approve one proposed allocation and offer it to the student."""
-    return _decide(allocation_id, allocations_dao.approve_and_offer, "Offer sent to the student")
+    respond_by = allocations_dao.default_respond_by(london_today())
+    return _decide(
+        allocation_id,
+        lambda allocation_id, user_id: allocations_dao.approve_and_offer(allocation_id, user_id, respond_by),
+        "Offer sent to the student",
+    )
 
 
 @bp.route("/allocations/<int:allocation_id>/reject", methods=["POST"])
@@ -307,4 +345,11 @@ def _decide(allocation_id: int, decide, done: str) -> Response:  # type: ignore[
     return redirect(url_for("careers.round_detail", round_id=round_id, _anchor="proposals"))
 
 
-from web.careers import imports, roll_over  # noqa: E402,F401 - their routes join this blueprint
+from web.careers import (  # noqa: E402,F401 - their routes join this blueprint
+    check_ins,
+    encounters,
+    imports,
+    own_placements,
+    placements,
+    roll_over,
+)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select, update
 
 from web.dao.base import audit
+from web.dao.offers import student_account
+from web.emails import notify
 from web.extensions import db
-from web.models import Allocation, Student
+from web.models import Allocation, Opportunity, Student
 from web.models.base import utcnow
+
+# How long a student has to answer an offer unless the careers leader chooses otherwise.
+RESPOND_DAYS = 7
+
+
+def default_respond_by(today: date) -> date:
+    """The respond-by date an offer gets unless the careers leader chooses one."""
+    return today + timedelta(days=RESPOND_DAYS)
 
 
 def get_allocation_for_school(allocation_id: int, school_id: int) -> Allocation | None:
@@ -31,13 +43,25 @@ def _decide(allocation_id: int, status: str, user_id: int, **fields: object) -> 
     return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
-def approve_and_offer(allocation_id: int, user_id: int) -> bool:
-    """Approve a proposed allocation and release it to the student as an offer; False if not proposed."""
-    if not _decide(allocation_id, "offered", user_id, offered_at=utcnow()):
+def approve_and_offer(allocation_id: int, user_id: int, respond_by: date) -> bool:
+    """Approve a proposed allocation and release it to the student as an offer to answer by `respond_by`
+    (or the day before the placement starts, if sooner), and email them; False if not proposed."""
+    row = db.session.execute(
+        select(Allocation.student_id, Opportunity.start_date)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .where(Allocation.id == allocation_id)
+    ).first()
+    if row is None:
+        return False
+    last_day = min(respond_by, row.start_date - timedelta(days=1))
+    if not _decide(allocation_id, "offered", user_id, offered_at=utcnow(), respond_by=last_day):
         return False
     # Approval and release happen together here; the trail shows both steps.
     audit(user_id, "allocation_approved", "allocation", allocation_id)
     audit(user_id, "allocation_offered", "allocation", allocation_id)
+    account = student_account(row.student_id)
+    if account is not None:
+        notify(f"offer-made:{allocation_id}", "offer_made", account.email, allocation_id=allocation_id)
     return True
 
 
@@ -65,8 +89,10 @@ def proposed_ids(round_id: int, school_id: int) -> list[int]:
     )
 
 
-def approve_all(round_id: int, school_id: int, user_id: int) -> int:
-    """Approve and offer every proposed allocation of the round for this school's students; how many."""
+def approve_all(round_id: int, school_id: int, user_id: int, respond_by: date) -> int:
+    """Approve and offer every proposed allocation of the round for this school's students, to answer by
+    `respond_by`; how many."""
     return sum(
-        approve_and_offer(allocation_id, user_id) for allocation_id in proposed_ids(round_id, school_id)
+        approve_and_offer(allocation_id, user_id, respond_by)
+        for allocation_id in proposed_ids(round_id, school_id)
     )

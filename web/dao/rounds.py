@@ -24,7 +24,7 @@ from web.models import (
     School,
     Student,
 )
-from web.models.base import HOLDING_STATUSES, WAITING_STATUSES, utcnow
+from web.models.base import HOLDING_STATUSES, UNDONE_STATUSES, WAITING_STATUSES, utcnow
 
 
 def get_school(school_id: int) -> School | None:
@@ -172,8 +172,8 @@ def round_students(match_round: MatchRound, today: date) -> RoundStudents:
 
 
 def round_opportunities(match_round: MatchRound, today: date) -> tuple[list[Opportunity], int]:
-    """The hub's published opportunities (of the round's kind if it has one) from approved employers whose
-    safeguarding evidence is current, and how many published ones were left out because it is not."""
+    """The hub's published opportunities not yet started (of the round's kind if it has one) from approved
+    employers whose safeguarding evidence is current, and how many were left out because it is not."""
     query = (
         select(Opportunity, evidence_current(today))
         .join(Employer, Opportunity.employer_id == Employer.id)
@@ -181,6 +181,9 @@ def round_opportunities(match_round: MatchRound, today: date) -> tuple[list[Oppo
             Employer.hub_id == match_round.hub_id,
             Employer.status == "approved",  # a suspended or pending employer's places are not "left out"
             Opportunity.status == "published",
+            Opportunity.self_found.is_(False),  # a placement a student found is theirs, never matched
+            # One that starts today or has started cannot be offered: an offer is answered before the start.
+            Opportunity.start_date > today,
         )
         .order_by(Opportunity.id)
     )
@@ -193,6 +196,38 @@ def round_opportunities(match_round: MatchRound, today: date) -> tuple[list[Oppo
         else:
             lapsed += 1
     return places, lapsed
+
+
+@dataclass(frozen=True)
+class TopUp:
+    """What a top-up round of a finished round would have to work with now."""
+
+    free_seats: int  # on placements of the round's kind still open to matching
+    unplaced: int  # students it covers who hold no placement of that kind and have none waiting
+
+
+def top_up_now(match_round: MatchRound, today: date) -> TopUp:
+    """The seats free now for the round's kind (published, not started, evidence current, less those held
+    or spoken for by proposals and offers) and the students still unplaced."""
+    places, _ = round_opportunities(match_round, today)
+    places = [place for place in places if place.start_date > today]
+    held = outstanding_seats([place.id for place in places])
+    free = sum(max(0, place.capacity - place.places_taken - held.get(place.id, 0)) for place in places)
+    return TopUp(free, len(round_students(match_round, today).students))
+
+
+def add_top_up(match_round: MatchRound, seed: int, user_id: int) -> MatchRound:
+    """Add a queued top-up round of this one: same scope, kind, mechanism and policy, a new seed."""
+    return add_round(
+        hub_id=match_round.hub_id,
+        school_id=match_round.school_id,
+        kind=match_round.kind,
+        mechanism=match_round.mechanism,
+        policy=match_round.policy,
+        seed=seed,
+        top_up_of_id=match_round.id,
+        created_by_id=user_id,
+    )
 
 
 def rankings(student_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
@@ -238,6 +273,27 @@ def busy_dates(student_ids: Iterable[int]) -> dict[int, list[tuple[date, date]]]
         for student_id, start, end in rows:
             busy[student_id].append((start, end))
     return dict(busy)
+
+
+# A place the student turned down, let run out or gave up, or their parent or the employer said no to: a
+# later round gives its seat to someone else, never back to them. (A proposal the careers leader rejected
+# may come back: a round run again with other settings can still want it.)
+REFUSED_STATUSES = ("declined", "expired", *UNDONE_STATUSES)
+
+
+def refused_places(student_ids: Iterable[int]) -> dict[int, list[int]]:
+    """student id -> opportunities never to propose to them again."""
+    refused: dict[int, list[int]] = defaultdict(list)
+    ids = list(student_ids)
+    if ids:
+        rows = db.session.execute(
+            select(Allocation.student_id, Allocation.opportunity_id)
+            .where(Allocation.student_id.in_(ids), Allocation.status.in_(REFUSED_STATUSES))
+            .distinct()
+        )
+        for student_id, opportunity_id in rows:
+            refused[student_id].append(opportunity_id)
+    return dict(refused)
 
 
 def outstanding_seats(opportunity_ids: Iterable[int]) -> dict[int, int]:

@@ -22,6 +22,10 @@ STATUSES = {
     "confirmed": ("Confirmed by employer", "green"),
     "completed": ("Completed", "green"),
     "no_show": ("Did not attend", "red"),
+    "withdrawn": ("You withdrew", "grey"),
+    "employer_declined": ("Declined by the employer", "red"),
+    "cancelled": ("Cancelled", "red"),
+    "consent_expired": ("Consent not given in time", "red"),
 }
 
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")

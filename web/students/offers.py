@@ -1,8 +1,8 @@
-"""The student's offers: see why they were matched, and accept or decline."""
+"""The student's offers: see why they were matched, accept or decline, and withdraw before the start."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -10,6 +10,8 @@ from web.auth.roles import role_required
 from web.dao import offers as dao
 from web.dao.base import transaction
 from web.dao.students import today
+from web.fields import ConfirmForm
+from web.students import emails  # noqa: F401 - registers the offer and placement emails
 from web.students.views import bp
 
 FULL_MESSAGE = "Sorry, this placement is now full"
@@ -45,6 +47,7 @@ def offer(allocation_id: int) -> str:
         opportunity=opportunity,
         employer_name=employer_name,
         can_answer=can_answer,
+        can_withdraw=dao.can_withdraw(allocation, opportunity, today()),
     )
 
 
@@ -79,3 +82,30 @@ def decline_offer(allocation_id: int) -> Response:
     else:
         flash("You have declined this offer", "success")
     return redirect(url_for("students.offer", allocation_id=allocation_id))
+
+
+@bp.route("/offers/<int:allocation_id>/withdraw", methods=["GET", "POST"])
+@role_required("student")
+def withdraw(allocation_id: int) -> Response | str:
+    """Ask, then withdraw from a placement the student said yes to, before it starts."""
+    allocation, opportunity, employer_name, _ = _own_offer_or_404(allocation_id)
+    button = ConfirmForm()
+    if request.method == "POST" and button.validate_on_submit():
+        try:
+            with transaction():
+                dao.withdraw(allocation_id, current_user.student_id, current_user.id, today())
+        except dao.OfferError as problem:
+            flash(str(problem), "problem")
+        else:
+            flash("You have withdrawn from this placement", "success")
+        return redirect(url_for("students.offer", allocation_id=allocation_id))
+    if not dao.can_withdraw(allocation, opportunity, today()):
+        flash("You cannot withdraw from this placement", "problem")
+        return redirect(url_for("students.offer", allocation_id=allocation_id))
+    return render_template(
+        "students/withdraw.html",
+        allocation=allocation,
+        opportunity=opportunity,
+        employer_name=employer_name,
+        button=button,
+    )

@@ -37,6 +37,7 @@ def home() -> str:
         has_interests=bool(student.routes or student.statement),
         choice_count=len(dao.chosen_ids(student.id)),
         offers_waiting=offers_dao.count_answerable(student.id, dao.today()),
+        next_respond_by=offers_dao.next_respond_by(student.id, dao.today()),
         records=dao.experience_records(student.id),
     )
 
@@ -57,4 +58,4 @@ def interests() -> Response | str:
     return render_template("students/interests.html", form=form, pathway_hints=PATHWAY_HINTS)
 
 
-from web.students import choices, offers  # noqa: E402,F401 - their routes join this blueprint
+from web.students import calendar, choices, offers, own_placements, record  # noqa: E402,F401 - their routes join this blueprint

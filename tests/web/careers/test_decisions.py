@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -10,6 +12,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.careers.helpers import school_of
 from tests.web.pages import rows
+from web.dates import london_today
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Hub, MatchRound, School
 
@@ -161,11 +164,17 @@ def test_approve_all_offers_every_proposal_left(careers_leader_request: ClientRe
     round_, [amy, bo] = _finished_round(school_of(careers_leader_request))
     careers_leader_request.post("careers.reject_allocation", allocation_id=amy.id)
 
+    respond_by = london_today() + timedelta(days=10)
     page = careers_leader_request.post(
-        "careers.approve_all", round_id=round_.id, _follow=True, _expected_status=200
+        "careers.approve_all",
+        {"respond_by": [str(respond_by.day), str(respond_by.month), str(respond_by.year)]},
+        round_id=round_.id,
+        _follow=True,
+        _expected_status=200,
     )
 
     assert (_allocation(amy.id).status, _allocation(bo.id).status) == ("rejected", "offered")
+    assert _allocation(bo.id).respond_by == respond_by
     assert "1 offer sent to students" in page.get_text(" ", strip=True)
     assert page.select_one("#approve-all") is None
 
