@@ -37,6 +37,13 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("careers.approve_all", round_id=world.finished_round.id),
             url("careers.import_students"),
             url("careers.roll_over"),
+            url("careers.placements"),
+            url("careers.placement", allocation_id=world.under_way.id),
+            url("careers.placement", allocation_id=world.accepted.id),
+            url("careers.check_ins", allocation_id=world.under_way.id),
+            url("careers.encounters"),
+            url("careers.own_placements"),
+            url("careers.own_placement", placement_id=world.own_placement.id),
             url("accounts.team"),
         ],
         "employer": [
@@ -46,6 +53,11 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("employers.opportunity", opportunity_id=world.published.id),
             url("employers.students_coming", opportunity_id=world.published.id),
             url("employers.close_opportunity", opportunity_id=world.published.id),
+            url("employers.students_coming", opportunity_id=world.under_way.opportunity_id),
+            url("employers.placement", allocation_id=world.under_way.id),
+            url("employers.decline_placement", allocation_id=world.under_way.id),
+            url("employers.placement_outcome", allocation_id=world.under_way.id),
+            url("employers.placement_feedback", allocation_id=world.under_way.id),
             url("employers.organisation"),
             url("employers.edit_organisation"),
             url("accounts.team"),
@@ -58,6 +70,14 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("students.choices"),
             url("students.offers"),
             url("students.offer", allocation_id=world.offer.id),
+            url("students.offer", allocation_id=world.accepted.id),
+            url("students.withdraw", allocation_id=world.accepted.id),
+            url("students.record"),
+            url("students.reflection", allocation_id=world.completed.id),
+            url("students.own_placements"),
+            url("students.propose_own_placement"),
+            url("students.own_placement", placement_id=world.own_placement.id),
+            url("students.change_own_placement", placement_id=world.own_placement.id),
         ],
     }[role]
     # The error pages as a signed-in person meets them: another role's page, and one that is not there.
@@ -92,6 +112,22 @@ def test_the_sign_in_and_error_pages_are_accessible_without_console_errors_or_si
     # The sign-in page again, showing its error summary after a wrong password.
     tab.open("/sign-in")
     tab.submit_sign_in("nobody@example.org", "not the password")
+    assert tab.page.title().startswith("Error: ")
+    problems += tab.problems()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_parents_consent_page_is_accessible_without_console_errors_or_sideways_scroll(
+    open_tab,  # type: ignore[no-untyped-def]
+    stack: Stack,
+) -> None:
+    world = worlds.build()
+    tab = open_tab()
+    problems = tab.check(world.consent_link) + tab.check("/consent/not-a-real-link", 404)
+    # Its error summary, after sending the form with nothing chosen.
+    tab.open(world.consent_link)
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Send my answer").click()
     assert tab.page.title().startswith("Error: ")
     problems += tab.problems()
     assert problems == [], "\n".join(problems)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from tests import db as factories
+from web.dao import consent
 from web.extensions import db
 from web.models import Allocation, Employer, MatchRound, Opportunity, School, Student, User
-from web.models.placements import ExperienceRecord
+from web.models.placements import Consent, ExperienceRecord, OwnPlacement
 
 # The shape the worker stores, so the round page shows its fairness tables as it does after a real round.
 METRICS = {
@@ -44,6 +45,13 @@ class World:
     # Colleagues of each organisation, for the team pages: one invited (no password yet) and one active.
     colleagues: dict[str, User]
     pending_employer: Employer
+    # After a yes: a placement under way (confirmed, consent given with needs shared), one waiting for the
+    # parent (with its consent link), one completed, and a placement the student found themselves.
+    under_way: Allocation
+    accepted: Allocation
+    consent_link: str
+    completed: Allocation
+    own_placement: OwnPlacement
 
 
 def build() -> World:
@@ -99,6 +107,93 @@ def build() -> World:
     pending = factories.create_employer(
         hub, name="Salford Robotics Ltd", status="pending", insurance_cover=None
     )
-    return World(
-        users, school, student, employer, published, draft, unchosen, finished, offer, colleagues, pending
+    under_way, accepted, completed = _after_yes(earlier, employer, student, classmate)
+    own = OwnPlacement(
+        student_id=student.id,
+        employer_name="Ancoats Bakery",
+        contact_name="Dee Baker",
+        contact_email="dee@bakery.example",
+        postcode="M4 6BF",
+        role="Helping in the bakery and the shop",
+        start_date=date.today() + timedelta(days=40),
+        end_date=date.today() + timedelta(days=44),
+        hours_per_day=Decimal("6"),
     )
+    db.session.add(own)
+    db.session.commit()
+    link = f"/consent/{consent.secret_of(consent.for_allocation(accepted.id))}"
+    return World(
+        users,
+        school,
+        student,
+        employer,
+        published,
+        draft,
+        unchosen,
+        finished,
+        offer,
+        colleagues,
+        pending,
+        under_way,
+        accepted,
+        link,
+        completed,
+        own,
+    )
+
+
+def _after_yes(
+    match_round: MatchRound, employer: Employer, student: Student, classmate: Student
+) -> tuple[Allocation, Allocation, Allocation]:
+    today = date.today()
+    started = factories.create_opportunity(
+        employer,
+        title="Games studio week",
+        start_date=today - timedelta(days=2),
+        end_date=today + timedelta(days=2),
+    )
+    under_way = factories.create_allocation(match_round, classmate, started, status="confirmed")
+    db.session.add(
+        Consent(
+            allocation_id=under_way.id,
+            salt="browser-world",
+            token_hash="0" * 64,
+            decision="given",
+            parent_name="Sam Brennan",
+            emergency_name="Sam Brennan",
+            emergency_phone="07700 900123",
+            shared_needs="Hay fever: may need to step outside.",
+            expires_at=datetime.now() + timedelta(days=14),
+        )
+    )
+    later = factories.create_opportunity(
+        employer,
+        title="Web design taster",
+        start_date=today + timedelta(days=90),
+        end_date=today + timedelta(days=91),
+    )
+    accepted = factories.create_allocation(match_round, student, later, status="accepted")
+    consent.request(accepted.id, None)
+    over = factories.create_opportunity(
+        employer,
+        title="Office week",
+        start_date=today - timedelta(days=30),
+        end_date=today - timedelta(days=26),
+    )
+    completed = factories.create_allocation(
+        match_round, student, over, status="completed", attended_days=5, attended_hours=Decimal("35")
+    )
+    db.session.add(
+        ExperienceRecord(
+            student_id=student.id,
+            allocation_id=completed.id,
+            benchmark="6",
+            kind="work_experience",
+            title="Office week",
+            on_date=over.end_date,
+            hours=Decimal("35"),
+            meaningful=True,
+        )
+    )
+    db.session.commit()
+    return under_way, accepted, completed

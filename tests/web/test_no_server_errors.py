@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from web.dao import consent
 from web.extensions import db
+from web.models import OwnPlacement
 from web.models.base import ROLES
 
 Value = str | list[str]
@@ -153,6 +155,18 @@ def _world() -> dict[str, Any]:
     consent.request(accepted.id, None)
     started = factories.create_opportunity(employer, start_date=date.today() - timedelta(days=1))
     confirmed = factories.create_allocation(match_round, student, started, status="confirmed")
+    own = OwnPlacement(
+        student_id=student.id,
+        employer_name="Ancoats Bakery",
+        contact_name="Dee Baker",
+        contact_email="dee@bakery.example",
+        postcode="M4 6BF",
+        role="Helping in the bakery",
+        start_date=date.today() + timedelta(days=40),
+        end_date=date.today() + timedelta(days=44),
+        hours_per_day=Decimal("6"),
+    )
+    db.session.add(own)
     db.session.commit()
     # Colleagues of each organisation, one invited and one active, for the team pages' actions.
     colleagues = [
@@ -166,6 +180,7 @@ def _world() -> dict[str, Any]:
             "opportunity_id": [published.id, draft.id],
             "allocation_id": [offered.id, proposed.id, accepted.id, confirmed.id],
             "round_id": [match_round.id],
+            "placement_id": [own.id],
             "student_id": [student.id],
             "school_id": [school.id],
             "employer_id": [employer.id],
