@@ -52,7 +52,7 @@ def event(
         f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",  # stored times are UTC
         f"DTSTART;VALUE=DATE:{start:%Y%m%d}",
         # DTEND of an all-day event is the day after the last (exclusive).
-        f"DTEND;VALUE=DATE:{end + timedelta(days=1):%Y%m%d}",
+        f"DTEND;VALUE=DATE:{min(end, date.max - timedelta(days=1)) + timedelta(days=1):%Y%m%d}",
         f"SUMMARY:{escape(summary)}",
     ]
     if location:

@@ -6,13 +6,13 @@ from datetime import date, datetime
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.employers.test_hosting import placement
 from web import calendar
 from web.extensions import db
-from web.models import Student
+from web.models import Allocation, User
 
 
 def test_an_event_is_rfc_5545_all_day_with_an_exclusive_end() -> None:
@@ -44,10 +44,9 @@ def test_long_lines_are_folded_at_75_octets_without_splitting_a_character() -> N
 
 
 def _student_user(allocation_id: int) -> object:
-    from web.models import Allocation
-
+    """The placement's student's account (the placement factory gives them one)."""
     allocation = db.session.get(Allocation, allocation_id)
-    return factories.create_user_for("student", db.session.get(Student, allocation.student_id))
+    return db.session.scalar(select(User).where(User.student_id == allocation.student_id))
 
 
 @pytest.mark.parametrize("status", ["accepted", "consented", "confirmed", "completed"])
@@ -85,3 +84,8 @@ def test_other_roles_cannot_use_the_students_download(
     client: ClientRequest = request.getfixturevalue(role)
     allocation = placement(status="confirmed")
     client.get("students.placement_calendar", _expected_status=403, allocation_id=allocation.id)
+
+
+def test_the_last_day_there_is_still_makes_a_calendar_entry() -> None:
+    text = calendar.event("uid@test", "Long placement", date(9999, 12, 30), date.max)
+    assert "DTSTART;VALUE=DATE:99991230\r\n" in text and "DTEND;VALUE=DATE:99991231\r\n" in text

@@ -132,7 +132,8 @@ class HideLinkTokens(logging.Filter):
         return True
 
 
-ACCESS_LOGGERS = ("werkzeug", "gunicorn.access")
+# The access logs, and the app's own logger, where Flask writes "Exception on <path>" for an unhandled error.
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access", "web")
 
 
 @bp.record_once
@@ -140,5 +141,8 @@ def _hide_link_tokens_in_access_logs(state: BlueprintSetupState) -> None:
     prefix = f"{state.url_prefix or ''}/link/"
     for name in ACCESS_LOGGERS:
         logger = logging.getLogger(name)
-        if not any(isinstance(found, HideLinkTokens) for found in logger.filters):
+        if not any(
+            isinstance(found, HideLinkTokens) and found.replacement == prefix + "[hidden]"
+            for found in logger.filters
+        ):
             logger.addFilter(HideLinkTokens(prefix))

@@ -109,8 +109,11 @@ def tell_employer(allocation_id: int) -> None:
     employer_id = db.session.scalar(
         select(Opportunity.employer_id)
         .join(Allocation, Allocation.opportunity_id == Opportunity.id)
-        .where(Allocation.id == allocation_id)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(Allocation.id == allocation_id, Employer.status == "approved")
     )
+    if employer_id is None:  # suspended or not yet approved: the hub is told of its placements instead
+        return
     for person in _people(User.role == "employer", User.employer_id == employer_id):
         notify(
             f"employer-to-confirm:{allocation_id}:{person.id}",
@@ -400,6 +403,8 @@ def details(consent: Consent) -> dict[str, Any]:
     ).one()
     school = db.session.get(School, student.school_id)
     return {
+        # The hub has suspended the employer (or not approved it yet): the parent cannot consent for now.
+        "on_hold": employer.status != "approved",
         "first_name": student.preferred_name or student.first_name,
         "school_name": school.name if school else "",
         "opportunity": opportunity,

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from web.dao import placements
 from web.dao.base import audit
+from web.dao.offers import student_account
 from web.emails import notify
 from web.extensions import db
 from web.models import (
@@ -108,8 +109,11 @@ def _incoming_query() -> Any:
         .join(Opportunity, Opportunity.id == Allocation.opportunity_id)
         .join(Student, Student.id == Allocation.student_id)
         .join(School, School.id == Student.school_id)
+        .join(Employer, Employer.id == Opportunity.employer_id)
         .outerjoin(Consent, Consent.allocation_id == Allocation.id)
-        .where(Allocation.status.in_(INCOMING_STATUSES))
+        # A suspended employer sees none of its students (nor what parents shared) until the hub approves
+        # it again, and so cannot confirm anyone either.
+        .where(Allocation.status.in_(INCOMING_STATUSES), Employer.status == "approved")
     )
 
 
@@ -195,8 +199,9 @@ def tell(allocation_id: int, template: str, stamp: str, student: bool, parent: b
     once: the key is the message, the placement, `stamp` (what changed) and who it is for."""
     _, person, _ = _allocation(allocation_id)
     key = f"{template.replace('_', '-')}:{allocation_id}" + (f":{stamp}" if stamp else "")
-    if student:
-        notify(f"{key}:student", template, person.email, allocation_id=allocation_id, to="student")
+    account = student_account(person.id) if student else None
+    if account is not None:  # to their active account, as every other email to a student
+        notify(f"{key}:student", template, account.email, allocation_id=allocation_id, to="student")
     if parent:
         notify(f"{key}:parent", template, person.parent_email, allocation_id=allocation_id, to="parent")
     if leaders:
@@ -233,7 +238,8 @@ def cancel_all(opportunity_id: int, user_id: int, message: str) -> int:
     cancelled = 0
     for allocation_id in holders(opportunity_id):
         if placements.undo(allocation_id, "cancelled", UNDOABLE_STATUSES, user_id, message):
-            tell(allocation_id, "placement_cancelled", "", student=True, parent=True, leaders=True)
+            parent = placements.allocation_needs_consent(allocation_id)
+            tell(allocation_id, "placement_cancelled", "", student=True, parent=parent, leaders=True)
             cancelled += 1
     return cancelled
 
@@ -243,7 +249,8 @@ def tell_of_change(opportunity_id: int, stamp: str) -> int:
     many placements."""
     ids = holders(opportunity_id)
     for allocation_id in ids:
-        tell(allocation_id, "opportunity_changed", stamp, student=True, parent=True, leaders=False)
+        parent = placements.allocation_needs_consent(allocation_id)
+        tell(allocation_id, "opportunity_changed", stamp, student=True, parent=parent, leaders=False)
     return len(ids)
 
 

@@ -14,7 +14,6 @@ from sqlalchemy import CursorResult, select, update
 from web.dao import accounts, consent
 from web.dao.base import audit
 from web.dao.offers import student_account
-from web.dates import age_on
 from web.emails import notify
 from web.extensions import db
 from web.models import Allocation, Employer, Opportunity, OwnPlacement, School, Student
@@ -36,7 +35,7 @@ FIELDS = (
 )
 # A new employer's sector, until it says otherwise, when the student chose no route of interest.
 DEFAULT_ROUTE = "business-and-administration"
-MIN_AGE, MAX_AGE = 11, 19  # the opportunity form's limits
+MIN_AGE = 11  # the opportunity form's youngest
 
 
 class OwnPlacementError(Exception):
@@ -230,7 +229,6 @@ def place_waiting(employer_id: int, user_id: int | None) -> list[int]:
 def _seat(placement: OwnPlacement, employer: Employer, user_id: int | None) -> int:
     """The self-found opportunity (one place, taken) and the student's accepted allocation on it."""
     student = db.session.get(Student, placement.student_id)
-    age = age_on(student.date_of_birth, placement.start_date)
     opportunity = Opportunity(
         employer_id=employer.id,
         kind=placement.kind,
@@ -246,7 +244,8 @@ def _seat(placement: OwnPlacement, employer: Employer, user_id: int | None) -> i
         end_date=placement.end_date,
         hours_per_day=placement.hours_per_day,
         year_groups=[student.year_group],
-        min_age=min(max(age, MIN_AGE), MAX_AGE),
+        # The youngest age the form allows, not the student's own: the employer's pages show it.
+        min_age=MIN_AGE,
         status="published",
         self_found=True,
     )

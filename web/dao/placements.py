@@ -37,6 +37,12 @@ def allocation_needs_consent(allocation_id: int) -> bool:
     return needs_consent(row.date_of_birth, row.start_date)
 
 
+def ready_to_confirm(allocation_id: int) -> bool:
+    """Whether the employer can confirm now: the parent has consented, or the student needs no consent."""
+    status = db.session.scalar(select(Allocation.status).where(Allocation.id == allocation_id))
+    return status == "consented" or (status == "accepted" and not allocation_needs_consent(allocation_id))
+
+
 def move(allocation_id: int, to: str, expected: tuple[str, ...], **values: Any) -> bool:
     """Move the allocation to status `to` if it is in one of `expected`; False if it was not (someone or
     something moved it first)."""

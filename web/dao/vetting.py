@@ -12,13 +12,13 @@ from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
-from web.dao import own_placements
+from web.dao import consent, own_placements, placements
 from web.dao.base import audit
 from web.dao.users import create_user, get_user_by_email
 from web.emails import notify
 from web.extensions import db
-from web.models import AuditEvent, Employer, Hub, User
-from web.models.base import EMPLOYER_STATUSES
+from web.models import Allocation, AuditEvent, Employer, Hub, Opportunity, Student, User
+from web.models.base import EMPLOYER_STATUSES, HOLDING_STATUSES
 
 # Employers' liability cover the hub needs before a student goes on a placement, in pounds.
 MIN_COVER = 5_000_000
@@ -257,8 +257,14 @@ def decide(employer: Employer, decision: str, reason: str, by_id: int, today: da
     employer.status, employer.status_reason = status, reason
     event_id = _event(by_id, action, employer, status_was=was)
     if decision == "approve":
-        # Students' own placements that were waiting for this employer are made now.
+        # Students' own placements that were waiting for this employer are made now, and placements that
+        # became ready to confirm while it was suspended are sent to it.
         own_placements.place_waiting(employer.id, by_id)
+        for allocation_id in _placements(employer.id, ("accepted", "consented")):
+            if placements.ready_to_confirm(allocation_id):
+                consent.tell_employer(allocation_id)
+    elif status == "suspended":
+        _tell_schools_of_hold(employer.id, event_id, today)
     for user in employer_users(employer.id):
         notify(
             f"employer-decision:{employer.id}:{event_id}:{user.id}",
@@ -268,6 +274,36 @@ def decide(employer: Employer, decision: str, reason: str, by_id: int, today: da
             event_id=event_id,
         )
     return event_id
+
+
+def _placements(employer_id: int, statuses: tuple[str, ...], today: date | None = None) -> list[int]:
+    query = (
+        select(Allocation.id)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .where(Opportunity.employer_id == employer_id, Allocation.status.in_(statuses))
+        .order_by(Allocation.id)
+    )
+    if today is not None:
+        query = query.where(Opportunity.end_date >= today)
+    return list(db.session.scalars(query))
+
+
+def _tell_schools_of_hold(employer_id: int, event_id: int, today: date) -> None:
+    # The employer no longer sees its students; their careers leaders hear why, once per placement.
+    for allocation_id in _placements(employer_id, HOLDING_STATUSES, today):
+        school_id = db.session.scalar(
+            select(Student.school_id)
+            .join(Allocation, Allocation.student_id == Student.id)
+            .where(Allocation.id == allocation_id)
+        )
+        for leader in _people(User.role == "careers_leader", User.school_id == school_id):
+            notify(
+                f"placement-on-hold:{allocation_id}:{event_id}:{leader.id}",
+                "placement_on_hold",
+                leader.email,
+                allocation_id=allocation_id,
+                event_id=event_id,
+            )
 
 
 def latest_decision(employer_id: int) -> AuditEvent | None:

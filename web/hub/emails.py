@@ -8,7 +8,7 @@ from typing import Any
 from web.dao import vetting
 from web.emails import email, link
 from web.extensions import db
-from web.models import AuditEvent, Employer, Hub
+from web.models import Allocation, AuditEvent, Employer, Hub, Opportunity, Student
 
 
 def _employer(employer_id: int) -> tuple[Employer, Hub] | None:
@@ -101,3 +101,23 @@ def insurance_reminder_hub(employer_id: int, expires: str) -> dict[str, Any] | N
     """To a hub admin: an approved employer's insurance runs out soon, or has."""
     context = _insurance(employer_id, expires)
     return context and {**context, "link": link("hub.employer", employer_id=employer_id)}
+
+
+@email("placement_on_hold")
+def placement_on_hold(allocation_id: int, event_id: int) -> dict[str, Any] | None:
+    """To a careers leader: the hub suspended the employer of one of their students' placements."""
+    allocation = db.session.get(Allocation, allocation_id)
+    opportunity = db.session.get(Opportunity, allocation.opportunity_id) if allocation else None
+    latest = vetting.latest_decision(opportunity.employer_id) if opportunity else None
+    # Approved again since: this message would say something no longer true.
+    if allocation is None or opportunity is None or latest is None or latest.id != event_id:
+        return None
+    student = db.session.get(Student, allocation.student_id)
+    employer = db.session.get(Employer, opportunity.employer_id)
+    return {
+        "student": f"{student.preferred_name or student.first_name} {student.last_name}",
+        "placement": opportunity.title,
+        "employer": employer.name,
+        "reason": employer.status_reason,
+        "link": link("careers.placement", allocation_id=allocation_id),
+    }

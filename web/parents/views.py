@@ -39,6 +39,9 @@ def consent(secret: str) -> str | tuple[str, int]:
     if found is None:
         return _gone()
     form = ConsentForm()
+    shown = consent_dao.details(found)
+    if shown["on_hold"]:
+        return render_template("parents/on_hold.html", **shown)
     if form.validate_on_submit():
         answer = form.answer()
         try:
@@ -46,8 +49,8 @@ def consent(secret: str) -> str | tuple[str, int]:
                 consent_dao.decide(found.id, answer, now)
         except consent_dao.LinkGoneError:  # answered in another tab, or run out, since the page was shown
             return _gone()
-        return render_template("parents/done.html", given=answer.given, **consent_dao.details(found))
-    return render_template("parents/consent.html", form=form, **consent_dao.details(found))
+        return render_template("parents/done.html", given=answer.given, **shown)
+    return render_template("parents/consent.html", form=form, **shown)
 
 
 def _gone() -> tuple[str, int]:

@@ -70,9 +70,11 @@ def placement_withdrawn(allocation_id: int, audience: str) -> dict[str, Any] | N
         return None
     _, opportunity, employer, student = found
     school = audience == "school"
+    known_as = student.preferred_name or student.first_name
     return {
         "school": school,
-        "student": f"{student.first_name} {student.last_name}" if school else student.first_name,
+        # The employer knows the student by the name they go by, as on its pages.
+        "student": f"{student.first_name} {student.last_name}" if school else known_as,
         "title": opportunity.title,
         "employer": employer.name,
         "dates": f"{_day(opportunity.start_date)} to {_day(opportunity.end_date)}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -130,9 +130,11 @@ class OwnPlacementForm(Form):
         self.employer.values = {value for value in choices if value}
 
     def validate_start_date(self, field: DateField) -> None:
-        """A placement still to come."""
+        """A placement still to come, within the next two years (a year typed wrongly is caught here)."""
         if field.data <= self.today:
             raise ValidationError("Start date must be in the future")
+        if field.data > self.today + timedelta(days=2 * 366):
+            raise ValidationError("Start date must be within the next 2 years")
 
     def validate_end_date(self, field: DateField) -> None:
         """Not before the first day, and not more than a year long."""

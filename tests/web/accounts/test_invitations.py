@@ -335,6 +335,8 @@ def test_a_signed_in_person_who_accepts_an_invitation_is_signed_in_as_the_invite
     [
         ("werkzeug", ('"%s" %s %s', "GET /account/link/SECRET123 HTTP/1.1", "302", "-")),
         ("gunicorn.access", ("%(r)s %(s)s", {"r": "GET /account/link/SECRET123?x=1 HTTP/1.1", "s": "302"})),
+        # Flask's own line for an unhandled error, on the app's logger.
+        ("web", ("Exception on %s [%s]", "/account/link/SECRET123", "POST")),
     ],
 )
 def test_access_logs_do_not_show_the_secret_of_a_link(

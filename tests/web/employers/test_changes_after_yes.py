@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.mail import deliver_queued, sent_to
 from tests.web.employers.test_opportunities import START, valid_form
+from web.dao import hosting
+from web.dao.base import transaction
 from web.extensions import db
 from web.models import Allocation, Employer, Hub, Opportunity, Student
 
@@ -33,6 +36,7 @@ def _holder(opportunity: Opportunity, status: str = "accepted", n: int = 1) -> A
         email=f"student{n}@example.org",
         parent_email=f"parent{n}@example.org",
     )
+    factories.create_user_for("student", student, email=f"student{n}@example.org")
     allocation = factories.create_allocation(
         factories.create_round(school), student, opportunity, status=status
     )
@@ -134,3 +138,20 @@ def test_closing_cancels_the_placements_and_tells_students_parents_and_schools(
             assert message in str(mail.body), who
     student = db.session.get(Student, first.student_id)
     assert student.last_name not in str(sent_to("parent1@example.org")[0].body)
+
+
+def test_the_parent_of_a_student_of_18_is_not_told_of_a_change_or_a_closure(app: Flask) -> None:
+    opportunity = factories.create_opportunity(factories.create_employer())
+    allocation = _holder(opportunity)
+    db.session.get(Student, allocation.student_id).date_of_birth = date(2000, 1, 1)
+    db.session.commit()
+
+    with transaction():
+        hosting.tell_of_change(opportunity.id, "stamp")
+    deliver_queued()
+    with transaction():
+        hosting.cancel_all(opportunity.id, None, "The office is closing")
+    deliver_queued()
+
+    assert len(sent_to("student1@example.org")) == 2
+    assert sent_to("parent1@example.org") == []

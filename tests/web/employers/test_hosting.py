@@ -68,6 +68,7 @@ def placement(
         email=f"student{school.id}@example.org",
         parent_email=f"parent{school.id}@example.org",
     )
+    factories.create_user_for("student", student, email=f"student{school.id}@example.org")
     allocation = factories.create_allocation(factories.create_round(school), student, place, status=status)
     if consent:
         db.session.add(

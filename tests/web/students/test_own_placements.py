@@ -110,6 +110,13 @@ def test_proposal_answers_are_checked(student_request: ClientRequest) -> None:
     assert "Start date must be in the future" in messages
     assert "End date must be the same as or after the start date" in messages
     assert _placements() == []
+    far = london_today().replace(year=9999)
+    page = student_request.post(
+        "students.propose_own_placement",
+        _answers(start_date=_day(far), end_date=_day(far)),
+        _expected_status=200,
+    )
+    assert "Start date must be within the next 2 years" in error_messages(page)
 
 
 def test_students_under_18_cannot_propose_more_than_8_hours_a_day(student_request: ClientRequest) -> None:
