@@ -1,4 +1,4 @@
-"""Careers leader forms for a placement after a yes: consent given on paper."""
+"""Careers leader forms for a placement after a yes: consent given on paper, and withdrawing a student."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from wtforms.validators import StopValidation
 
 from web.dao.consent import Answer
 from web.dates import london_today
-from web.fields import DateField, Form, TextField
+from web.fields import DateField, Form, TextAreaField, TextField
 from web.parents.forms import PhoneField
 
 
@@ -55,3 +55,16 @@ class PaperConsentForm(Form):
     @property
     def day(self) -> date:
         return self.given_on.data  # type: ignore[no-any-return]
+
+
+class WithdrawForm(Form):
+    """Why the school is withdrawing the student (the student or their parent asked, say)."""
+
+    reason = TextAreaField(
+        "Why is the student withdrawing?",
+        required="Enter why the student is withdrawing",
+        max_length=500,
+        called="Why the student is withdrawing",
+        description="The employer does not see this. For example, their parent asked us to withdraw them",
+    )
+    submit = SubmitField("Withdraw the student", widget=GovSubmitInput())

@@ -1,5 +1,5 @@
-"""The school's placements after a yes: consent status for each, sending the parent's link again, and
-recording consent given on paper."""
+"""The school's placements after a yes: consent status for each, sending the parent's link again,
+recording consent given on paper, and withdrawing a student when they or their parent ask."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
-from web.careers.placement_forms import PaperConsentForm
+from web.careers.placement_forms import PaperConsentForm, WithdrawForm
 from web.careers.views import bp
 from web.dao import consent as consent_dao
+from web.dao import offers as offers_dao
 from web.dao.base import transaction
+from web.dates import london_today
 from web.fields import ConfirmForm
 from web.models.base import utcnow
 from web.parents import emails  # noqa: F401 - registers the consent emails these pages send
@@ -66,7 +68,7 @@ def placement(allocation_id: int) -> str:
     return _page(_placement(allocation_id), PaperConsentForm(formdata=None))
 
 
-def _page(found: consent_dao.Placement, form: PaperConsentForm) -> str:
+def _page(found: consent_dao.Placement, form: PaperConsentForm, withdraw: WithdrawForm | None = None) -> str:
     return render_template(
         "careers/placement.html",
         placement=found,
@@ -75,6 +77,8 @@ def _page(found: consent_dao.Placement, form: PaperConsentForm) -> str:
         recorded_by=consent_dao.recorded_by(found.consent) if found.consent else None,
         form=form,
         button=ConfirmForm(formdata=None),
+        withdraw=withdraw or WithdrawForm(formdata=None),
+        can_withdraw=offers_dao.can_withdraw(found.allocation, found.opportunity, london_today()),
     )
 
 
@@ -115,4 +119,29 @@ def paper_consent(allocation_id: int) -> Response | str:
         flash("This placement is not waiting for consent", "important")
     else:
         flash("Consent given on paper is recorded", "success")
+    return redirect(url_for("careers.placement", allocation_id=allocation_id))
+
+
+@bp.route("/placements/<int:allocation_id>/withdraw", methods=["POST"])
+@role_required("careers_leader")
+def withdraw_placement(allocation_id: int) -> Response | str:
+    """Withdraw a student from a placement before it starts, when they or their parent ask (a parent has
+    no account, and their consent link is spent): the seat is freed and the employer told."""
+    found = _placement(allocation_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _page(found, PaperConsentForm(formdata=None), form)
+    try:
+        with transaction():
+            offers_dao.withdraw(
+                found.allocation.id,
+                found.allocation.student_id,
+                current_user.id,
+                london_today(),
+                f"Withdrawn by the school: {form.reason.data}",
+            )
+    except offers_dao.OfferError:
+        flash("This placement cannot be withdrawn from: it has started or has already ended", "important")
+    else:
+        flash("The student is withdrawn and the employer has been told. The place is free again", "success")
     return redirect(url_for("careers.placement", allocation_id=allocation_id))

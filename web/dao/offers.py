@@ -298,9 +298,16 @@ def can_withdraw(allocation: Allocation, opportunity: Opportunity, today: date) 
     return allocation.status in WITHDRAWABLE and opportunity.start_date > today
 
 
-def withdraw(allocation_id: int, student_id: int, user_id: int | None, today: date) -> None:
+def withdraw(
+    allocation_id: int,
+    student_id: int,
+    user_id: int | None,
+    today: date,
+    reason: str = "The student withdrew",
+) -> None:
     """Withdraw the student from a placement they said yes to, before it starts, giving its seat back,
-    and tell the employer's people and the school's careers leaders; raise OfferError if they cannot."""
+    and tell the employer's people and the school's careers leaders; raise OfferError if they cannot. A
+    careers leader withdraws a student (whose parent asked, say) with a reason of their own."""
     row = db.session.execute(
         select(Allocation, Opportunity, Student.school_id)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
@@ -312,7 +319,7 @@ def withdraw(allocation_id: int, student_id: int, user_id: int | None, today: da
     allocation, opportunity, school_id = row
     if opportunity.start_date <= today and allocation.status in WITHDRAWABLE:
         raise OfferError("This placement has already started. Talk to your careers leader")
-    if not placements.undo(allocation_id, "withdrawn", WITHDRAWABLE, user_id, "The student withdrew"):
+    if not placements.undo(allocation_id, "withdrawn", WITHDRAWABLE, user_id, reason):
         raise OfferError("You cannot withdraw from this placement: it is not one you have said yes to")
     people = [
         (person, "employer")

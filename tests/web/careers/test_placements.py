@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
+from tests.mail import deliver_queued, sent_to
 from tests.web.parents.helpers import PARENT, accepted, adult, consent_of, emailed_link
 from tests.web.parents.test_consent import GIVE, _post
 from web.extensions import db
-from web.models import Allocation, School
+from web.models import Allocation, Employer, Opportunity, School
 
 
 def _school(request: ClientRequest) -> School:
@@ -75,6 +78,10 @@ def test_another_schools_placement_is_not_found(careers_leader_request: ClientRe
     careers_leader_request.post(
         "careers.paper_consent", {"parent_name": "X"}, allocation_id=other.id, _expected_status=404
     )
+    careers_leader_request.post(
+        "careers.withdraw_placement", {"reason": "X"}, allocation_id=other.id, _expected_status=404
+    )
+    assert _status(other) == "accepted"
 
 
 def test_other_roles_cannot_see_placements(
@@ -86,6 +93,9 @@ def test_other_roles_cannot_see_placements(
         request.get("careers.placement", allocation_id=allocation.id, _expected_status=403)
         request.post("careers.send_consent_link", allocation_id=allocation.id, _expected_status=403)
         request.post("careers.paper_consent", allocation_id=allocation.id, _expected_status=403)
+        request.post(
+            "careers.withdraw_placement", {"reason": "X"}, allocation_id=allocation.id, _expected_status=403
+        )
 
 
 def test_the_placement_page_shows_consent_details(careers_leader_request: ClientRequest) -> None:
@@ -213,3 +223,49 @@ def test_garbage_on_paper_is_refused_not_saved(careers_leader_request: ClientReq
     )
 
     assert consent_of(allocation).decision == "pending"
+
+
+def test_the_school_withdraws_a_student_whose_parent_asks_and_the_employer_is_told(
+    careers_leader_request: ClientRequest,
+) -> None:
+    allocation = accepted(_school(careers_leader_request))
+    employer = db.session.get(Employer, db.session.get(Opportunity, allocation.opportunity_id).employer_id)
+    factories.create_user_for("employer", employer, email="host@example.org")
+    page = careers_leader_request.get("careers.placement", allocation_id=allocation.id)
+    assert page.select_one("#withdraw") is not None
+
+    page = careers_leader_request.post(
+        "careers.withdraw_placement", {"reason": ""}, allocation_id=allocation.id, _expected_status=200
+    )
+    assert "Enter why the student is withdrawing" in page.get_text()
+    assert _status(allocation) == "accepted"
+
+    careers_leader_request.post(
+        "careers.withdraw_placement", {"reason": "Their mother asked"}, allocation_id=allocation.id
+    )
+
+    saved = db.session.get(Allocation, allocation.id)
+    assert (saved.status, saved.ended_reason) == ("withdrawn", "Withdrawn by the school: Their mother asked")
+    assert db.session.get(Opportunity, allocation.opportunity_id).places_taken == 0
+    deliver_queued()
+    [told] = sent_to("host@example.org")
+    assert "withdrawn" in told.subject and "mother" not in str(told.body)
+
+
+def test_a_placement_that_has_started_cannot_be_withdrawn_by_the_school(
+    careers_leader_request: ClientRequest,
+) -> None:
+    allocation = accepted(_school(careers_leader_request))
+    opportunity = db.session.get(Opportunity, allocation.opportunity_id)
+    opportunity.start_date = date.today()
+    db.session.commit()
+    assert (
+        careers_leader_request.get("careers.placement", allocation_id=allocation.id).select_one("#withdraw")
+        is None
+    )
+
+    careers_leader_request.post(
+        "careers.withdraw_placement", {"reason": "Too late"}, allocation_id=allocation.id
+    )
+
+    assert _status(allocation) == "accepted"
