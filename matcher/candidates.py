@@ -99,8 +99,11 @@ def candidates(
     own = _ranked(students, opportunities, st, op)
     # The lists' lengths count options beyond the student's own ranking, which the searches may find again.
     own_remote = op.remote[own[1]]
-    in_person = policy.list_length + np.bincount(own[0][~own_remote], minlength=len(students))
-    remote = policy.remote_length + np.bincount(own[0][own_remote], minlength=len(students))
+    # Places a student refused before are dropped below: look that many further, so their list is as long.
+    refused = _refused(students, opportunities)
+    again = np.bincount(refused // max(len(opportunities), 1), minlength=len(students))
+    in_person = policy.list_length + again + np.bincount(own[0][~own_remote], minlength=len(students))
+    remote = policy.remote_length + again + np.bincount(own[0][own_remote], minlength=len(students))
     others = [*_nearest(st, op, in_person), _remote(st, op, remote)]
     s, o, km, rank = (np.concatenate([own[i], *(p[i] for p in others)]) for i in range(4))
     del others
@@ -108,7 +111,6 @@ def candidates(
     keep = np.ones(len(s), dtype=bool)
     keep[len(own[0]) :] = ~_ranked_already(own, s[len(own[0]) :], o[len(own[0]) :], len(students))
     s, o, km, rank = s[keep], o[keep], km[keep], rank[keep]
-    refused = _refused(students, opportunities)
     if len(refused):
         keep = ~np.isin(s.astype(np.int64) * len(opportunities) + o, refused)
         s, o, km, rank = s[keep], o[keep], km[keep], rank[keep]

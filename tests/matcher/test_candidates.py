@@ -203,3 +203,11 @@ def test_remote_options_are_spread_over_students_not_all_the_same(postcodes: Pos
     found = candidates(students, remote, Policy(remote_length=2), postcodes, TODAY)
     assert (np.diff(found.ptr) == 2).all()
     assert len(set(found.opportunity.tolist())) > 10
+
+
+def test_a_refused_place_does_not_shorten_the_students_list(postcodes: PostcodeIndex) -> None:
+    places = [create_opportunity(id="o1"), create_opportunity(id="o2")]
+    policy = Policy(list_length=1, remote_length=0)
+    [[nearest]] = offered(postcodes, [create_student()], places, policy)
+    other = "o2" if nearest == "o1" else "o1"
+    assert offered(postcodes, [create_student(refused=(nearest,))], places, policy) == [[other]]

@@ -13,8 +13,10 @@ from tests.mail import deliver_queued, sent_to
 from tests.web.parents.helpers import PARENT, accepted, consent_of
 from web.dao import consent as consent_dao
 from web.dao.base import transaction
+from web.dates import end_of_day_utc
 from web.extensions import db
 from web.models import Allocation, Opportunity, School, Student
+from web.models.base import utcnow
 
 
 def _run(allocation: Allocation, days: float) -> int:
@@ -113,3 +115,40 @@ def test_an_old_reminder_for_a_replaced_link_is_not_sent(app: Flask) -> None:
     subjects = _parent_subjects()
     # The first request and its reminder were for the old link: only the new link's email goes.
     assert len(subjects) == 1 and not subjects[0].startswith("Reminder:")
+
+
+def test_a_link_runs_out_the_day_before_a_placement_that_starts_within_14_days(app: Flask) -> None:
+    allocation = accepted()
+    opportunity = db.session.get(Opportunity, allocation.opportunity_id)
+    opportunity.start_date = date.today() + timedelta(days=5)
+    db.session.commit()
+    with transaction():
+        consent_dao.resend(allocation.id, None, utcnow())
+
+    runs_out = consent_of(allocation).expires_at
+    assert runs_out == end_of_day_utc(opportunity.start_date - timedelta(days=1))
+
+
+def test_no_reminders_and_no_running_out_while_the_employer_is_suspended(app: Flask) -> None:
+    allocation = accepted()
+    opportunity = db.session.get(Opportunity, allocation.opportunity_id)
+    db.session.get(factories.Employer, opportunity.employer_id).status = "suspended"
+    db.session.commit()
+    deliver_queued()
+
+    assert _run(allocation, 4.5) == 0 and _run(allocation, 20) == 0
+
+    assert _status(allocation) == "accepted" and consent_of(allocation).decision == "pending"
+
+
+def test_a_student_who_withdrew_as_consent_ran_out_is_not_told_it_ran_out(app: Flask) -> None:
+    allocation = accepted()
+    stale = consent_of(allocation)
+    with transaction():
+        db.session.get(Allocation, allocation.id).status = "withdrawn"
+
+    with transaction():
+        assert consent_dao._expire(stale, utcnow()) == 0
+
+    assert consent_of(allocation).decision == "pending"
+    assert _status(allocation) == "withdrawn"

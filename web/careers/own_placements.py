@@ -36,15 +36,19 @@ def own_placement(placement_id: int) -> Response | str:
         note = form.note.data or ""
         try:
             with transaction():
+                seen = form.seen_version()
                 if form.decision.data == "approve":
-                    done, allocation_id = dao.approve(placement.id, current_user.id, note)
+                    done, allocation_id = dao.approve(placement.id, current_user.id, note, seen)
                 else:
-                    done = dao.ask_for_changes(placement.id, current_user.id, note)
+                    done = dao.ask_for_changes(placement.id, current_user.id, note, seen)
         except dao.OwnPlacementError as problem:
             flash(str(problem), "important")
             return redirect(url_for("careers.own_placement", placement_id=placement.id))
         if not done:
-            flash("This placement has been decided or changed already", "important")
+            flash(
+                "The student has changed this placement, or it has been decided already. Check it again",
+                "important",
+            )
         elif form.decision.data == "changes":
             flash("The student has been asked for changes", "success")
         elif allocation_id is None:
@@ -56,4 +60,5 @@ def own_placement(placement_id: int) -> Response | str:
         else:
             flash("Approved. The placement is now on the student's record of placements", "success")
         return redirect(url_for("careers.own_placement", placement_id=placement.id))
+    form.seen.data = placement.updated_at.isoformat()
     return render_template("careers/own_placement.html", placement=placement, student=student, form=form)

@@ -3,12 +3,12 @@ placements students found themselves."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
+from wtforms import HiddenField, SubmitField
 from wtforms.validators import ValidationError
 
 from web.fields import ChoiceField, ChoicesField, DateField, DecimalField, Form, TextAreaField, TextField
@@ -112,7 +112,16 @@ class OwnPlacementDecisionForm(Form):
         max_length=2000,
         description="The student sees this. Say what to change if you are asking for changes",
     )
+    # The version of the proposal the careers leader is looking at (when the student last changed it).
+    seen = HiddenField()
     submit = SubmitField("Save decision", widget=GovSubmitInput())
+
+    def seen_version(self) -> datetime:
+        """The version decided on; one that cannot be read matches none."""
+        try:
+            return datetime.fromisoformat(self.seen.data or "")
+        except ValueError:
+            return datetime.min
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Changes asked for are said (an empty optional answer skips its own field's checks)."""

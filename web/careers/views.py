@@ -341,7 +341,15 @@ def _decide(allocation_id: int, decide, done: str) -> Response:  # type: ignore[
     round_id = allocation.round_id
     with transaction():
         changed = decide(allocation.id, current_user.id)
-    flash(done if changed else "This proposal has already been decided", "success" if changed else "info")
+    if changed:
+        flash(done, "success")
+    elif allocations_dao.get_allocation_for_school(allocation_id, _school_id()).status == "proposed":
+        flash(
+            "This placement has closed or starts too soon to be answered, so it cannot be offered",
+            "important",
+        )
+    else:
+        flash("This proposal has already been decided", "info")
     return redirect(url_for("careers.round_detail", round_id=round_id, _anchor="proposals"))
 
 

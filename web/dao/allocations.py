@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from web.dao.base import audit
 from web.dao.offers import student_account
+from web.dates import london_today
 from web.emails import notify
 from web.extensions import db
 from web.models import Allocation, Opportunity, Student
@@ -45,15 +46,18 @@ def _decide(allocation_id: int, status: str, user_id: int, **fields: object) -> 
 
 def approve_and_offer(allocation_id: int, user_id: int, respond_by: date) -> bool:
     """Approve a proposed allocation and release it to the student as an offer to answer by `respond_by`
-    (or the day before the placement starts, if sooner), and email them; False if not proposed."""
+    (or the day before the placement starts, if sooner), and email them; False if not proposed, or if
+    the placement has closed or starts too soon for an answer (it stays proposed: reject it)."""
     row = db.session.execute(
-        select(Allocation.student_id, Opportunity.start_date)
+        select(Allocation.student_id, Opportunity.start_date, Opportunity.status)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
         .where(Allocation.id == allocation_id)
     ).first()
     if row is None:
         return False
     last_day = min(respond_by, row.start_date - timedelta(days=1))
+    if row.status != "published" or last_day < london_today():
+        return False
     if not _decide(allocation_id, "offered", user_id, offered_at=utcnow(), respond_by=last_day):
         return False
     # Approval and release happen together here; the trail shows both steps.

@@ -18,6 +18,7 @@ from sqlalchemy import CursorResult, select, update
 
 from web.dao import placements, tokens
 from web.dao.base import audit
+from web.dates import end_of_day_utc, london_today
 from web.emails import notify
 from web.extensions import db
 from web.models import Allocation, Consent, Employer, Opportunity, School, Student, User
@@ -36,6 +37,7 @@ STATUS_WORDS = {
     "expired": "Run out",
     "no_email": "No parent email",
     "not_needed": "Not needed (18 or over)",
+    "ended": "Not asked now: the placement ended",
 }
 
 
@@ -220,6 +222,16 @@ def _status(allocation_id: int) -> str | None:
     return db.session.scalar(select(Allocation.status).where(Allocation.id == allocation_id))
 
 
+def _runs_out(allocation_id: int, now: datetime) -> datetime:
+    # 14 days, or the end of the day before the placement starts if that is sooner: consent comes first.
+    start = db.session.scalar(
+        select(Opportunity.start_date)
+        .join(Allocation, Allocation.opportunity_id == Opportunity.id)
+        .where(Allocation.id == allocation_id)
+    )
+    return min(now + LIFETIME, end_of_day_utc(start - timedelta(days=1)))
+
+
 def _new_consent(allocation_id: int, now: datetime, sent: bool) -> Consent:
     salt, token_hash = _new_salt()
     consent = Consent(
@@ -227,7 +239,7 @@ def _new_consent(allocation_id: int, now: datetime, sent: bool) -> Consent:
         salt=salt,
         token_hash=token_hash,
         decision="pending",
-        expires_at=now + LIFETIME,
+        expires_at=_runs_out(allocation_id, now),
         sent_at=now if sent else None,
         created_at=now,
     )
@@ -250,7 +262,13 @@ def resend(allocation_id: int, user_id: int | None, now: datetime) -> bool:
         result = db.session.execute(
             update(Consent)
             .where(Consent.id == consent.id, Consent.decision == "pending")
-            .values(salt=salt, token_hash=token_hash, expires_at=now + LIFETIME, sent_at=now, used_at=None)
+            .values(
+                salt=salt,
+                token_hash=token_hash,
+                expires_at=_runs_out(allocation_id, now),
+                sent_at=now,
+                used_at=None,
+            )
             .execution_options(synchronize_session=False)
         )
         if not cast(CursorResult[Any], result).rowcount:
@@ -265,22 +283,26 @@ def remind_and_expire(now: datetime) -> int:
     """For the schedule: remind parents 4 and 10 days after a link was sent, once per reminder per link; end
     pending consent whose link ran out or whose placement has started (the seat goes back, the student
     and careers leaders are told). Idempotent. How many messages and expiries there were."""
-    from web.dates import london_today
-
     today = london_today()
     done = 0
     rows = db.session.execute(
-        select(Consent, Opportunity.start_date)
+        select(Consent, Opportunity.start_date, Employer.status)
         .join(Allocation, Consent.allocation_id == Allocation.id)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .join(Employer, Opportunity.employer_id == Employer.id)
         .where(Consent.decision == "pending", Allocation.status == "accepted")
         .order_by(Consent.id)
     ).all()
-    for consent, start_date in rows:
-        if consent.expires_at <= now or start_date <= today:
+    for consent, start_date, employer_status in rows:
+        if start_date <= today:
             done += _expire(consent, now)
             continue
-        if consent.sent_at is None:
+        # While the hub has the employer suspended the parent cannot answer: no reminders, and the link's
+        # time does not run out on them (the school can send a new link once it is approved again).
+        if employer_status != "approved" or consent.sent_at is None:
+            continue
+        if consent.expires_at <= now:
+            done += _expire(consent, now)
             continue
         # Only the latest reminder due: after a pause in the schedule, one email rather than two at once.
         due = [days for days in REMINDER_DAYS if consent.sent_at + timedelta(days=days) <= now]
@@ -293,15 +315,16 @@ def remind_and_expire(now: datetime) -> int:
 
 
 def _expire(consent: Consent, now: datetime) -> int:
-    result = db.session.execute(
+    # The placement first: a student who withdrew meanwhile keeps that story, and is told nothing else.
+    if not placements.undo(consent.allocation_id, "consent_expired", ("accepted",), None, EXPIRED_REASON):
+        return 0
+    # (A parent answering now would have moved the placement on first: undo, conditional, saw it.)
+    db.session.execute(
         update(Consent)
         .where(Consent.id == consent.id, Consent.decision == "pending")
         .values(decision="expired", decided_at=now)
         .execution_options(synchronize_session=False)
     )
-    if not cast(CursorResult[Any], result).rowcount:
-        return 0
-    placements.undo(consent.allocation_id, "consent_expired", ("accepted",), None, EXPIRED_REASON)
     audit(None, "consent_expired", "consent", consent.id, allocation_id=consent.allocation_id)
     _tell_student_and_leaders(consent, "consent_expired")
     return 1
@@ -327,8 +350,12 @@ class Placement:
         return f"{self.student.preferred_name or self.student.first_name} {self.student.last_name}"
 
 
-def consent_status(consent: Consent | None, student: Student, opportunity: Opportunity) -> str:
+def consent_status(
+    consent: Consent | None, student: Student, opportunity: Opportunity, allocation: Allocation
+) -> str:
     """One of STATUS_WORDS' keys, for this placement."""
+    if allocation.status in UNDONE_STATUSES and (consent is None or consent.decision == "pending"):
+        return "ended"  # withdrawn, declined or cancelled before the parent answered: the link is dead
     if consent is not None:
         unsent = consent.decision == "pending" and consent.sent_at is None
         return "no_email" if unsent else consent.decision
@@ -350,7 +377,12 @@ def _query() -> Any:
 def _placement(row: Any) -> Placement:
     allocation, student, opportunity, employer, consent = row
     return Placement(
-        allocation, student, opportunity, employer, consent, consent_status(consent, student, opportunity)
+        allocation,
+        student,
+        opportunity,
+        employer,
+        consent,
+        consent_status(consent, student, opportunity, allocation),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from web.dao import placements
 from web.dao.base import audit
 from web.dao.offers import student_account
+from web.dates import london_today
 from web.emails import notify
 from web.extensions import db
 from web.models import (
@@ -35,7 +36,8 @@ from web.models.base import utcnow
 
 # Shown to the employer: after a yes, in the order they happen, then how it ended.
 INCOMING_STATUSES = ("accepted", "consented", "confirmed", "completed", "no_show")
-# A placement the employer can still decline or that a closure cancels: said yes to, not over.
+# A placement the employer can still decline or that a closure cancels: said yes to, and not yet started
+# (one under way or over is the employer's to record: completed, or did not attend).
 UNDOABLE_STATUSES = ("accepted", "consented", "confirmed")
 OUTCOMES = ("completed", "no_show")
 # What the employer's feedback asks: together, what makes a Benchmark 6 experience meaningful.
@@ -166,11 +168,16 @@ def get_incoming(allocation_id: int, employer_id: int) -> Incoming | None:
 
 
 def holders(opportunity_id: int) -> list[int]:
-    """Ids of the placements on this opportunity that students have said yes to and that are not over."""
+    """Ids of the placements on this opportunity that students have said yes to and that have not started."""
     return list(
         db.session.scalars(
             select(Allocation.id)
-            .where(Allocation.opportunity_id == opportunity_id, Allocation.status.in_(UNDOABLE_STATUSES))
+            .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+            .where(
+                Allocation.opportunity_id == opportunity_id,
+                Allocation.status.in_(UNDOABLE_STATUSES),
+                Opportunity.start_date > london_today(),
+            )
             .order_by(Allocation.id)
         )
     )
@@ -226,9 +233,12 @@ def confirm(allocation_id: int, user_id: int) -> bool:
 def decline(allocation_id: int, user_id: int, reason: str) -> bool:
     """The employer cannot host this student: end the placement with the reason (the school sees it), free
     its seat and tell the student and the careers leaders; False if it was not the employer's to decline."""
-    if not placements.undo(allocation_id, "employer_declined", UNDOABLE_STATUSES, user_id, reason):
+    if not placements.undo(
+        allocation_id, "employer_declined", UNDOABLE_STATUSES, user_id, reason, before_start=london_today()
+    ):
         return False
-    tell(allocation_id, "placement_declined", "", student=True, parent=False, leaders=True)
+    parent = placements.allocation_needs_consent(allocation_id)
+    tell(allocation_id, "placement_declined", "", student=True, parent=parent, leaders=True)
     return True
 
 
@@ -237,7 +247,9 @@ def cancel_all(opportunity_id: int, user_id: int, message: str) -> int:
     parent and careers leader; how many were cancelled."""
     cancelled = 0
     for allocation_id in holders(opportunity_id):
-        if placements.undo(allocation_id, "cancelled", UNDOABLE_STATUSES, user_id, message):
+        if placements.undo(
+            allocation_id, "cancelled", UNDOABLE_STATUSES, user_id, message, before_start=london_today()
+        ):
             parent = placements.allocation_needs_consent(allocation_id)
             tell(allocation_id, "placement_cancelled", "", student=True, parent=parent, leaders=True)
             cancelled += 1

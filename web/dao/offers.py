@@ -209,15 +209,23 @@ T_LEVEL_EMPLOYERS = 2  # a T Level industry placement can be split across at mos
 
 
 def _check_rules(allocation_id: int, student_id: int, opportunity_id: int) -> None:
-    # Rules of the field checked when the student says yes: no two placements at once, and a T Level
-    # industry placement with at most two employers.
     wanted = db.session.get(Opportunity, opportunity_id)
     assert wanted is not None  # the allocation refers to it
-    held = _held(student_id, allocation_id)
+    check_rules(student_id, wanted, allocation_id)
+
+
+def check_rules(student_id: int, wanted: Any, except_id: int = 0, whose: str = "you") -> None:
+    """Rules of the field checked when a student says yes (or their own placement is approved): no two
+    placements at once, and a T Level industry placement with at most two employers. `wanted` has the
+    placement's start_date, end_date, kind and employer_id; OfferError says what is wrong, to `whose`."""
+    held = _held(student_id, except_id)
+    subject, have = (
+        ("You cannot accept", "you have") if whose == "you" else ("The student cannot take", "they have")
+    )
     for other, _ in held:
         if other.start_date <= wanted.end_date and other.end_date >= wanted.start_date:
             raise OfferError(
-                "You cannot accept this placement because its dates overlap a placement you have already "
+                f"{subject} this placement because its dates overlap a placement {have} already "
                 f"accepted, from {_long(other.start_date)} to {_long(other.end_date)}"
             )
     if wanted.kind == T_LEVEL:
@@ -229,8 +237,8 @@ def _check_rules(allocation_id: int, student_id: int, opportunity_id: int) -> No
         if len(employers) >= T_LEVEL_EMPLOYERS:
             names = " and ".join(sorted(employers.values()))
             raise OfferError(
-                "You cannot accept this placement because a T Level industry placement can be with up to "
-                f"two employers, and you already have placements with {names}"
+                f"{subject} this placement because a T Level industry placement can be with up to "
+                f"two employers, and {have} placements with {names} already"
             )
 
 

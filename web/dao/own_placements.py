@@ -7,11 +7,12 @@ give its evidence; the placement waits until the hub approves it (vetting.decide
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, select, true, update
 
-from web.dao import accounts, consent
+from web.dao import accounts, consent, offers
 from web.dao.base import audit
 from web.dao.offers import student_account
 from web.emails import notify
@@ -89,10 +90,12 @@ def get_for_student(placement_id: int, student_id: int) -> OwnPlacement | None:
     )
 
 
-def _move(placement_id: int, expected: tuple[str, ...], **values: Any) -> bool:
+def _move(placement_id: int, expected: tuple[str, ...], seen: datetime | None = None, **values: Any) -> bool:
+    # `seen`: the version the careers leader decided on; a proposal the student changed since is not it.
+    same = OwnPlacement.updated_at == seen if seen is not None else true()
     result = db.session.execute(
         update(OwnPlacement)
-        .where(OwnPlacement.id == placement_id, OwnPlacement.status.in_(expected))
+        .where(OwnPlacement.id == placement_id, OwnPlacement.status.in_(expected), same)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -141,11 +144,13 @@ def get_for_school(placement_id: int, school_id: int) -> tuple[OwnPlacement, Stu
     return (row[0], row[1]) if row else None
 
 
-def ask_for_changes(placement_id: int, user_id: int, note: str) -> bool:
-    """Send a proposal back to the student with a note; False if it was not waiting for a decision."""
+def ask_for_changes(placement_id: int, user_id: int, note: str, seen: datetime | None = None) -> bool:
+    """Send a proposal back to the student with a note; False if it was not waiting for a decision (or
+    is not the version `seen`)."""
     if not _move(
         placement_id,
         ("proposed",),
+        seen,
         status="changes_requested",
         leader_note=note,
         decided_by_id=user_id,
@@ -157,7 +162,13 @@ def ask_for_changes(placement_id: int, user_id: int, note: str) -> bool:
     return True
 
 
-def approve(placement_id: int, user_id: int, note: str = "") -> tuple[bool, int | None]:
+def approve(
+    placement_id: int, user_id: int, note: str = "", seen: datetime | None = None
+) -> tuple[bool, int | None]:
+    # The rules a yes must meet: checked first, so a proposal that breaks them stays as it was.
+    proposal = db.session.get(OwnPlacement, placement_id)
+    if proposal is not None and proposal.status == "proposed":
+        _check_rules(proposal)
     """Approve a proposal. With an employer the hub has approved, the placement is made now: its
     allocation's id comes back (the parent's consent is asked for next). Otherwise the employer is added
     (pending) and its contact invited to register, and the placement waits for the hub's approval.
@@ -165,6 +176,7 @@ def approve(placement_id: int, user_id: int, note: str = "") -> tuple[bool, int 
     if not _move(
         placement_id,
         ("proposed",),
+        seen,
         status="approved",
         leader_note=note,
         decided_by_id=user_id,
@@ -223,7 +235,23 @@ def place_waiting(employer_id: int, user_id: int | None) -> list[int]:
         )
         .with_for_update()
     ).all()
-    return [_seat(placement, employer, user_id) for placement in waiting]
+    made = []
+    for placement in waiting:
+        try:
+            _check_rules(placement)
+        except OwnPlacementError:
+            continue  # the student took another placement meanwhile: the careers leader sees it waiting
+        made.append(_seat(placement, employer, user_id))
+    return made
+
+
+def _check_rules(placement: OwnPlacement) -> None:
+    # No two placements at once, and a T Level with at most two employers, as when a student accepts.
+    db.session.execute(select(Student.id).where(Student.id == placement.student_id).with_for_update())
+    try:
+        offers.check_rules(placement.student_id, placement, whose="they")
+    except offers.OfferError as problem:
+        raise OwnPlacementError(str(problem)) from problem
 
 
 def _seat(placement: OwnPlacement, employer: Employer, user_id: int | None) -> int:
@@ -273,11 +301,14 @@ def _seat(placement: OwnPlacement, employer: Employer, user_id: int | None) -> i
 
 
 def _tell_student(placement_id: int, status: str) -> None:
-    student_id = db.session.scalar(select(OwnPlacement.student_id).where(OwnPlacement.id == placement_id))
+    student_id, decided_at = db.session.execute(
+        select(OwnPlacement.student_id, OwnPlacement.decided_at).where(OwnPlacement.id == placement_id)
+    ).one()
     account = student_account(student_id)
     if account is not None:
+        # Each decision is its own message: changes can be asked for more than once.
         notify(
-            f"own-placement-decided:{placement_id}:{status}",
+            f"own-placement-decided:{placement_id}:{status}:{decided_at:%Y%m%d%H%M%S%f}",
             "own_placement_decided",
             account.email,
             own_placement_id=placement_id,

@@ -43,12 +43,18 @@ def ready_to_confirm(allocation_id: int) -> bool:
     return status == "consented" or (status == "accepted" and not allocation_needs_consent(allocation_id))
 
 
-def move(allocation_id: int, to: str, expected: tuple[str, ...], **values: Any) -> bool:
-    """Move the allocation to status `to` if it is in one of `expected`; False if it was not (someone or
-    something moved it first)."""
+def move(
+    allocation_id: int, to: str, expected: tuple[str, ...], before_start: date | None = None, **values: Any
+) -> bool:
+    """Move the allocation to status `to` if it is in one of `expected` (and, with `before_start`, its
+    placement starts after that day); False if it was not (someone or something moved it first)."""
+    conditions = [Allocation.id == allocation_id, Allocation.status.in_(expected)]
+    if before_start is not None:
+        later = select(Opportunity.id).where(Opportunity.start_date > before_start)
+        conditions.append(Allocation.opportunity_id.in_(later))
     result = db.session.execute(
         update(Allocation)
-        .where(Allocation.id == allocation_id, Allocation.status.in_(expected))
+        .where(*conditions)
         .values(status=to, **values)
         .execution_options(synchronize_session=False)
     )
@@ -56,13 +62,19 @@ def move(allocation_id: int, to: str, expected: tuple[str, ...], **values: Any) 
 
 
 def undo(
-    allocation_id: int, to: str, expected: tuple[str, ...], user_id: int | None, reason: str = ""
+    allocation_id: int,
+    to: str,
+    expected: tuple[str, ...],
+    user_id: int | None,
+    reason: str = "",
+    before_start: date | None = None,
 ) -> bool:
     """End a placement the student had said yes to (withdrawn, declined by the employer, cancelled, consent
-    refused or run out) and give its seat back, once; False if it was not in one of `expected`."""
+    refused or run out) and give its seat back, once; False if it was not in one of `expected` (or, with
+    `before_start`, had started by that day). A placement the student found themselves closes with it."""
     if to not in UNDONE_STATUSES or not set(expected) <= set(HOLDING_STATUSES):
         raise ValueError(f"Cannot undo a placement from {expected} to {to}")
-    if not move(allocation_id, to, expected, ended_reason=reason, ended_at=utcnow()):
+    if not move(allocation_id, to, expected, before_start, ended_reason=reason, ended_at=utcnow()):
         return False
     opportunity_id = db.session.scalar(
         select(Allocation.opportunity_id).where(Allocation.id == allocation_id)
@@ -71,6 +83,13 @@ def undo(
         update(Opportunity)
         .where(Opportunity.id == opportunity_id, Opportunity.places_taken > 0)
         .values(places_taken=Opportunity.places_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+    # Nobody else can take a place a student found themselves: it closes, off the employer's open list.
+    db.session.execute(
+        update(Opportunity)
+        .where(Opportunity.id == opportunity_id, Opportunity.self_found.is_(True))
+        .values(status="closed")
         .execution_options(synchronize_session=False)
     )
     audit(user_id, f"placement_{to}", "allocation", allocation_id, opportunity_id=opportunity_id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from web.dao.round_claims import WAITING_STAGE
@@ -275,10 +275,11 @@ def busy_dates(student_ids: Iterable[int]) -> dict[int, list[tuple[date, date]]]
     return dict(busy)
 
 
-# A place the student turned down, let run out or gave up, or their parent or the employer said no to: a
-# later round gives its seat to someone else, never back to them. (A proposal the careers leader rejected
-# may come back: a round run again with other settings can still want it.)
-REFUSED_STATUSES = ("declined", "expired", *UNDONE_STATUSES)
+# A place the student turned down or gave up, or their parent or the employer said no to: a later round
+# gives its seat to someone else, never back to them. So is an offer they let run out (but not one that
+# was full when they said yes: they wanted it). A proposal the careers leader rejected may come back: a
+# round run again with other settings can still want it.
+REFUSED_STATUSES = ("declined", *UNDONE_STATUSES)
 
 
 def refused_places(student_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -288,7 +289,13 @@ def refused_places(student_ids: Iterable[int]) -> dict[int, list[int]]:
     if ids:
         rows = db.session.execute(
             select(Allocation.student_id, Allocation.opportunity_id)
-            .where(Allocation.student_id.in_(ids), Allocation.status.in_(REFUSED_STATUSES))
+            .where(
+                Allocation.student_id.in_(ids),
+                or_(
+                    Allocation.status.in_(REFUSED_STATUSES),
+                    and_(Allocation.status == "expired", Allocation.responded_at.is_(None)),
+                ),
+            )
             .distinct()
         )
         for student_id, opportunity_id in rows:

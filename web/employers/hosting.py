@@ -64,7 +64,7 @@ def placement(allocation_id: int) -> str:
         placement=placement,
         button=ConfirmForm(),
         feedback=dao.get_feedback(placement.allocation_id),
-        can_decline=placement.status in dao.UNDOABLE_STATUSES,
+        can_decline=placement.status in dao.UNDOABLE_STATUSES and not started,
         can_record=placement.status == "confirmed" and started,
         can_give_feedback=(placement.status == "confirmed" and started) or placement.status == "completed",
     )
@@ -92,7 +92,8 @@ def confirm_placement(allocation_id: int) -> Response:
 def decline_placement(allocation_id: int) -> Response | str:
     """Ask why, then decline the placement: the seat is freed and the student and school are told."""
     placement = _own_placement(allocation_id)
-    if placement.status not in dao.UNDOABLE_STATUSES:
+    if placement.status not in dao.UNDOABLE_STATUSES or _started(placement):
+        # Under way or over: the employer records it as completed or did not attend instead.
         flash("This placement can no longer be declined", "important")
         return _back(placement)
     form = DeclineForm()

@@ -198,6 +198,9 @@ def publish_opportunity(opportunity_id: int) -> Response:
     return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
 
 
+CLOSED_MESSAGE = "The employer has closed this opportunity"
+
+
 @bp.route("/opportunities/<int:opportunity_id>/close", methods=["GET", "POST"])
 @role_required("employer")
 def close_opportunity(opportunity_id: int) -> Response | str:
@@ -213,8 +216,10 @@ def close_opportunity(opportunity_id: int) -> Response | str:
         with transaction():
             if dao.close_opportunity(opportunity.id):
                 audit(current_user.id, "opportunity_closed", "opportunity", opportunity.id)
-                if holding:
-                    hosting_dao.cancel_all(opportunity.id, current_user.id, button.message.data)
+                # Whoever said yes before the close (even since this page was shown) is cancelled and told;
+                # placements already under way are left to finish.
+                message = button.message.data if holding else CLOSED_MESSAGE
+                hosting_dao.cancel_all(opportunity.id, current_user.id, message)
         flash("Opportunity closed", "success")
         return redirect(url_for("employers.opportunity", opportunity_id=opportunity.id))
     return render_template(

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.careers.helpers import school_of
-from tests.web.pages import rows
+from tests.web.pages import banner, rows
 from web.dates import london_today
 from web.extensions import db
-from web.models import Allocation, AuditEvent, Hub, MatchRound, School
+from web.models import Allocation, AuditEvent, Hub, MatchRound, Opportunity, School
 
 METRICS = {
     "students": 4,
@@ -272,3 +272,19 @@ def test_the_round_says_how_many_places_were_left_out_for_lapsed_evidence(
         .startswith("2 opportunities were left out because the employer's safeguarding evidence")
     )
     assert page.select_one("#left-out") is None
+
+
+def test_a_placement_that_starts_too_soon_to_answer_is_not_offered(
+    careers_leader_request: ClientRequest,
+) -> None:
+    round_, [amy, _] = _finished_round(school_of(careers_leader_request))
+    opportunity = db.session.get(Opportunity, amy.opportunity_id)
+    opportunity.start_date = london_today()
+    db.session.commit()
+
+    page = careers_leader_request.post(
+        "careers.approve_allocation", allocation_id=amy.id, _follow=True, _expected_status=200
+    )
+
+    assert "starts too soon to be answered" in banner(page)
+    assert _allocation(amy.id).status == "proposed"

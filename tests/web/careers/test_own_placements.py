@@ -13,7 +13,8 @@ from tests.conftest import ClientRequest
 from tests.mail import deliver_queued, sent_to
 from tests.web.careers.helpers import school_of
 from tests.web.pages import banner, error_messages, rows
-from web.dao import vetting
+from web.dao import own_placements as own_dao
+from web.dao import placements, vetting
 from web.dao.base import transaction
 from web.dates import london_today
 from web.extensions import db
@@ -62,6 +63,11 @@ def _reload(placement: OwnPlacement) -> OwnPlacement:
     return db.session.get(OwnPlacement, placement.id)
 
 
+def _seen(placement: OwnPlacement) -> str:
+    """The version of the proposal the careers leader's page was showing (its hidden field)."""
+    return _reload(placement).updated_at.isoformat()
+
+
 def _count(model: Any) -> int:
     return int(db.session.scalar(select(func.count()).select_from(model)))
 
@@ -90,7 +96,7 @@ def test_approving_with_a_hub_employer_makes_a_self_found_placement(
     placement = _proposal(student, employer_id=employer.id)
     page = careers_leader_request.post(
         "careers.own_placement",
-        {"decision": "approve", "note": ""},
+        {"seen": _seen(placement), "decision": "approve", "note": ""},
         _follow=True,
         _expected_status=200,
         placement_id=placement.id,
@@ -116,7 +122,8 @@ def test_approving_with_a_hub_employer_makes_a_self_found_placement(
     assert allocation.responded_at is not None
     # The student hears once, with the key the message is kept under.
     keys = list(db.session.scalars(select(Notification.idempotency_key)))
-    assert keys == [f"own-placement-decided:{placement.id}:approved"]
+    decided = _reload(placement).decided_at
+    assert keys == [f"own-placement-decided:{placement.id}:approved:{decided:%Y%m%d%H%M%S%f}"]
     deliver_queued()
     (message,) = sent_to(account.email)
     assert message.subject == "Your placement with Corner Vets is approved"
@@ -127,10 +134,12 @@ def test_a_second_approval_changes_nothing(careers_leader_request: ClientRequest
     student, _ = _student(school)
     employer = factories.create_employer(db.session.get(Hub, school.hub_id))
     placement = _proposal(student, employer_id=employer.id)
-    careers_leader_request.post("careers.own_placement", {"decision": "approve"}, placement_id=placement.id)
+    careers_leader_request.post(
+        "careers.own_placement", {"seen": _seen(placement), "decision": "approve"}, placement_id=placement.id
+    )
     page = careers_leader_request.post(
         "careers.own_placement",
-        {"decision": "changes", "note": "x"},
+        {"seen": _seen(placement), "decision": "changes", "note": "x"},
         _follow=True,
         _expected_status=200,
         placement_id=placement.id,
@@ -148,7 +157,7 @@ def test_approving_with_a_new_employer_invites_it_and_waits_for_the_hub(
     placement = _proposal(student)
     page = careers_leader_request.post(
         "careers.own_placement",
-        {"decision": "approve"},
+        {"seen": _seen(placement), "decision": "approve"},
         _follow=True,
         _expected_status=200,
         placement_id=placement.id,
@@ -202,7 +211,7 @@ def test_a_contact_who_has_an_account_cannot_be_invited(careers_leader_request: 
     placement = _proposal(student, contact_email=account.email)
     page = careers_leader_request.post(
         "careers.own_placement",
-        {"decision": "approve"},
+        {"seen": _seen(placement), "decision": "approve"},
         _follow=True,
         _expected_status=200,
         placement_id=placement.id,
@@ -218,7 +227,7 @@ def test_asking_for_changes_needs_a_note_the_student_sees(careers_leader_request
     placement = _proposal(student)
     page = careers_leader_request.post(
         "careers.own_placement",
-        {"decision": "changes", "note": " "},
+        {"seen": _seen(placement), "decision": "changes", "note": " "},
         _expected_status=200,
         placement_id=placement.id,
     )
@@ -226,7 +235,7 @@ def test_asking_for_changes_needs_a_note_the_student_sees(careers_leader_request
     assert _reload(placement).status == "proposed"
     careers_leader_request.post(
         "careers.own_placement",
-        {"decision": "changes", "note": "Which branch is it?"},
+        {"seen": _seen(placement), "decision": "changes", "note": "Which branch is it?"},
         placement_id=placement.id,
     )
     placement = _reload(placement)
@@ -240,7 +249,10 @@ def test_a_decision_must_be_chosen(careers_leader_request: ClientRequest) -> Non
     student, _ = _student(school_of(careers_leader_request))
     placement = _proposal(student)
     page = careers_leader_request.post(
-        "careers.own_placement", {"decision": "maybe"}, _expected_status=200, placement_id=placement.id
+        "careers.own_placement",
+        {"seen": _seen(placement), "decision": "maybe"},
+        _expected_status=200,
+        placement_id=placement.id,
     )
     assert error_messages(page) == ["Select whether to approve or ask for changes"]
 
@@ -249,7 +261,10 @@ def test_another_schools_proposal_is_not_found(careers_leader_request: ClientReq
     placement = _proposal(factories.create_student())
     careers_leader_request.get("careers.own_placement", _expected_status=404, placement_id=placement.id)
     careers_leader_request.post(
-        "careers.own_placement", {"decision": "approve"}, _expected_status=404, placement_id=placement.id
+        "careers.own_placement",
+        {"seen": _seen(placement), "decision": "approve"},
+        _expected_status=404,
+        placement_id=placement.id,
     )
     assert _reload(placement).status == "proposed"
 
@@ -261,6 +276,86 @@ def test_other_roles_cannot_decide(role: str, request: pytest.FixtureRequest) ->
     client.get("careers.own_placements", _expected_status=403)
     client.get("careers.own_placement", _expected_status=403, placement_id=placement.id)
     client.post(
-        "careers.own_placement", {"decision": "approve"}, _expected_status=403, placement_id=placement.id
+        "careers.own_placement",
+        {"seen": _seen(placement), "decision": "approve"},
+        _expected_status=403,
+        placement_id=placement.id,
     )
     assert _reload(placement).status == "proposed"
+
+
+def test_a_proposal_the_student_changed_after_the_page_was_shown_is_not_decided(
+    careers_leader_request: ClientRequest,
+) -> None:
+    student, _ = _student(school_of(careers_leader_request))
+    placement = _proposal(student)
+    page = careers_leader_request.get("careers.own_placement", placement_id=placement.id)
+    shown = page.select_one("input[name=seen]")["value"]
+    fields = {name: getattr(placement, name) for name in own_dao.FIELDS}
+    own_dao.change(placement.id, None, **{**fields, "role": "Now something else"})
+    db.session.commit()
+
+    page = careers_leader_request.post(
+        "careers.own_placement",
+        {"seen": shown, "decision": "approve"},
+        placement_id=placement.id,
+        _follow=True,
+        _expected_status=200,
+    )
+
+    assert "The student has changed this placement" in banner(page)
+    assert (_reload(placement).status, _count(Allocation)) == ("proposed", 0)
+
+
+def test_each_request_for_changes_is_emailed(careers_leader_request: ClientRequest) -> None:
+    student, account = _student(school_of(careers_leader_request))
+    placement = _proposal(student)
+    fields = {name: getattr(placement, name) for name in own_dao.FIELDS}
+    for note in ("Which branch is it?", "And the contact's phone number?"):
+        careers_leader_request.post(
+            "careers.own_placement",
+            {"seen": _seen(placement), "decision": "changes", "note": note},
+            placement_id=placement.id,
+        )
+        deliver_queued()
+        own_dao.change(placement.id, None, **fields)
+        db.session.commit()
+
+    assert len(sent_to(account.email)) == 2
+
+
+def test_a_placement_whose_dates_clash_with_one_the_student_holds_is_not_approved(
+    careers_leader_request: ClientRequest,
+) -> None:
+    school = school_of(careers_leader_request)
+    student, _ = _student(school)
+    hub = db.session.get(Hub, school.hub_id)
+    held = factories.create_opportunity(factories.create_employer(hub), start_date=START, end_date=START)
+    factories.create_allocation(factories.create_round(school), student, held, status="confirmed")
+    placement = _proposal(student, employer_id=factories.create_employer(hub).id)
+
+    page = careers_leader_request.post(
+        "careers.own_placement",
+        {"seen": _seen(placement), "decision": "approve"},
+        _follow=True,
+        _expected_status=200,
+        placement_id=placement.id,
+    )
+
+    assert "The student cannot take this placement because its dates overlap" in banner(page)
+    assert _reload(placement).status == "proposed" and _count(Opportunity) == 1
+
+
+def test_a_self_found_placement_given_up_closes(careers_leader_request: ClientRequest) -> None:
+    school = school_of(careers_leader_request)
+    student, _ = _student(school)
+    placement = _proposal(
+        student, employer_id=factories.create_employer(db.session.get(Hub, school.hub_id)).id
+    )
+    with transaction():
+        _, allocation_id = own_dao.approve(placement.id, careers_leader_request.user.id)  # type: ignore[attr-defined]
+    with transaction():
+        placements.undo(allocation_id, "withdrawn", ("accepted",), None, "The student withdrew")
+
+    opportunity = db.session.get(Opportunity, _reload(placement).opportunity_id)
+    assert (opportunity.status, opportunity.places_taken) == ("closed", 0)

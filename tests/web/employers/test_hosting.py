@@ -232,7 +232,9 @@ def test_declining_needs_a_reason(employer_request: ClientRequest) -> None:
     assert fresh(allocation).status == "consented"
 
 
-def test_declining_frees_the_seat_and_tells_the_student_and_school(employer_request: ClientRequest) -> None:
+def test_declining_frees_the_seat_and_tells_the_student_parent_and_school(
+    employer_request: ClientRequest,
+) -> None:
     allocation = placement(own(employer_request), status="confirmed")
     employer_request.post(
         "employers.decline_placement",
@@ -251,8 +253,27 @@ def test_declining_frees_the_seat_and_tells_the_student_and_school(employer_requ
     (to_leader,) = sent_to(f"leader{school}@example.org")
     assert "Our office is closing that week" in str(to_leader.body)
     (to_student,) = sent_to(f"student{school}@example.org")
-    assert "cannot host" in to_student.subject
-    assert sent_to(f"parent{school}@example.org") == []
+    assert "cannot host your placement" in to_student.subject
+    (to_parent,) = sent_to(f"parent{school}@example.org")
+    assert "cannot host Priya's placement" in to_parent.subject
+    assert "Our office is closing" not in str(to_parent.body) + str(to_student.body)  # the school's to see
+
+
+def test_a_placement_under_way_cannot_be_declined_nor_cancelled_by_closing(
+    employer_request: ClientRequest,
+) -> None:
+    allocation = placement(own(employer_request), status="confirmed", started=True)
+    page = employer_request.get("employers.placement", allocation_id=allocation.id)
+    assert "Decline this placement" not in page.get_text()
+    employer_request.post(
+        "employers.decline_placement", {"reason": "Changed our minds"}, allocation_id=allocation.id
+    )
+    employer_request.post(
+        "employers.close_opportunity", {"message": "Closing"}, opportunity_id=allocation.opportunity_id
+    )
+    saved = fresh(allocation)
+    assert saved.status == "confirmed"  # the employer records it as completed or did not attend instead
+    assert db.session.get(Opportunity, saved.opportunity_id).status == "closed"
 
 
 # Calendar

@@ -268,7 +268,7 @@ def test_no_parent_email_sends_nothing(app: Flask) -> None:
     assert consent.sent_at is None
     student = db.session.get(Student, allocation.student_id)
     opportunity = db.session.get(Opportunity, allocation.opportunity_id)
-    assert consent_dao.consent_status(consent, student, opportunity) == "no_email"
+    assert consent_dao.consent_status(consent, student, opportunity, allocation) == "no_email"
 
 
 def test_a_student_who_will_be_18_needs_no_consent_and_the_employer_is_told(app: Flask) -> None:

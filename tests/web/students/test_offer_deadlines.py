@@ -197,7 +197,7 @@ def test_a_t_level_placement_with_a_third_employer_is_refused(student_request: C
     page = student_request.post(
         "students.accept_offer", allocation_id=third.id, _follow=True, _expected_status=200
     )
-    assert "up to two employers, and you already have placements with Alpha Ltd and Beta Ltd" in banner(page)
+    assert "up to two employers, and you have placements with Alpha Ltd and Beta Ltd already" in banner(page)
     assert _saved(third).status == "offered"
 
     student_request.post("students.accept_offer", allocation_id=more_with_first.id)
