@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from web.dao import placements
+from web.dao import consent, placements
 from web.dao.base import audit
 from web.dao.offers import student_account
 from web.dates import london_today
@@ -262,8 +262,16 @@ def tell_of_change(opportunity_id: int, stamp: str) -> int:
     ids = holders(opportunity_id)
     for allocation_id in ids:
         parent = placements.allocation_needs_consent(allocation_id)
+        if parent and _status(allocation_id) == "accepted":
+            # An earlier start can leave a student under 18 on the first day: their parent is asked now
+            # (once: a consent already asked for stands).
+            consent.request(allocation_id, None)
         tell(allocation_id, "opportunity_changed", stamp, student=True, parent=parent, leaders=False)
     return len(ids)
+
+
+def _status(allocation_id: int) -> str | None:
+    return db.session.scalar(select(Allocation.status).where(Allocation.id == allocation_id))
 
 
 def get_feedback(allocation_id: int) -> Feedback | None:

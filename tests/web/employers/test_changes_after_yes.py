@@ -12,6 +12,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.mail import deliver_queued, sent_to
 from tests.web.employers.test_opportunities import START, valid_form
+from web.dao import consent as consent_dao
 from web.dao import hosting
 from web.dao.base import transaction
 from web.extensions import db
@@ -71,7 +72,7 @@ def test_confirming_the_change_saves_it_and_tells_each_student_and_parent(
     employer_request: ClientRequest,
 ) -> None:
     opportunity = _published(employer_request)
-    _holder(opportunity, n=1)
+    consent_dao.request(_holder(opportunity, n=1).id, None)  # asked when they said yes
     _holder(opportunity, "declined", n=2)  # said no: not told
     employer_request.post(
         "employers.edit_opportunity",
@@ -82,7 +83,7 @@ def test_confirming_the_change_saves_it_and_tells_each_student_and_parent(
     assert str(db.session.get(Opportunity, opportunity.id).hours_per_day) == "6.0"
     deliver_queued()
     (to_student,) = sent_to("student1@example.org")
-    (to_parent,) = sent_to("parent1@example.org")
+    (to_parent, _asked) = sent_to("parent1@example.org")  # newest first
     assert "changed your placement" in to_student.subject
     assert "Hours a day: 6" in str(to_student.body)
     assert "Student1" in to_parent.subject
@@ -155,3 +156,23 @@ def test_the_parent_of_a_student_of_18_is_not_told_of_a_change_or_a_closure(app:
 
     assert len(sent_to("student1@example.org")) == 2
     assert sent_to("parent1@example.org") == []
+
+
+def test_an_earlier_start_that_leaves_a_student_under_18_asks_their_parent(app: Flask) -> None:
+    opportunity = factories.create_opportunity(factories.create_employer())
+    allocation = _holder(opportunity)
+    # 18 on the old first day, 17 on the new one.
+    db.session.get(Student, allocation.student_id).date_of_birth = opportunity.start_date.replace(
+        year=opportunity.start_date.year - 18
+    ) - timedelta(days=1)
+    db.session.commit()
+    assert consent_dao.for_allocation(allocation.id) is None
+    opportunity.start_date -= timedelta(days=7)
+    db.session.commit()
+
+    with transaction():
+        hosting.tell_of_change(opportunity.id, "stamp")
+    deliver_queued()
+
+    assert consent_dao.for_allocation(allocation.id) is not None
+    assert any("consent" in message.subject.lower() for message in sent_to("parent1@example.org"))
