@@ -138,7 +138,11 @@ ACCESS_LOGGERS = ("werkzeug", "gunicorn.access", "web")
 
 @bp.record_once
 def _hide_link_tokens_in_access_logs(state: BlueprintSetupState) -> None:
-    prefix = f"{state.url_prefix or ''}/link/"
+    hide_link_secrets(f"{state.url_prefix or ''}/link/")
+
+
+def hide_link_secrets(prefix: str) -> None:
+    """Hide what follows `prefix` in paths written to the access logs and the app's log, once per prefix."""
     for name in ACCESS_LOGGERS:
         logger = logging.getLogger(name)
         if not any(

@@ -18,6 +18,7 @@ from sqlalchemy import CursorResult, select, update
 
 from web.dao import placements, tokens
 from web.dao.base import audit
+from web.dao.users import reachable
 from web.dates import end_of_day_utc, london_today
 from web.emails import notify
 from web.extensions import db
@@ -100,12 +101,6 @@ def _send_link(consent: Consent) -> None:
     )
 
 
-def _people(*conditions: Any) -> list[User]:
-    # Those who can act on a message: active, with a password set.
-    query = select(User).where(*conditions, User.active.is_(True), User.password_hash != "").order_by(User.id)
-    return list(db.session.scalars(query))
-
-
 def tell_employer(allocation_id: int) -> None:
     """Email the employer's people that a student is ready for them to confirm, once per placement."""
     employer_id = db.session.scalar(
@@ -116,7 +111,7 @@ def tell_employer(allocation_id: int) -> None:
     )
     if employer_id is None:  # suspended or not yet approved: the hub is told of its placements instead
         return
-    for person in _people(User.role == "employer", User.employer_id == employer_id):
+    for person in reachable(User.role == "employer", User.employer_id == employer_id):
         notify(
             f"employer-to-confirm:{allocation_id}:{person.id}",
             "employer_to_confirm",
@@ -131,7 +126,7 @@ def _tell_student_and_leaders(consent: Consent, template: str) -> None:
     account = db.session.scalar(select(User).where(User.student_id == student.id, User.active.is_(True)))
     if account is not None:
         notify(f"{key}:student", template, account.email, consent_id=consent.id, to="student")
-    for leader in _people(User.role == "careers_leader", User.school_id == student.school_id):
+    for leader in reachable(User.role == "careers_leader", User.school_id == student.school_id):
         notify(f"{key}:leader:{leader.id}", template, leader.email, consent_id=consent.id, to="leader")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from web.dao import consent, placements
 from web.dao.base import audit
+from web.dao.users import reachable
 from web.dates import end_of_day_utc
 from web.emails import notify
 from web.extensions import db
@@ -331,8 +332,10 @@ def withdraw(
         raise OfferError("You cannot withdraw from this placement: it is not one you have said yes to")
     people = [
         (person, "employer")
-        for person in _people(User.role == "employer", User.employer_id == opportunity.employer_id)
-    ] + [(person, "school") for person in _people(User.role == "careers_leader", User.school_id == school_id)]
+        for person in reachable(User.role == "employer", User.employer_id == opportunity.employer_id)
+    ] + [
+        (person, "school") for person in reachable(User.role == "careers_leader", User.school_id == school_id)
+    ]
     for person, audience in people:
         notify(
             f"placement-withdrawn:{allocation_id}:{person.id}",
@@ -341,9 +344,3 @@ def withdraw(
             allocation_id=allocation_id,
             audience=audience,
         )
-
-
-def _people(*conditions: ColumnElement[bool]) -> list[User]:
-    # Those who can act on a message: active, with a password set.
-    query = select(User).where(*conditions, User.active.is_(True), User.password_hash != "").order_by(User.id)
-    return list(db.session.scalars(query))

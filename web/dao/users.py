@@ -9,6 +9,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from web.extensions import db
 from web.models import User
@@ -81,3 +82,9 @@ def create_user(email: str, password: str | None, role: str, **links: int | str 
     )
     db.session.add(user)
     return user
+
+
+def reachable(*conditions: ColumnElement[bool]) -> list[User]:
+    """The users matching these conditions who can act on a message: active, with a password set."""
+    query = select(User).where(*conditions, User.active.is_(True), User.password_hash != "").order_by(User.id)
+    return list(db.session.scalars(query))

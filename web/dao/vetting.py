@@ -14,7 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from web.dao import consent, own_placements, placements
 from web.dao.base import audit
-from web.dao.users import create_user, get_user_by_email
+from web.dao.users import create_user, get_user_by_email, reachable
 from web.emails import notify
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Employer, Hub, Opportunity, Student, User
@@ -170,20 +170,12 @@ def hubs() -> list[Hub]:
 
 def hub_admins(hub_id: int) -> list[User]:
     """The hub's admins who can act on a message: active, with a password set."""
-    return _people(User.role == "hub_admin", User.hub_id == hub_id)
+    return reachable(User.role == "hub_admin", User.hub_id == hub_id)
 
 
 def employer_users(employer_id: int) -> list[User]:
     """The employer's users who can act on a message: active, with a password set."""
-    return _people(User.role == "employer", User.employer_id == employer_id)
-
-
-def _people(*conditions: ColumnElement[bool]) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(*conditions, User.active.is_(True), User.password_hash != "").order_by(User.id)
-        )
-    )
+    return reachable(User.role == "employer", User.employer_id == employer_id)
 
 
 def _changed(employer: Employer, fields: dict[str, Any]) -> list[str]:
@@ -296,7 +288,7 @@ def _tell_schools_of_hold(employer_id: int, event_id: int, today: date) -> None:
             .join(Allocation, Allocation.student_id == Student.id)
             .where(Allocation.id == allocation_id)
         )
-        for leader in _people(User.role == "careers_leader", User.school_id == school_id):
+        for leader in reachable(User.role == "careers_leader", User.school_id == school_id):
             notify(
                 f"placement-on-hold:{allocation_id}:{event_id}:{leader.id}",
                 "placement_on_hold",

@@ -7,13 +7,11 @@ over-long secret gets the same 404 page, so the answer tells nobody which links 
 
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, current_app, render_template
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
-from web.accounts.views import ACCESS_LOGGERS, HideLinkTokens
+from web.accounts.views import hide_link_secrets
 from web.auth.roles import public
 from web.dao import consent as consent_dao
 from web.dao.base import transaction
@@ -68,11 +66,4 @@ def _private(response: Response) -> Response:
 
 @bp.record_once
 def _register(state: BlueprintSetupState) -> None:
-    prefix = f"{state.url_prefix or ''}/"
-    for name in ACCESS_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(
-            isinstance(found, HideLinkTokens) and found.replacement == prefix + "[hidden]"
-            for found in logger.filters
-        ):
-            logger.addFilter(HideLinkTokens(prefix))
+    hide_link_secrets(f"{state.url_prefix or ''}/")
