@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app, render_template, url_for
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
 
 from web.dao import notifications as dao
 
@@ -75,8 +76,11 @@ def link(endpoint: str, **values: Any) -> str:
 
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session: Session) -> None:
-    # Only now can a worker read the message; a rolled-back one is never sent.
-    ids = session.info.pop(dao.PENDING, [])
+    # Only once the outermost transaction has committed can a worker read the message (SQLAlchemy says
+    # "after_commit" when a savepoint is released too, the savepoint still current: then they wait).
+    if session.in_nested_transaction():
+        return
+    ids = [notification_id for _, notification_id in session.info.pop(dao.PENDING, [])]
     if ids:
         hand_over(ids)
 
@@ -87,9 +91,20 @@ def hand_over(ids: list[int]) -> None:
     threading.Thread(target=_enqueue, args=(ids,), name="notifications-hand-over", daemon=True).start()
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(dao.PENDING, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, rolled_back: SessionTransaction) -> None:
+    # Messages queued in the transaction rolled back (or in a savepoint inside it) are gone; those of an
+    # enclosing transaction, or of a sibling savepoint already released, still go once it commits.
+    def inside(transaction: SessionTransaction | None) -> bool:
+        while transaction is not None:
+            if transaction is rolled_back:
+                return True
+            transaction = transaction.parent
+        return False
+
+    pending = session.info.get(dao.PENDING)
+    if pending:
+        session.info[dao.PENDING] = [(where, id_) for where, id_ in pending if not inside(where)]
 
 
 def _enqueue(ids: list[int]) -> None:

@@ -75,6 +75,24 @@ def test_nothing_is_queued_or_sent_when_the_change_rolls_back(app: Flask, enqueu
     assert _notifications() == [] and enqueued == []
 
 
+def test_messages_go_to_the_worker_only_when_the_outermost_transaction_commits(
+    app: Flask, enqueued: list[int]
+) -> None:
+    # A released savepoint is a "commit" to SQLAlchemy's events: handed over then, a message was not yet
+    # there for the worker to read (found with Redis, whose worker is quick enough to look).
+    with transaction():
+        before = notify("a", "invitation", "a@example.org", token_id=1)
+        with db.session.begin_nested():
+            kept = notify("b", "invitation", "b@example.org", token_id=1)
+        assert enqueued == []
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            notify("c", "invitation", "c@example.org", token_id=1)
+            raise RuntimeError("this part fails")
+        assert enqueued == []
+    assert enqueued == [before, kept]
+    assert [n.idempotency_key for n in _notifications()] == ["a", "b"]
+
+
 def test_the_same_key_queues_one_message(app: Flask, enqueued: list[int]) -> None:
     _invite()
     [first] = _notifications()

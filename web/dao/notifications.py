@@ -17,7 +17,8 @@ from web.extensions import db
 from web.models import Notification
 from web.models.base import utcnow
 
-# Ids queued in this session's transaction, sent to a worker once it commits (web/emails.py).
+# (transaction, id) of messages queued in this session, sent to a worker once the outermost transaction
+# commits (web/emails.py); the transaction, a savepoint perhaps, says which rollback takes them back.
 PENDING = "notifications_to_send"
 
 
@@ -41,7 +42,9 @@ def queue(key: str, template: str, recipient: str, **about: Any) -> int | None:
         .returning(Notification.id)
     )
     if added is not None:
-        db.session.info.setdefault(PENDING, []).append(added)
+        session = db.session()  # the scoped session's own
+        where = session.get_nested_transaction() or session.get_transaction()
+        db.session.info.setdefault(PENDING, []).append((where, added))
     return added
 
 
