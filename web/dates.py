@@ -23,3 +23,8 @@ def age_on(date_of_birth: date, day: date) -> int:
     """A person's age in whole years on `day`."""
     before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
     return day.year - date_of_birth.year - before_birthday
+
+
+def long_date(day: date) -> str:
+    """A date as people write it in a letter: 4 December 2026."""
+    return f"{day.day} {day:%B %Y}"

@@ -12,52 +12,27 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from email.message import EmailMessage
-from pathlib import Path
 
-import pytest
 from celery import Celery
-from flask import Flask
 from sqlalchemy import select, update
 
 from config.celery import NOTIFICATIONS_QUEUE
 from tests import db as factories
+from tests.integration import test_hub_start
 from tests.integration.browser import Browser
-from tests.integration.conftest import BIN, ROOT, Stack, _broker_url, _free_port, _purge, launch, stack_env
+from tests.integration.conftest import BIN, ROOT, Stack
 from tests.integration.test_journey import _id_from
-from tests.smtp import SmtpServer, body
+from tests.smtp import SmtpServer
 from web.dates import london_today
 from web.demo import DEMO_PASSWORD, LOGINS
 from web.extensions import db
 from web.models import Allocation, Consent, Employer, ExperienceRecord, MatchRound, Opportunity, Student, User
 
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpServer]:
-    """The SMTP server every message of this module goes to."""
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module", params=["sqlite", "redis"], ids=["sqlite-file broker", "redis broker"])
-def stack(
-    request: pytest.FixtureRequest, app: Flask, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
-    """The web server and a worker (matching and notifications) sending mail to the tests' SMTP server."""
-    where: Path = tmp_path_factory.mktemp("lifecycle")
-    broker = _broker_url(request.param, where)
-    _purge(broker)
-    port = _free_port()
-    env = {**stack_env(app, broker), **smtp.settings(), "SERVICE_URL": f"http://127.0.0.1:{port}"}
-    yield from launch(broker, app, where, env, workers=("worker",), port=port)
-
-
-def _link(message: EmailMessage) -> str:
-    found = re.search(r"https?://[^/\s]+(/\S+)", body(message))
-    assert found, body(message)
-    return found.group(1)
+# The same web server, worker and SMTP server as a hub's start (one of each per module and broker).
+smtp = test_hub_start.smtp
+stack = test_hub_start.stack
+_link = test_hub_start._link
 
 
 def _signed_in(stack: Stack, user: User) -> Browser:

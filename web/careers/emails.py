@@ -19,7 +19,7 @@ def own_placement_decided(own_placement_id: int, status: str) -> dict[str, Any] 
         return None
     return {
         "approved": status == "approved",
-        "name": student.preferred_name or student.first_name,
+        "name": student.known_as,
         "employer": placement.employer_name,
         "note": placement.leader_note,
         "link": link("students.own_placement", placement_id=placement.id),

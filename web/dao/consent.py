@@ -18,7 +18,7 @@ from sqlalchemy import CursorResult, select, update
 
 from web.dao import placements, tokens
 from web.dao.base import audit
-from web.dao.users import reachable
+from web.dao.users import reachable, reachable_leaders
 from web.dates import end_of_day_utc, london_today
 from web.emails import notify
 from web.extensions import db
@@ -126,7 +126,7 @@ def _tell_student_and_leaders(consent: Consent, template: str) -> None:
     account = db.session.scalar(select(User).where(User.student_id == student.id, User.active.is_(True)))
     if account is not None:
         notify(f"{key}:student", template, account.email, consent_id=consent.id, to="student")
-    for leader in reachable(User.role == "careers_leader", User.school_id == student.school_id):
+    for leader in reachable_leaders(student.school_id):
         notify(f"{key}:leader:{leader.id}", template, leader.email, consent_id=consent.id, to="leader")
 
 
@@ -342,7 +342,7 @@ class Placement:
 
     @property
     def student_name(self) -> str:
-        return f"{self.student.preferred_name or self.student.first_name} {self.student.last_name}"
+        return self.student.full_name
 
 
 def consent_status(
@@ -432,7 +432,7 @@ def details(consent: Consent) -> dict[str, Any]:
     return {
         # The hub has suspended the employer (or not approved it yet): the parent cannot consent for now.
         "on_hold": employer.status != "approved",
-        "first_name": student.preferred_name or student.first_name,
+        "first_name": student.known_as,
         "school_name": school.name if school else "",
         "opportunity": opportunity,
         "employer": employer,

@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from web.dao import consent, placements
 from web.dao.base import audit
 from web.dao.offers import student_account
+from web.dao.users import reachable_leaders
 from web.dates import london_today
 from web.emails import notify
 from web.extensions import db
@@ -30,7 +31,6 @@ from web.models import (
     Opportunity,
     School,
     Student,
-    User,
 )
 from web.models.base import utcnow
 
@@ -190,17 +190,6 @@ def _allocation(allocation_id: int) -> tuple[Allocation, Student, Opportunity]:
     return allocation, student, opportunity
 
 
-def leaders_of(school_id: int) -> list[User]:
-    """The school's active careers leaders."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.school_id == school_id, User.role == "careers_leader", User.active.is_(True))
-            .order_by(User.id)
-        )
-    )
-
-
 def tell(allocation_id: int, template: str, stamp: str, student: bool, parent: bool, leaders: bool) -> None:
     """Email the student, their parent or carer and the school's careers leaders about this placement, each
     once: the key is the message, the placement, `stamp` (what changed) and who it is for."""
@@ -212,7 +201,7 @@ def tell(allocation_id: int, template: str, stamp: str, student: bool, parent: b
     if parent:
         notify(f"{key}:parent", template, person.parent_email, allocation_id=allocation_id, to="parent")
     if leaders:
-        for leader in leaders_of(person.school_id):
+        for leader in reachable_leaders(person.school_id):
             notify(
                 f"{key}:leader:{leader.id}", template, leader.email, allocation_id=allocation_id, to="leader"
             )

@@ -11,8 +11,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from web.dao import consent, placements
 from web.dao.base import audit
-from web.dao.users import reachable
-from web.dates import end_of_day_utc
+from web.dao.users import reachable, reachable_leaders
+from web.dates import end_of_day_utc, long_date
 from web.emails import notify
 from web.extensions import db
 from web.models import Allocation, Employer, Opportunity, Student, User
@@ -129,7 +129,7 @@ def _answer(allocation_id: int, student_id: int, status: str, today: date) -> No
         ).first()
         if answered and answered.status == "offered":
             if answered.respond_by is not None and answered.respond_by < today:
-                raise OfferError(f"The date to respond to this offer was {_long(answered.respond_by)}")
+                raise OfferError(f"The date to respond to this offer was {long_date(answered.respond_by)}")
             raise OfferError("This placement is no longer available")
         raise OfferError("You have already responded to this offer")
 
@@ -186,10 +186,6 @@ def decline_offer(allocation_id: int, student_id: int, user_id: int | None, toda
     audit(user_id, "offer_declined", "allocation", allocation_id)
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _held(student_id: int, allocation_id: int) -> list[tuple[Opportunity, str]]:
     rows = db.session.execute(
         select(Opportunity, Employer.name)
@@ -227,7 +223,7 @@ def check_rules(student_id: int, wanted: Any, except_id: int = 0, whose: str = "
         if other.start_date <= wanted.end_date and other.end_date >= wanted.start_date:
             raise OfferError(
                 f"{subject} this placement because its dates overlap a placement {have} already "
-                f"accepted, from {_long(other.start_date)} to {_long(other.end_date)}"
+                f"accepted, from {long_date(other.start_date)} to {long_date(other.end_date)}"
             )
     if wanted.kind == T_LEVEL:
         employers = {
@@ -333,9 +329,7 @@ def withdraw(
     people = [
         (person, "employer")
         for person in reachable(User.role == "employer", User.employer_id == opportunity.employer_id)
-    ] + [
-        (person, "school") for person in reachable(User.role == "careers_leader", User.school_id == school_id)
-    ]
+    ] + [(person, "school") for person in reachable_leaders(school_id)]
     for person, audience in people:
         notify(
             f"placement-withdrawn:{allocation_id}:{person.id}",

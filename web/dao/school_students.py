@@ -95,7 +95,7 @@ def invite_student(student: Student, by_id: int) -> User:
             if other is not None and other.id != user.id:
                 raise AccountError("This email address already has an account. Ask them to sign in instead")
             user.email = student.email.lower()
-    name = f"{student.preferred_name or student.first_name} {student.last_name}"
+    name = student.full_name
     return accounts.invite(student.email, "student", student.id, by_id, name=name)
 
 

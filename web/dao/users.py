@@ -88,3 +88,8 @@ def reachable(*conditions: ColumnElement[bool]) -> list[User]:
     """The users matching these conditions who can act on a message: active, with a password set."""
     query = select(User).where(*conditions, User.active.is_(True), User.password_hash != "").order_by(User.id)
     return list(db.session.scalars(query))
+
+
+def reachable_leaders(school_id: int) -> list[User]:
+    """The school's careers leaders who can act on a message."""
+    return reachable(User.role == "careers_leader", User.school_id == school_id)

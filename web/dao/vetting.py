@@ -14,7 +14,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from web.dao import consent, own_placements, placements
 from web.dao.base import audit
-from web.dao.users import create_user, get_user_by_email, reachable
+from web.dao.users import create_user, get_user_by_email, reachable, reachable_leaders
+from web.dates import long_date
 from web.emails import notify
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Employer, Hub, Opportunity, Student, User
@@ -94,10 +95,6 @@ def is_current(employer: Employer, today: date) -> bool:
     )
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _days(n: int) -> str:
     return "1 day" if n == 1 else f"{n} days"
 
@@ -114,7 +111,7 @@ def problems(employer: Employer, today: date) -> list[str]:
     if employer.insurance_expires is None:
         found.append("No insurance expiry date")
     elif employer.insurance_expires < today:
-        found.append(f"Insurance expired on {_day(employer.insurance_expires)}")
+        found.append(f"Insurance expired on {long_date(employer.insurance_expires)}")
     if not employer.risk_assessment_on_file:
         found.append("No risk assessment on file")
     if not employer.risk_assessment_summary:
@@ -129,7 +126,7 @@ def problems(employer: Employer, today: date) -> list[str]:
         # Evidence the employer changed since the last check falls due today, as does a check planned for it.
         found.append("Check due today")
     elif employer.next_check_due < today:
-        found.append(f"Check due since {_day(employer.next_check_due)}")
+        found.append(f"Check due since {long_date(employer.next_check_due)}")
     return found
 
 
@@ -252,7 +249,7 @@ def decide(employer: Employer, decision: str, reason: str, by_id: int, today: da
         # Students' own placements that were waiting for this employer are made now, and placements that
         # became ready to confirm while it was suspended are sent to it.
         own_placements.place_waiting(employer.id, by_id)
-        for allocation_id in _placements(employer.id, ("accepted", "consented")):
+        for allocation_id, _ in _placements(employer.id, ("accepted", "consented")):
             if placements.ready_to_confirm(allocation_id):
                 consent.tell_employer(allocation_id)
     elif status == "suspended":
@@ -268,27 +265,27 @@ def decide(employer: Employer, decision: str, reason: str, by_id: int, today: da
     return event_id
 
 
-def _placements(employer_id: int, statuses: tuple[str, ...], today: date | None = None) -> list[int]:
+def _placements(
+    employer_id: int, statuses: tuple[str, ...], today: date | None = None
+) -> list[tuple[int, int]]:
+    """(allocation id, the student's school id) of the employer's placements in these statuses (not over
+    by `today`, if given)."""
     query = (
-        select(Allocation.id)
+        select(Allocation.id, Student.school_id)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .join(Student, Allocation.student_id == Student.id)
         .where(Opportunity.employer_id == employer_id, Allocation.status.in_(statuses))
         .order_by(Allocation.id)
     )
     if today is not None:
         query = query.where(Opportunity.end_date >= today)
-    return list(db.session.scalars(query))
+    return [(allocation_id, school_id) for allocation_id, school_id in db.session.execute(query)]
 
 
 def _tell_schools_of_hold(employer_id: int, event_id: int, today: date) -> None:
     # The employer no longer sees its students; their careers leaders hear why, once per placement.
-    for allocation_id in _placements(employer_id, HOLDING_STATUSES, today):
-        school_id = db.session.scalar(
-            select(Student.school_id)
-            .join(Allocation, Allocation.student_id == Student.id)
-            .where(Allocation.id == allocation_id)
-        )
-        for leader in reachable(User.role == "careers_leader", User.school_id == school_id):
+    for allocation_id, school_id in _placements(employer_id, HOLDING_STATUSES, today):
+        for leader in reachable_leaders(school_id):
             notify(
                 f"placement-on-hold:{allocation_id}:{event_id}:{leader.id}",
                 "placement_on_hold",

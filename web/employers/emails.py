@@ -5,16 +5,12 @@ Each goes to the student, their parent or carer, or a careers leader (`to`), wit
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from web.dates import long_date
 from web.emails import email, link
 from web.extensions import db
 from web.models import Allocation, Employer, Opportunity, School, Student
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _context(allocation_id: int, to: str, statuses: tuple[str, ...]) -> dict[str, Any] | None:
@@ -34,13 +30,13 @@ def _context(allocation_id: int, to: str, statuses: tuple[str, ...]) -> dict[str
         where = ""  # a parent or carer has no account to sign in to
     return {
         "to": to,
-        "first_name": student.preferred_name or student.first_name,
-        "student_name": f"{student.preferred_name or student.first_name} {student.last_name}",
+        "first_name": student.known_as,
+        "student_name": student.full_name,
         "school": school.name,
         "employer": employer.name,
         "title": opportunity.title,
-        "start": _day(opportunity.start_date),
-        "end": _day(opportunity.end_date),
+        "start": long_date(opportunity.start_date),
+        "end": long_date(opportunity.end_date),
         "hours": f"{opportunity.hours_per_day:g}",
         "place": "online (remote)" if opportunity.remote else opportunity.postcode,
         "reason": allocation.ended_reason,

@@ -14,6 +14,7 @@ from web.dao import hosting as hosting_dao
 from web.dao import opportunities as dao
 from web.dao import vetting
 from web.dao.base import audit, transaction
+from web.dates import long_date
 from web.employers.forms import NO_PLACES_PUBLISHED, OpportunityForm, capacity_below_taken
 from web.employers.hosting_forms import CloseWithMessageForm
 from web.fields import ConfirmForm
@@ -56,7 +57,7 @@ def cannot_publish(employer: Employer, today: date) -> str | None:
         return reason
     expires = employer.insurance_expires
     if expires is not None and expires < today:
-        return EXPIRED.format(day=f"{expires.day} {expires:%B %Y}")
+        return EXPIRED.format(day=long_date(expires))
     if employer.next_check_due is None or employer.next_check_due <= today:
         return CHECK_DUE
     return NOT_CURRENT

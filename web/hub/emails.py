@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from web.dao import vetting
+from web.dates import long_date
 from web.emails import email, link
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Employer, Hub, Opportunity, Student
@@ -15,10 +16,6 @@ def _employer(employer_id: int) -> tuple[Employer, Hub] | None:
     employer = vetting.get_employer(employer_id)
     hub = db.session.get(Hub, employer.hub_id) if employer else None
     return (employer, hub) if employer and hub else None
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @email("employer_registered")
@@ -83,7 +80,7 @@ def _insurance(employer_id: int, expires: str) -> dict[str, Any] | None:
     return {
         "employer": employer.name,
         "hub": hub.name,
-        "expires": _day(employer.insurance_expires),
+        "expires": long_date(employer.insurance_expires),
         "expired": employer.insurance_expires < today,
         "days_left": (employer.insurance_expires - today).days,
     }
@@ -115,7 +112,7 @@ def placement_on_hold(allocation_id: int, event_id: int) -> dict[str, Any] | Non
     student = db.session.get(Student, allocation.student_id)
     employer = db.session.get(Employer, opportunity.employer_id)
     return {
-        "student": f"{student.preferred_name or student.first_name} {student.last_name}",
+        "student": student.full_name,
         "placement": opportunity.title,
         "employer": employer.name,
         "reason": employer.status_reason,

@@ -49,6 +49,16 @@ class Student(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    @property
+    def known_as(self) -> str:
+        """The first name the student goes by: their preferred name where the school's records give one."""
+        return self.preferred_name or self.first_name
+
+    @property
+    def full_name(self) -> str:
+        """The name they go by and their surname, for the school's eyes (never an employer's)."""
+        return f"{self.known_as} {self.last_name}"
+
 
 class Preference(db.Model):  # type: ignore[name-defined,misc]
     """A student's ranking of one opportunity (1 = most wanted)."""

@@ -3,21 +3,17 @@ running out to the student and careers leaders, and "ready to confirm" to the em
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import current_app
 
 from web.dao import consent as consent_dao
 from web.dao import placements
+from web.dates import long_date
 from web.emails import email, link
 from web.extensions import db
 from web.models import Allocation, Consent, Employer, Opportunity, School, Student
 from web.models.base import utcnow
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _placement(allocation_id: int) -> dict[str, Any] | None:
@@ -32,14 +28,14 @@ def _placement(allocation_id: int) -> dict[str, Any] | None:
         return None
     return {
         "status": allocation.status,
-        "first_name": student.preferred_name or student.first_name,
-        "student_name": f"{student.preferred_name or student.first_name} {student.last_name}",
+        "first_name": student.known_as,
+        "student_name": student.full_name,
         "year_group": student.year_group,
         "school": school.name,
         "employer": employer.name,
         "title": opportunity.title,
-        "start": _day(opportunity.start_date),
-        "end": _day(opportunity.end_date),
+        "start": long_date(opportunity.start_date),
+        "end": long_date(opportunity.end_date),
     }
 
 
@@ -56,7 +52,7 @@ def _link_context(consent_id: int, link_of: str) -> dict[str, Any] | None:
     return {
         **placement,
         "link": link("parents.consent", secret=consent_dao.secret_of(consent)),
-        "expires": _day(consent.expires_at.date()),
+        "expires": long_date(consent.expires_at.date()),
     }
 
 

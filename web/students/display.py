@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
+from web.dates import long_date
 from web.postcodes import district
 
 BENCHMARKS = {
@@ -79,5 +80,5 @@ def helpers() -> dict[str, Any]:
         "status_label": lambda status: STATUSES.get(status, (status, "grey")),
         "location": location,
         "reasons": reasons,
-        "long_date": lambda day: f"{day.day} {day:%B %Y}" if day else "",
+        "long_date": lambda day: long_date(day) if day else "",
     }

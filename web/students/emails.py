@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
+from web.dates import long_date
 from web.emails import email, link
 from web.extensions import db
 from web.models import Allocation, Employer, Opportunity, Student
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _placement(allocation_id: int) -> tuple[Allocation, Opportunity, Employer, Student] | None:
@@ -34,11 +30,11 @@ def _offer(allocation_id: int, *statuses: str) -> dict[str, Any] | None:
         return None
     allocation, opportunity, employer, student = found
     return {
-        "name": student.preferred_name or student.first_name,
+        "name": student.known_as,
         "title": opportunity.title,
         "employer": employer.name,
-        "dates": f"{_day(opportunity.start_date)} to {_day(opportunity.end_date)}",
-        "respond_by": _day(allocation.respond_by) if allocation.respond_by else "",
+        "dates": f"{long_date(opportunity.start_date)} to {long_date(opportunity.end_date)}",
+        "respond_by": long_date(allocation.respond_by) if allocation.respond_by else "",
         "link": link("students.offer", allocation_id=allocation.id),
     }
 
@@ -70,14 +66,13 @@ def placement_withdrawn(allocation_id: int, audience: str) -> dict[str, Any] | N
         return None
     _, opportunity, employer, student = found
     school = audience == "school"
-    known_as = student.preferred_name or student.first_name
     return {
         "school": school,
         # The employer knows the student by the name they go by, as on its pages.
-        "student": f"{student.first_name} {student.last_name}" if school else known_as,
+        "student": f"{student.first_name} {student.last_name}" if school else student.known_as,
         "title": opportunity.title,
         "employer": employer.name,
-        "dates": f"{_day(opportunity.start_date)} to {_day(opportunity.end_date)}",
+        "dates": f"{long_date(opportunity.start_date)} to {long_date(opportunity.end_date)}",
         "link": link("careers.student", student_id=student.id)
         if school
         else link("employers.opportunity", opportunity_id=opportunity.id),
