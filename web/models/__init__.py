@@ -4,7 +4,7 @@ from web.models.audit import AuditEvent
 from web.models.matching import Allocation, MatchRound
 from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
-from web.models.organisations import Employer, Hub, School
+from web.models.organisations import Employer, Hub, HubApiToken, School
 from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
 from web.models.students import Preference, Student, StudentImport
 from web.models.users import AccessToken, SignInGuard, User
@@ -19,6 +19,7 @@ __all__ = [
     "ExperienceRecord",
     "Feedback",
     "Hub",
+    "HubApiToken",
     "MatchRound",
     "Notification",
     "Opportunity",

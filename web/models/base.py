@@ -33,6 +33,8 @@ ROUND_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 ACTIVE_ROUND_STATUSES = ("queued", "running")
 MECHANISMS = ("optimal", "stable")
 ALLOCATION_STATUSES = (
+    # A what-if round's proposal: never shown to students, holds no seat; "proposed" once its round is kept.
+    "draft",
     "proposed",
     "approved",
     "rejected",

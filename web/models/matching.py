@@ -20,6 +20,8 @@ from web.models.base import (
     utcnow,
 )
 
+ACTIVE_REAL = f"status IN {ACTIVE_ROUND_STATUSES} AND NOT draft"
+
 
 class MatchRound(db.Model):  # type: ignore[name-defined,misc]
     """One run of the engine over a school's or a hub's students; the database is its source of truth."""
@@ -28,13 +30,21 @@ class MatchRound(db.Model):  # type: ignore[name-defined,misc]
         one_of("status", ROUND_STATUSES, "status"),
         one_of("mechanism", MECHANISMS, "mechanism"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
-        # One unfinished round per school at a time: two would propose the same students for the same seats.
+        # One unfinished round per school at a time, and one hub-wide round per hub: two would propose the
+        # same students for the same seats. What-if drafts propose nothing live, so any number may run.
         Index(
             "uq_match_round_active_school",
             "school_id",
             unique=True,
-            sqlite_where=text(f"status IN {ACTIVE_ROUND_STATUSES}"),
-            postgresql_where=text(f"status IN {ACTIVE_ROUND_STATUSES}"),
+            sqlite_where=text(ACTIVE_REAL),
+            postgresql_where=text(ACTIVE_REAL),
+        ),
+        Index(
+            "uq_match_round_active_hub",
+            "hub_id",
+            unique=True,
+            sqlite_where=text(f"{ACTIVE_REAL} AND school_id IS NULL"),
+            postgresql_where=text(f"{ACTIVE_REAL} AND school_id IS NULL"),
         ),
     )
 
@@ -59,6 +69,14 @@ class MatchRound(db.Model):  # type: ignore[name-defined,misc]
     enqueued_at: Mapped[datetime | None]
     # A top-up round runs over the seats freed since this round, for the students still unplaced.
     top_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id"))
+    # A what-if draft: its proposals ("draft") reach no one until it is kept over the draft it is compared
+    # with; the other is then deleted.
+    draft: Mapped[bool] = mapped_column(default=False)
+    compared_with_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id", ondelete="SET NULL"))
+    # Hub-wide rounds: each school's careers leaders decide their share by this day (Europe/London); the
+    # hub admin then releases the approved proposals to students as offers.
+    decide_by: Mapped[date | None]
+    released_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
