@@ -8,6 +8,7 @@ repair task, which Celery beat runs every minute, queues the round again for ano
 from __future__ import annotations
 
 import logging
+import statistics
 import threading
 import time
 from datetime import date, timedelta
@@ -132,14 +133,20 @@ def _attempt(round_id: int, claim: str, heartbeat: Heartbeat) -> None:
         log.exception("Matching round %s has an invalid policy", round_id)
         _record_failure(round_id, claim, BAD_POLICY)
         return
-    mechanism, seed = match_round.mechanism, match_round.seed
+    mechanism, seed, draft = match_round.mechanism, match_round.seed, match_round.draft
     inputs = load_round_inputs(match_round, policy, date.today())
     _pause_for_tests(heartbeat)
-    _run(round_id, claim, heartbeat, inputs, mechanism, seed)
+    _run(round_id, claim, heartbeat, inputs, mechanism, seed, "draft" if draft else "proposed")
 
 
-def _run(
-    round_id: int, claim: str, heartbeat: Heartbeat, inputs: RoundInputs, mechanism: str, seed: int
+def _run(  # noqa: PLR0913 - the round, its claim and inputs, and how to store what it proposes
+    round_id: int,
+    claim: str,
+    heartbeat: Heartbeat,
+    inputs: RoundInputs,
+    mechanism: str,
+    seed: int,
+    status: str,
 ) -> None:
     """Candidates, scores, instance and allocation, then every proposal and the metrics in one commit."""
     _stage(round_id, claim, heartbeat, 10, "Finding opportunities each student can take")
@@ -178,6 +185,7 @@ def _run(
         "assigned": result.assigned,
         "objective": result.total_score,
         "ranked_placed": sum(proposal["rank"] is not None for proposal in proposals),
+        "median_km": _median_km(proposals),
         "left_out": inputs.left_out,
         "unlocated_students": len(found.unlocated_students),
         "unlocated_opportunities": len(found.unlocated_opportunities),
@@ -190,10 +198,17 @@ def _run(
         finished = dict(status="succeeded", progress=100, stage="Finished", finished_at=utcnow())
         if heartbeat.lost or not claims.advance_round(round_id, claim, metrics=metrics, **finished):
             raise RoundLostError
-        stored = dao.add_proposals(round_id, proposals)
+        stored = dao.add_proposals(round_id, proposals, status)
         if stored < len(proposals):
             # A concurrent round proposed some of the same students for the same places first.
             claims.record_metrics(round_id, {**metrics, "skipped": len(proposals) - stored})
+
+
+def _median_km(proposals: list[dict[str, Any]]) -> float | None:
+    """Median distance to the placements proposed in person, in km; None if there are none."""
+    distances = [p["explanation"]["distance_km"] for p in proposals]
+    distances = [km for km in distances if km is not None]
+    return round(float(statistics.median(distances)), 1) if distances else None
 
 
 def _stage(round_id: int, claim: str, heartbeat: Heartbeat, progress: int, stage: str) -> None:

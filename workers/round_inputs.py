@@ -69,6 +69,7 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
     busy = dao.busy_dates(ids)
     refused = dao.refused_places(ids)
     places, lapsed = dao.round_opportunities(match_round, today)
+    limit = dao.round_scope(match_round).max_travel_km
     held = dao.outstanding_seats([place.id for place in places])
     students = [
         Student(
@@ -77,7 +78,7 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
             year_group=row.year_group,
             date_of_birth=row.date_of_birth,
             postcode=row.postcode or None,
-            max_travel_km=float(row.max_travel_km),
+            max_travel_km=float(row.max_travel_km if limit is None else min(row.max_travel_km, limit)),
             routes=tuple(str(route) for route in row.routes or ()),
             statement=row.statement or "",
             pathway_interest=row.pathway_interest,  # type: ignore[arg-type]

@@ -128,6 +128,37 @@ def round_proposals(round_id: int) -> list[tuple[Allocation, Student, Opportunit
 
 
 @dataclass(frozen=True)
+class RoundScope:
+    """Who and what a round covers besides its school or hub and kind, as kept in its policy: year groups,
+    a window for placements' first days, and a travel limit below students' own."""
+
+    year_groups: tuple[int, ...] = ()
+    starts_from: date | None = None
+    starts_until: date | None = None
+    max_travel_km: float | None = None
+
+
+SCOPE_KEYS = ("year_groups", "starts_from", "starts_until", "max_travel_km")
+
+
+def round_scope(match_round: MatchRound) -> RoundScope:
+    """The round's scope from its stored policy (dates as ISO text, missing keys for no limit)."""
+    stored = match_round.policy or {}
+
+    def day(key: str) -> date | None:
+        value = stored.get(key)
+        return date.fromisoformat(value) if value else None
+
+    limit = stored.get("max_travel_km")
+    return RoundScope(
+        tuple(int(year) for year in stored.get("year_groups") or ()),
+        day("starts_from"),
+        day("starts_until"),
+        float(limit) if limit is not None else None,
+    )
+
+
+@dataclass(frozen=True)
 class RoundStudents:
     """The students a round matches, and how many of its scope it left out and why."""
 
@@ -156,6 +187,9 @@ def round_students(match_round: MatchRound, today: date) -> RoundStudents:
     waits = of_kind(WAITING_STATUSES, Opportunity.status == "published", Opportunity.start_date > today)
     # Leavers stay on record but are matched no more.
     query = select(Student, holds, waits).where(Student.left_on.is_(None)).order_by(Student.id)
+    year_groups = round_scope(match_round).year_groups
+    if year_groups:
+        query = query.where(Student.year_group.in_(year_groups))
     if match_round.school_id is not None:
         query = query.where(Student.school_id == match_round.school_id)
     else:
@@ -189,6 +223,11 @@ def round_opportunities(match_round: MatchRound, today: date) -> tuple[list[Oppo
     )
     if match_round.kind is not None:
         query = query.where(Opportunity.kind == match_round.kind)
+    scope = round_scope(match_round)
+    if scope.starts_from is not None:
+        query = query.where(Opportunity.start_date >= scope.starts_from)
+    if scope.starts_until is not None:
+        query = query.where(Opportunity.start_date <= scope.starts_until)
     places, lapsed = [], 0
     for place, current in db.session.execute(query):
         if current:
@@ -317,14 +356,15 @@ def outstanding_seats(opportunity_ids: Iterable[int]) -> dict[int, int]:
     return {opportunity_id: n for opportunity_id, n in rows}
 
 
-def add_proposals(round_id: int, proposals: list[dict[str, Any]]) -> int:
-    """Insert the round's proposals (student_id, opportunity_id, score, rank, explanation) in one statement;
-    how many were stored. A student who got a live allocation of that place from elsewhere meanwhile is
-    skipped: the database keeps one live allocation per student and place."""
+def add_proposals(round_id: int, proposals: list[dict[str, Any]], status: str = "proposed") -> int:
+    """Insert the round's proposals (student_id, opportunity_id, score, rank, explanation) in one statement,
+    "proposed" (or "draft" for a what-if draft); how many were stored. A student who got a live allocation of
+    that place from elsewhere meanwhile is skipped: the database keeps one live allocation per student and
+    place (drafts are not live, so never clash)."""
     if proposals:
         dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
         now = utcnow()
-        rows = [{"round_id": round_id, "status": "proposed", "created_at": now, **p} for p in proposals]
+        rows = [{"round_id": round_id, "status": status, "created_at": now, **p} for p in proposals]
         db.session.execute(dialect.insert(Allocation).on_conflict_do_nothing(), rows)
     stored = select(func.count()).select_from(Allocation).where(Allocation.round_id == round_id)
     return int(db.session.scalar(stored) or 0)
