@@ -17,6 +17,7 @@ NAVIGATION = {
         ("Overview", "hub.overview"),
         ("Schools", "hub.schools"),
         ("Employers", "hub.employers"),
+        ("Matching rounds", "hub.rounds"),
         ("Team", "accounts.team"),
     ],
     "careers_leader": [

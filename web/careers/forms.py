@@ -8,56 +8,11 @@ from werkzeug.datastructures import FileStorage
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import StopValidation
 
-from matcher.people import KINDS
 from web.careers.import_csv import MAX_BYTES, MAX_ROWS, NO_FILE
 from web.dates import london_today
-from web.fields import ChoiceField, ChoicesField, DateField, Form, WholeNumberField
+from web.fields import ChoiceField, ChoicesField, DateField, Form
 
-ALL_KINDS = "all"
-KIND_CHOICES = [(ALL_KINDS, "All kinds"), *KINDS.items()]
-MECHANISM_CHOICES = [
-    ("optimal", "Place as many students as possible"),
-    ("stable", "Respect students' rankings first"),
-]
-SEED_MAX = 2_147_483_647  # the column is a 32-bit integer on PostgreSQL
 FULL_EXPORT = "yes"
-
-
-class StartRoundForm(Form):
-    """Kind of opportunity, mechanism and an optional lottery number for a new round."""
-
-    kind = ChoiceField(
-        "Which opportunities should this round fill?",
-        dict(KIND_CHOICES),
-        "Select which opportunities to fill",
-        default=ALL_KINDS,
-    )
-    mechanism = ChoiceField(
-        "How should students be matched?",
-        dict(MECHANISM_CHOICES),
-        "Select how students should be matched",
-        default="optimal",
-    )
-    seed = WholeNumberField(
-        "Lottery number (optional)",
-        called="Lottery number",
-        minimum=0,
-        maximum=SEED_MAX,
-        example=42,
-        description="Ties between students are broken by a lottery. The same number with the same students "
-        "and places gives the same result. Leave it blank to use 0.",
-    )
-    submit = SubmitField("Start matching round", widget=GovSubmitInput())
-
-    @property
-    def seed_value(self) -> int:
-        """The lottery number entered, 0 if blank (call after validation)."""
-        return self.seed.data or 0
-
-    @property
-    def kind_value(self) -> str | None:
-        """The kind of opportunity chosen, None for all kinds."""
-        return None if self.kind.data == ALL_KINDS else self.kind.data
 
 
 class ImportForm(Form):

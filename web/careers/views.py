@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
 from web.auth.roles import owned_or_404, role_required
-from web.careers.forms import MECHANISM_CHOICES, SEED_MAX, RespondByForm, StartRoundForm
+from web.careers.forms import RespondByForm
 from web.careers.reasons import fairness_summary, reasons
 from web.dao import allocations as allocations_dao
-from web.dao import round_claims, school_students
+from web.dao import hub_rounds, round_claims, school_students
 from web.dao import rounds as rounds_dao
 from web.dao.accounts import AccountError
 from web.dao.base import audit, transaction
@@ -24,8 +24,8 @@ from web.dates import london_today
 from web.fields import ConfirmForm
 from web.models import Student
 from web.models.base import ACTIVE_ROUND_STATUSES
+from web.round_forms import MECHANISM_CHOICES, SEED_MAX, StartRoundForm
 from workers.matching_tasks import enqueue_round
-from workers.round_inputs import default_policy
 
 bp = Blueprint("careers", __name__, url_prefix="/school")
 log = logging.getLogger(__name__)
@@ -161,8 +161,8 @@ def rounds() -> str | Response:
                     school_id=school.id,
                     kind=form.kind_value,
                     mechanism=form.mechanism.data,
-                    seed=form.seed_value,
-                    policy=default_policy(),
+                    seed=form.seed.data or 0,
+                    policy=form.policy(form.scope()),
                     created_by_id=current_user.id,
                 )
                 audit(current_user.id, "round_started", "match_round", match_round.id)
@@ -173,7 +173,8 @@ def rounds() -> str | Response:
         round_id = match_round.id
         _enqueue(round_id)
         return redirect(url_for("careers.round_detail", round_id=round_id))
-    listed = rounds_dao.school_rounds(_school_id())
+    school = rounds_dao.get_school(_school_id())
+    listed = hub_rounds.rounds_for_school(school) if school else []
     counts = rounds_dao.allocation_counts([r.id for r in listed])
     return render_template("careers/rounds.html", form=form, rounds=listed, counts=counts)
 
@@ -187,33 +188,67 @@ def _enqueue(round_id: int) -> None:
 
 
 def _own_round(round_id: int):  # type: ignore[no-untyped-def]
+    """The school's own round, or its hub's hub-wide round once that is not a draft."""
+    match_round = rounds_dao.get_round(round_id)
+    school = rounds_dao.get_school(_school_id())
+    if school is None or not hub_rounds.school_sees(match_round, school):
+        abort(404)
+    return match_round
+
+
+def _school_round(round_id: int):  # type: ignore[no-untyped-def]
+    """The school's own round: one it can cancel, start again or top up (a hub-wide one is the hub's)."""
     return owned_or_404(rounds_dao.get_round(round_id), school_id=_school_id())
+
+
+PROPOSALS_PER_PAGE = 100
 
 
 @bp.route("/rounds/<int:round_id>")
 @role_required("careers_leader")
-def round_detail(round_id: int) -> str:
-    """A round: its progress while it runs, then its fairness summary and proposals to decide."""
+def round_detail(round_id: int) -> str | Response:
+    """A round: its progress while it runs, then its fairness summary and this school's proposals to decide,
+    a page at a time."""
     match_round = _own_round(round_id)
-    proposals = []
+    if match_round.draft and match_round.status == "succeeded":
+        return redirect(url_for("careers.compare", round_id=match_round.id))
+    proposals = None
     summary = None
     top_up = None
+    any_proposed = False
     if match_round.status == "succeeded":
-        top_up = rounds_dao.top_up_now(match_round, london_today())
-        proposals = [
-            (allocation, pupil, opportunity, employer, reasons(allocation.explanation))
-            for allocation, pupil, opportunity, employer in rounds_dao.round_proposals(match_round.id)
-        ]
-        summary = fairness_summary(match_round.metrics or {}, any_kind=match_round.kind is None)
+        if match_round.school_id is not None:
+            top_up = rounds_dao.top_up_now(match_round, london_today())
+        page = request.args.get("page", "")
+        proposals = hub_rounds.proposals_page(
+            match_round.id,
+            school_id=_school_id(),
+            page=int(page) if page.isdigit() and len(page) < 10 else 1,
+            per_page=PROPOSALS_PER_PAGE,
+        )
+        proposals.rows[:] = [(*row, reasons(row[0].explanation)) for row in proposals.rows]
+        summary = fairness_summary(_school_metrics(match_round), any_kind=match_round.kind is None)
+        any_proposed = bool(allocations_dao.proposed_ids(match_round.id, _school_id()))
     return render_template(
         "careers/round.html",
         match_round=match_round,
         proposals=proposals,
         summary=summary,
-        any_proposed=any(row[0].status == "proposed" for row in proposals),
+        any_proposed=any_proposed,
+        holds_offers=hub_rounds.holds_offers(match_round),
         top_up=top_up,
         button=ConfirmForm(),
     )
+
+
+def _school_metrics(match_round) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The round's figures; for a hub-wide round, this school's placed and students from its line."""
+    metrics = dict(match_round.metrics or {})
+    if match_round.school_id is None:
+        mine = ((metrics.get("fairness") or {}).get("by_school") or {}).get(str(_school_id())) or {}
+        metrics.update(assigned=mine.get("assigned", 0), students=mine.get("students", 0), ranked_placed=None)
+        metrics["left_out"] = {}
+    return metrics
 
 
 @bp.route("/rounds/<int:round_id>/status")
@@ -235,7 +270,7 @@ def round_status(round_id: int) -> Response:
 @role_required("careers_leader")
 def cancel_round(round_id: int) -> Response:
     """Cancel a round that is waiting or running; nothing it would have proposed is kept."""
-    match_round = _own_round(round_id)
+    match_round = _school_round(round_id)
     with transaction():
         cancelled = round_claims.cancel_round(match_round.id)
         if cancelled:
@@ -248,7 +283,7 @@ def cancel_round(round_id: int) -> Response:
 @role_required("careers_leader")
 def retry_round(round_id: int) -> Response:
     """Start a failed or cancelled round again, with the same settings and lottery number."""
-    match_round = _own_round(round_id)
+    match_round = _school_round(round_id)
     try:
         with transaction():
             queued = round_claims.retry_round(match_round.id)
@@ -269,7 +304,7 @@ def retry_round(round_id: int) -> Response:
 def top_up_round(round_id: int) -> Response:
     """Start a top-up round of a finished round, over the seats free now and the students still unplaced,
     with the same kind, mechanism and policy and a new lottery number; its proposals wait for approval."""
-    match_round = _own_round(round_id)
+    match_round = _school_round(round_id)
     back = redirect(url_for("careers.round_detail", round_id=match_round.id))
     if match_round.status != "succeeded":
         flash("Only a round that finished can be topped up", "important")
@@ -295,6 +330,8 @@ def top_up_round(round_id: int) -> Response:
 def approve_all(round_id: int) -> Response | str:
     """Ask, then approve every proposed allocation of a round and offer them to the students."""
     match_round = _own_round(round_id)
+    if hub_rounds.holds_offers(match_round):
+        return _approve_share(match_round)
     form = RespondByForm()
     if form.validate_on_submit():
         with transaction():
@@ -315,10 +352,40 @@ def approve_all(round_id: int) -> Response | str:
     return render_template("careers/approve_all.html", match_round=match_round, waiting=waiting, form=form)
 
 
+def _approve_share(match_round) -> Response | str:  # type: ignore[no-untyped-def]
+    """Ask, then approve this school's undecided proposals in a hub-wide round not yet released."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        with transaction():
+            n = allocations_dao.approve_share(match_round.id, _school_id(), current_user.id)
+        flash(
+            f"{n} {'proposal' if n == 1 else 'proposals'} approved. Students are told when the hub releases "
+            "the offers"
+            if n
+            else "Nothing left to approve",
+            "success",
+        )
+        return redirect(url_for("careers.round_detail", round_id=match_round.id))
+    waiting = len(allocations_dao.proposed_ids(match_round.id, _school_id()))
+    if not waiting:
+        flash("Nothing left to approve", "important")
+        return redirect(url_for("careers.round_detail", round_id=match_round.id))
+    return render_template("careers/approve_share.html", match_round=match_round, waiting=waiting, form=form)
+
+
 @bp.route("/allocations/<int:allocation_id>/approve", methods=["POST"])
 @role_required("careers_leader")
 def approve_allocation(allocation_id: int) -> Response:
-    """Approve one proposed allocation and offer it to the student."""
+    """Approve one proposed allocation and offer it to the student, or, in a hub-wide round the hub has not
+    released yet, approve it to be offered at the release."""
+    allocation = allocations_dao.get_allocation_for_school(allocation_id, _school_id())
+    match_round = rounds_dao.get_round(allocation.round_id) if allocation and allocation.round_id else None
+    if match_round is not None and hub_rounds.holds_offers(match_round):
+        return _decide(
+            allocation_id,
+            allocations_dao.approve,
+            "Approved. The student is told when the hub releases the offers",
+        )
     respond_by = allocations_dao.default_respond_by(london_today())
     return _decide(
         allocation_id,
@@ -355,6 +422,7 @@ def _decide(allocation_id: int, decide, done: str) -> Response:  # type: ignore[
 
 from web.careers import (  # noqa: E402,F401 - their routes join this blueprint
     check_ins,
+    comparisons,
     encounters,
     imports,
     own_placements,

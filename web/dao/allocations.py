@@ -69,6 +69,21 @@ def approve_and_offer(allocation_id: int, user_id: int, respond_by: date) -> boo
     return True
 
 
+def approve(allocation_id: int, user_id: int) -> bool:
+    """Approve a proposed allocation of a hub-wide round to be offered when the hub admin releases the
+    round; False if it was not proposed."""
+    if not _decide(allocation_id, "approved", user_id):
+        return False
+    audit(user_id, "allocation_approved", "allocation", allocation_id)
+    return True
+
+
+def approve_share(round_id: int, school_id: int, user_id: int) -> int:
+    """Approve every proposal of a hub-wide round still undecided for this school's students, to be offered
+    at the release; how many."""
+    return sum(approve(allocation_id, user_id) for allocation_id in proposed_ids(round_id, school_id))
+
+
 def reject(allocation_id: int, user_id: int) -> bool:
     """Reject a proposed allocation; False if it was not proposed."""
     if not _decide(allocation_id, "rejected", user_id):

@@ -34,4 +34,4 @@ def overview() -> str:
     )
 
 
-from web.hub import employers, schools  # noqa: E402,F401 - their routes join this blueprint
+from web.hub import employers, rounds, schools  # noqa: E402,F401 - their routes join this blueprint

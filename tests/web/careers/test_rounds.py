@@ -236,10 +236,22 @@ def test_another_schools_round_is_not_found(careers_leader_request: ClientReques
     careers_leader_request.get(endpoint, _expected_status=404, round_id=match_round.id)
 
 
-def test_a_hub_wide_round_is_not_a_schools_round(careers_leader_request: ClientRequest) -> None:
+def test_a_hub_wide_draft_and_another_hubs_round_are_not_found(careers_leader_request: ClientRequest) -> None:
     school = school_of(careers_leader_request)
-    match_round = factories.create_round(school, school_id=None)
-    careers_leader_request.get("careers.round_detail", _expected_status=404, round_id=match_round.id)
+    draft = factories.create_round(school, school_id=None, draft=True)
+    elsewhere = factories.create_round(factories.create_school(), school_id=None)
+    for match_round in (draft, elsewhere):
+        careers_leader_request.get("careers.round_detail", _expected_status=404, round_id=match_round.id)
+        careers_leader_request.get("careers.round_status", _expected_status=404, round_id=match_round.id)
+
+
+def test_the_hubs_own_hub_wide_round_is_shown_but_only_the_hub_cancels_it(
+    careers_leader_request: ClientRequest,
+) -> None:
+    match_round = factories.create_round(school_of(careers_leader_request), school_id=None, status="running")
+    page = careers_leader_request.get("careers.round_detail", round_id=match_round.id)
+    assert page.select_one("#cancel-round") is None
+    careers_leader_request.post("careers.cancel_round", _expected_status=404, round_id=match_round.id)
 
 
 def test_the_status_script_is_served_as_a_static_file(careers_leader_request: ClientRequest) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests import db as factories
 from tests.conftest import ClientRequest
 from web.extensions import db
-from web.models import AuditEvent, Employer, Notification, School, User
+from web.models import AuditEvent, Employer, MatchRound, Notification, School, User
 
 # (endpoint, method, the record its URL names, a valid post)
 VALID = {
@@ -20,6 +20,9 @@ VALID = {
     "invite": {"name": "Pat Leader", "email": "pat@example.org"},
     "decision": {"decision": "suspend", "reason": "Taken over"},
     "check": {"insurer": "Taken Over Insurance", "insurance_cover": "9000000"},
+    "round": {"kind": "all", "mechanism": "optimal", "decide_by": ["1", "1", "2099"]},
+    "what_if": {"kind": "all", "a-mechanism": "optimal", "b-mechanism": "stable"},
+    "release": {"respond_by": ["1", "1", "2099"]},
 }
 ROUTES: list[tuple[str, str, str | None, dict[str, str]]] = [
     ("hub.overview", "get", None, {}),
@@ -35,15 +38,29 @@ ROUTES: list[tuple[str, str, str | None, dict[str, str]]] = [
     ("hub.employer", "post", "employer_id", VALID["decision"]),
     ("hub.employer_check", "get", "employer_id", {}),
     ("hub.employer_check", "post", "employer_id", VALID["check"]),
+    ("hub.rounds", "get", None, {}),
+    ("hub.rounds", "post", None, VALID["round"]),
+    ("hub.round_detail", "get", "round_id", {}),
+    ("hub.round_status", "get", "round_id", {}),
+    ("hub.cancel_round", "post", "round_id", {}),
+    ("hub.release_round", "get", "round_id", {}),
+    ("hub.release_round", "post", "round_id", VALID["release"]),
+    ("hub.what_if_start", "get", None, {}),
+    ("hub.what_if_start", "post", None, VALID["what_if"]),
+    ("hub.compare", "get", "round_id", {}),
+    ("hub.keep_round", "post", "round_id", {}),
 ]
 OTHER_ROLES = ["careers_leader_request", "employer_request", "student_request"]
 
 
 def _records() -> dict[str, Any]:
     hub = factories.create_hub(name="Another Careers Hub")
+    school = factories.create_school(hub, name="Their School", urn="190001")
     return {
-        "school_id": factories.create_school(hub, name="Their School", urn="190001"),
+        "school_id": school,
         "employer_id": factories.create_employer(hub, name="Their Employer", status="pending", insurer=""),
+        # A finished hub-wide draft: keeping, comparing or releasing it would each change something.
+        "round_id": factories.create_round(school, school_id=None, status="succeeded", draft=True),
     }
 
 
@@ -65,6 +82,8 @@ def _nothing_changed() -> None:
     assert (
         db.session.scalar(select(func.count()).select_from(User).where(User.email == "pat@example.org")) == 0
     )
+    [match_round] = db.session.scalars(select(MatchRound))
+    assert (match_round.status, match_round.draft, match_round.released_at) == ("succeeded", True, None)
 
 
 def test_every_hub_route_is_in_this_list(app: Flask) -> None:
@@ -130,7 +149,7 @@ def test_a_post_without_its_csrf_token_changes_nothing(
     records = _records()
     hub_id = hub_admin_request.user.hub_id  # type: ignore[attr-defined]
     # The admin's own records, so only the missing token stands in the way.
-    for name, model in (("school_id", School), ("employer_id", Employer)):
+    for name, model in (("school_id", School), ("employer_id", Employer), ("round_id", MatchRound)):
         db.session.get(model, records[name].id).hub_id = hub_id
     db.session.commit()
     values = {record: records[record].id} if record else {}

@@ -1,0 +1,104 @@
+"""What-if for a careers leader: the school's round as two drafts under two settings, compared, one kept."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from web import comparison
+from web.auth.roles import owned_or_404, role_required
+from web.careers.views import _enqueue, _school_id, bp
+from web.dao import rounds as rounds_dao
+from web.dao import what_if
+from web.dao.base import audit, transaction
+from web.dates import london_today
+from web.fields import ConfirmForm
+from web.models import MatchRound
+from web.round_forms import SEED_MAX, SettingsForm, WhatIfScopeForm
+
+
+def _own_draft(round_id: int) -> MatchRound:
+    return owned_or_404(rounds_dao.get_round(round_id), school_id=_school_id())  # type: ignore[no-any-return]
+
+
+@bp.route("/what-if", methods=["GET", "POST"])
+@role_required("careers_leader")
+def what_if_start() -> str | Response:
+    """Run the school's round as two drafts under two settings, to compare before any student hears."""
+    school = rounds_dao.get_school(_school_id())
+    if school is None:
+        abort(404)
+    scope, first, second = WhatIfScopeForm(), SettingsForm(prefix="a"), SettingsForm(prefix="b")
+    if scope.validate_on_submit() & first.validate_on_submit() & second.validate_on_submit():
+        shared = {
+            "hub_id": school.hub_id,
+            "school_id": school.id,
+            "kind": scope.kind_value,
+            "seed": scope.seed.data or secrets.randbelow(SEED_MAX + 1),
+            "created_by_id": current_user.id,
+        }
+        with transaction():
+            one, two = what_if.add_pair(
+                shared,
+                {"mechanism": first.mechanism.data, "policy": first.policy(scope.scope())},
+                {"mechanism": second.mechanism.data, "policy": second.policy(scope.scope())},
+            )
+            audit(current_user.id, "what_if_started", "match_round", one.id, compared_with=two.id)
+        ids = (one.id, two.id)
+        for round_id in ids:
+            _enqueue(round_id)
+        return redirect(url_for("careers.compare", round_id=ids[0]))
+    if not second.is_submitted():
+        second.mechanism.data = "stable"
+    return render_template(
+        "rounds/what_if.html",
+        scope=scope,
+        first=first,
+        second=second,
+        action=url_for("careers.what_if_start"),
+        back=url_for("careers.rounds"),
+        hub_wide=False,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/compare")
+@role_required("careers_leader")
+def compare(round_id: int) -> str | Response:
+    """The school's two drafts side by side: settings, then what each would do; keep one."""
+    one, two = what_if.pair(_own_draft(round_id))
+    if two is None or not one.draft:
+        return redirect(url_for("careers.round_detail", round_id=one.id))
+    _own_draft(two.id)
+    school = rounds_dao.get_school(_school_id())
+    return render_template(
+        "rounds/compare.html",
+        one=one,
+        two=two,
+        settings=comparison.settings_rows(one, two),
+        outcomes=comparison.outcome_rows(one, two),
+        schools=comparison.school_rows(one, two, {school.id: school.name} if school else {}),
+        keep_endpoint="careers.keep_round",
+        detail_endpoint="careers.round_detail",
+        back=url_for("careers.rounds"),
+        button=ConfirmForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/keep", methods=["POST"])
+@role_required("careers_leader")
+def keep_round(round_id: int) -> Response:
+    """Keep this draft: its proposals wait for approval as a round's do; the other draft is deleted."""
+    match_round = _own_draft(round_id)
+    with transaction():
+        kept = what_if.keep(match_round.id, current_user.id, london_today())
+    if kept is None:
+        flash("Only a finished draft can be kept", "important")
+        return redirect(url_for("careers.rounds"))
+    message = f"Draft kept: {kept.proposed} proposals are waiting for your approval"
+    if kept.dropped:
+        message += f". {kept.dropped} were dropped: the student was matched elsewhere or the place has gone"
+    flash(message, "success")
+    return redirect(url_for("careers.round_detail", round_id=match_round.id))

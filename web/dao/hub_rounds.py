@@ -1,0 +1,232 @@
+"""Hub-wide rounds: who may see them, each school's progress on its share, proposals a page at a time, and
+the hub admin's release of the approved proposals as offers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, func, or_, select, update
+
+from web.dao.base import audit
+from web.emails import notify
+from web.extensions import db
+from web.models import Allocation, Employer, MatchRound, Opportunity, School, Student, User
+from web.models.base import utcnow
+
+PER_PAGE = 50
+SCHOOLS_PER_PAGE = 25
+# How a school's proposals stand, for the hub admin: each allocation status falls in one of these.
+STANDING = {"proposed": "undecided", "approved": "approved", "rejected": "rejected"}  # else "released"
+STANDINGS = ("undecided", "approved", "rejected", "released")
+
+
+def hub_rounds(hub_id: int) -> list[MatchRound]:
+    """The hub's hub-wide rounds (drafts too), newest first."""
+    return list(
+        db.session.scalars(
+            select(MatchRound)
+            .where(MatchRound.hub_id == hub_id, MatchRound.school_id.is_(None))
+            .order_by(MatchRound.created_at.desc(), MatchRound.id.desc())
+        )
+    )
+
+
+def rounds_for_school(school: School) -> list[MatchRound]:
+    """A careers leader's rounds: the school's own (drafts too) and its hub's hub-wide ones that are not
+    drafts, newest first."""
+    return list(
+        db.session.scalars(
+            select(MatchRound)
+            .where(
+                or_(
+                    MatchRound.school_id == school.id,
+                    (MatchRound.school_id.is_(None))
+                    & (MatchRound.hub_id == school.hub_id)
+                    & MatchRound.draft.is_(False),
+                )
+            )
+            .order_by(MatchRound.created_at.desc(), MatchRound.id.desc())
+        )
+    )
+
+
+def school_sees(match_round: MatchRound | None, school: School) -> bool:
+    """Whether this school's careers leaders may see the round: theirs, or their hub's hub-wide one once it
+    is no longer a draft (the hub admin's drafts are the hub's own)."""
+    if match_round is None:
+        return False
+    if match_round.school_id is not None:
+        return bool(match_round.school_id == school.id)
+    return bool(match_round.hub_id == school.hub_id and not match_round.draft)
+
+
+def holds_offers(match_round: MatchRound) -> bool:
+    """Whether approving one of the round's proposals waits for the hub admin's release (a hub-wide round
+    not yet released) rather than offering it to the student at once."""
+    return match_round.school_id is None and match_round.released_at is None
+
+
+@dataclass(frozen=True)
+class SchoolProgress:
+    """One school's share of a hub-wide round and how far its careers leaders have decided it."""
+
+    school: School
+    students: int  # the school's students in the round
+    share: int | None  # its fair share of places, if the round gave one
+    counts: dict[str, int]  # standing -> allocations
+
+    @property
+    def decided(self) -> bool:
+        """Nothing is left for the school to decide."""
+        return not self.counts.get("undecided")
+
+
+def school_progress(match_round: MatchRound) -> list[SchoolProgress]:
+    """Every school of the round's hub by name, with its students and share in the round and its
+    proposals by standing (two queries, whatever the number of schools)."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = db.session.execute(
+        select(Student.school_id, Allocation.status, func.count())
+        .join(Student, Allocation.student_id == Student.id)
+        .where(Allocation.round_id == match_round.id)
+        .group_by(Student.school_id, Allocation.status)
+    )
+    for school_id, status, n in rows:
+        standing = STANDING.get(status, "released")
+        counts[school_id][standing] = counts[school_id].get(standing, 0) + n
+    by_school = ((match_round.metrics or {}).get("fairness") or {}).get("by_school") or {}
+    schools = db.session.scalars(
+        select(School).where(School.hub_id == match_round.hub_id).order_by(School.name, School.id)
+    )
+    progress = []
+    for school in schools:
+        stats = by_school.get(str(school.id)) or {}
+        share = None if stats.get("share") is None else int(stats["share"])
+        progress.append(SchoolProgress(school, int(stats.get("students") or 0), share, counts[school.id]))
+    return progress
+
+
+def totals(progress: list[SchoolProgress]) -> dict[str, int]:
+    """Allocations by standing over every school."""
+    return {standing: sum(row.counts.get(standing, 0) for row in progress) for standing in STANDINGS}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows and how many there are in all."""
+
+    rows: list[Any]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def page_of(rows: list[Any], page: int, per_page: int) -> Page:
+    """A page of a list already in memory (the hub's schools: at most a few hundred)."""
+    page = min(max(1, page), max(1, -(-len(rows) // per_page)))
+    return Page(rows[(page - 1) * per_page : page * per_page], len(rows), page, per_page)
+
+
+def proposals_page(
+    round_id: int,
+    *,
+    school_id: int | None = None,
+    standing: str | None = None,
+    route: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """A page of the round's allocations with student, opportunity and employer, by school then student
+    name, filtered by school, standing and the opportunity's route; counted and paged in the database."""
+    query = (
+        select(Allocation, Student, Opportunity, Employer, School)
+        .join(Student, Allocation.student_id == Student.id)
+        .join(School, Student.school_id == School.id)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(Allocation.round_id == round_id)
+    )
+    if school_id is not None:
+        query = query.where(Student.school_id == school_id)
+    if standing in ("undecided", "approved", "rejected"):
+        query = query.where(Allocation.status == {v: k for k, v in STANDING.items()}[standing])
+    elif standing == "released":
+        query = query.where(Allocation.status.not_in(tuple(STANDING)))
+    if route:
+        query = query.where(Opportunity.route == route)
+    total = int(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(
+        query.order_by(School.name, Student.last_name, Student.first_name, Allocation.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Page([tuple(row) for row in rows], total, page, per_page)
+
+
+def release_blocker(match_round: MatchRound, progress: list[SchoolProgress], today: date) -> str:
+    """Why the hub admin cannot release the round's offers yet, or "" if they can."""
+    if match_round.status != "succeeded" or match_round.draft:
+        return "Only a finished round that is not a draft can be released"
+    if match_round.released_at is not None:
+        return "The offers of this round have already been released"
+    waiting = [row for row in progress if not row.decided]
+    if waiting and (match_round.decide_by is None or today <= match_round.decide_by):
+        schools = "1 school has" if len(waiting) == 1 else f"{len(waiting)} schools have"
+        return (
+            f"{schools} not decided yet. You can release the offers once every school has decided, or after "
+            "the decide-by date"
+        )
+    if not totals(progress)["approved"]:
+        return "No school has approved any proposals yet"
+    return ""
+
+
+def release(round_id: int, user_id: int, respond_by: date, today: date) -> tuple[int, int] | None:
+    """Offer every approved proposal of the round to its student, to answer by `respond_by` (or the day
+    before the placement starts, if sooner), email them, and mark the round released; (offered, held back)
+    where held back are placements that have closed or start too soon for an answer. None if another
+    release got there first."""
+    marked = db.session.execute(
+        update(MatchRound)
+        .where(MatchRound.id == round_id, MatchRound.released_at.is_(None))
+        .values(released_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if not marked.rowcount:  # type: ignore[attr-defined]
+        return None
+    rows = db.session.execute(
+        select(Allocation.id, Opportunity.start_date, Opportunity.status, User.email)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        # Offer emails go to the student's active account (their links need a sign-in), as a school's do.
+        .outerjoin(User, (User.student_id == Allocation.student_id) & User.active.is_(True))
+        .where(Allocation.round_id == round_id, Allocation.status == "approved")
+        .order_by(Allocation.id)
+    ).all()
+    offered: list[tuple[int, date, str | None]] = []
+    for allocation_id, start_date, status, address in rows:
+        last_day = min(respond_by, start_date - timedelta(days=1))
+        if status == "published" and last_day >= today:
+            offered.append((allocation_id, last_day, address))
+    if offered:
+        table = Allocation.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("allocation_id"), table.c.status == "approved")
+            .values(status="offered", offered_at=utcnow(), respond_by=bindparam("last_day")),
+            [{"allocation_id": row_id, "last_day": last_day} for row_id, last_day, _ in offered],
+        )
+    held = len(rows) - len(offered)
+    audit(user_id, "round_released", "match_round", round_id, offered=len(offered), held_back=held)
+    for allocation_id, _, address in offered:
+        notify(f"offer-made:{allocation_id}", "offer_made", address, allocation_id=allocation_id)
+    return len(offered), held

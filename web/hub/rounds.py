@@ -1,0 +1,290 @@
+"""Hub-wide rounds: the hub admin starts one over the whole pool (or a what-if of two drafts), follows each
+school's decisions on its share, and releases the approved proposals to students as offers."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from matcher.people import KINDS, ROUTES
+from web import comparison
+from web.auth.roles import owned_or_404, role_required
+from web.careers.forms import RespondByForm
+from web.dao import hub_rounds, round_claims, what_if
+from web.dao import rounds as rounds_dao
+from web.dao.allocations import default_respond_by
+from web.dao.base import audit, transaction
+from web.dates import london_today, long_date
+from web.fields import ConfirmForm
+from web.hub.views import bp
+from web.models import MatchRound
+from web.models.base import ACTIVE_ROUND_STATUSES
+from web.round_forms import (
+    MECHANISM_CHOICES,
+    SEED_MAX,
+    HubSettingsForm,
+    StartHubRoundForm,
+    WhatIfScopeForm,
+    decide_by_default,
+)
+from workers.matching_tasks import enqueue_round
+
+ONE_AT_A_TIME = "A hub-wide round is already waiting or running. Wait for it to finish, or cancel it"
+BROKER_DOWN = "The matching service is not available. Try again later."
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {"KINDS": KINDS, "MECHANISMS": dict(MECHANISM_CHOICES)}
+
+
+def _hub_id() -> int:
+    return int(current_user.hub_id)
+
+
+def _own_round(round_id: int) -> MatchRound:
+    """A hub-wide round of this hub (a school's own rounds are its careers leaders')."""
+    return owned_or_404(rounds_dao.get_round(round_id), hub_id=_hub_id(), school_id=None)  # type: ignore[no-any-return]
+
+
+def _owned(match_round: MatchRound | None) -> MatchRound:
+    if match_round is None or match_round.hub_id != _hub_id() or match_round.school_id is not None:
+        abort(404)
+    return match_round
+
+
+def enqueue(*round_ids: int) -> None:
+    """Send committed rounds to a worker; a broker that is down fails them with a message to act on."""
+    for round_id in round_ids:
+        if not enqueue_round(round_id):
+            with transaction():
+                round_claims.fail_round(round_id, BROKER_DOWN)
+
+
+@bp.route("/rounds", methods=["GET", "POST"])
+@role_required("hub_admin")
+def rounds() -> str | Response:
+    """The hub's hub-wide rounds and drafts, and the form that starts a round over the whole pool."""
+    form = StartHubRoundForm()
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                match_round = rounds_dao.add_round(
+                    hub_id=_hub_id(),
+                    school_id=None,
+                    kind=form.kind_value,
+                    mechanism=form.mechanism.data,
+                    seed=form.seed.data or 0,
+                    policy=form.policy(form.scope()),
+                    decide_by=form.decide_by.data,
+                    created_by_id=current_user.id,
+                )
+                audit(current_user.id, "round_started", "match_round", match_round.id)
+        except IntegrityError:
+            flash(ONE_AT_A_TIME, "important")
+            return redirect(url_for("hub.rounds"))
+        round_id = match_round.id
+        enqueue(round_id)
+        return redirect(url_for("hub.round_detail", round_id=round_id))
+    if not form.is_submitted():
+        form.decide_by.data = decide_by_default(london_today())
+    listed = hub_rounds.hub_rounds(_hub_id())
+    counts = rounds_dao.allocation_counts([r.id for r in listed])
+    return render_template("hub/rounds.html", form=form, rounds=listed, counts=counts)
+
+
+def _int_arg(name: str, default: int | None = None) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else default
+
+
+def _one_of(name: str, allowed: object) -> str | None:
+    value = request.args.get(name)
+    return value if value and value in allowed else None  # type: ignore[operator]
+
+
+@bp.route("/rounds/<int:round_id>")
+@role_required("hub_admin")
+def round_detail(round_id: int) -> str | Response:
+    """A hub-wide round: progress while it runs; then each school's share and decisions a page at a time,
+    the proposals a page at a time (filtered by school, decision and route), and the release."""
+    match_round = _own_round(round_id)
+    if match_round.draft and match_round.status == "succeeded":
+        return redirect(url_for("hub.compare", round_id=match_round.id))
+    context: dict[str, object] = {}
+    if match_round.status == "succeeded":
+        progress = hub_rounds.school_progress(match_round)
+        name = request.args.get("name", "").strip()[:100]
+        shown = [row for row in progress if name.lower() in row.school.name.lower()]
+        if request.args.get("undecided") == "yes":
+            shown = [row for row in shown if not row.decided]
+        school_id = _int_arg("school")
+        standing = (
+            request.args.get("standing") if request.args.get("standing") in hub_rounds.STANDINGS else None
+        )
+        route = request.args.get("route") if request.args.get("route") in ROUTES else None
+        context = {
+            "schools": hub_rounds.page_of(
+                shown, _int_arg("schools_page", 1) or 1, hub_rounds.SCHOOLS_PER_PAGE
+            ),
+            "totals": hub_rounds.totals(progress),
+            "all_schools": [row.school for row in progress],
+            "filters": {"name": name, "school": school_id, "standing": standing, "route": route},
+            "proposals": hub_rounds.proposals_page(
+                match_round.id,
+                school_id=school_id,
+                standing=standing,
+                route=route,
+                page=_int_arg("page", 1) or 1,
+            ),
+            "blocker": hub_rounds.release_blocker(match_round, progress, london_today()),
+            "summary": comparison.outcome_rows(match_round, match_round),
+        }
+    return render_template(
+        "hub/round.html", match_round=match_round, routes=ROUTES, button=ConfirmForm(), **context
+    )
+
+
+@bp.route("/rounds/<int:round_id>/status")
+@role_required("hub_admin")
+def round_status(round_id: int) -> Response:
+    """A round's status, progress and stage as JSON, for the page to poll while it runs."""
+    match_round = _own_round(round_id)
+    response = jsonify(
+        status=match_round.status,
+        finished=match_round.status not in ACTIVE_ROUND_STATUSES,
+        progress=match_round.progress,
+        stage=match_round.stage,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/rounds/<int:round_id>/cancel", methods=["POST"])
+@role_required("hub_admin")
+def cancel_round(round_id: int) -> Response:
+    """Cancel a hub-wide round or draft that is waiting or running."""
+    match_round = _own_round(round_id)
+    with transaction():
+        cancelled = round_claims.cancel_round(match_round.id)
+        if cancelled:
+            audit(current_user.id, "round_cancelled", "match_round", match_round.id)
+    flash("Matching round cancelled" if cancelled else "This round has already finished", "important")
+    return redirect(url_for("hub.round_detail", round_id=match_round.id))
+
+
+@bp.route("/rounds/<int:round_id>/release", methods=["GET", "POST"])
+@role_required("hub_admin")
+def release_round(round_id: int) -> str | Response:
+    """Ask for the respond-by date, then offer every approved proposal of the round to its student."""
+    match_round = _own_round(round_id)
+    back = redirect(url_for("hub.round_detail", round_id=match_round.id))
+    progress = hub_rounds.school_progress(match_round)
+    blocker = hub_rounds.release_blocker(match_round, progress, london_today())
+    if blocker:
+        flash(blocker, "important")
+        return back
+    form = RespondByForm()
+    if form.validate_on_submit():
+        with transaction():
+            released = hub_rounds.release(
+                match_round.id, current_user.id, form.respond_by.data, london_today()
+            )
+        if released is None:
+            flash("The offers of this round have already been released", "important")
+        else:
+            offered, held = released
+            message = f"{offered} {'offer' if offered == 1 else 'offers'} sent to students"
+            if held:
+                message += f". {held} could not be offered: the placement has closed or starts too soon"
+            flash(message, "success")
+        return back
+    if not form.is_submitted():
+        form.respond_by.data = default_respond_by(london_today())
+    totals = hub_rounds.totals(progress)
+    return render_template("hub/release.html", match_round=match_round, totals=totals, form=form)
+
+
+@bp.route("/what-if", methods=["GET", "POST"])
+@role_required("hub_admin")
+def what_if_start() -> str | Response:
+    """Run a hub-wide round as two drafts under two settings, to compare before anyone hears."""
+    scope, first, second = WhatIfScopeForm(), HubSettingsForm(prefix="a"), HubSettingsForm(prefix="b")
+    if scope.validate_on_submit() & first.validate_on_submit() & second.validate_on_submit():
+        shared = {
+            "hub_id": _hub_id(),
+            "school_id": None,
+            "kind": scope.kind_value,
+            "seed": scope.seed.data or secrets.randbelow(SEED_MAX + 1),
+            "created_by_id": current_user.id,
+        }
+        with transaction():
+            one, two = what_if.add_pair(
+                shared,
+                {"mechanism": first.mechanism.data, "policy": first.policy(scope.scope())},
+                {"mechanism": second.mechanism.data, "policy": second.policy(scope.scope())},
+            )
+            audit(current_user.id, "what_if_started", "match_round", one.id, compared_with=two.id)
+        ids = (one.id, two.id)
+        enqueue(*ids)
+        return redirect(url_for("hub.compare", round_id=ids[0]))
+    if not second.is_submitted():
+        second.mechanism.data = "stable"
+    return render_template(
+        "rounds/what_if.html",
+        scope=scope,
+        first=first,
+        second=second,
+        action=url_for("hub.what_if_start"),
+        back=url_for("hub.rounds"),
+        hub_wide=True,
+    )
+
+
+@bp.route("/rounds/<int:round_id>/compare")
+@role_required("hub_admin")
+def compare(round_id: int) -> str | Response:
+    """The two drafts of a what-if side by side: settings, then what each would do; keep one."""
+    one, two = what_if.pair(_own_round(round_id))
+    if two is None or not one.draft:
+        return redirect(url_for("hub.round_detail", round_id=one.id))
+    _owned(two)
+    names = {row.school.id: row.school.name for row in hub_rounds.school_progress(one)}
+    return render_template(
+        "rounds/compare.html",
+        one=one,
+        two=two,
+        settings=comparison.settings_rows(one, two),
+        outcomes=comparison.outcome_rows(one, two),
+        schools=comparison.school_rows(one, two, names),
+        keep_endpoint="hub.keep_round",
+        detail_endpoint="hub.round_detail",
+        back=url_for("hub.rounds"),
+        button=ConfirmForm(),
+    )
+
+
+@bp.route("/rounds/<int:round_id>/keep", methods=["POST"])
+@role_required("hub_admin")
+def keep_round(round_id: int) -> Response:
+    """Keep this draft: its proposals go to each school to decide; the other draft is deleted."""
+    match_round = _own_round(round_id)
+    with transaction():
+        kept = what_if.keep(
+            match_round.id, current_user.id, london_today(), decide_by_default(london_today())
+        )
+    if kept is None:
+        flash("Only a finished draft can be kept", "important")
+        return redirect(url_for("hub.rounds"))
+    message = (
+        f"Draft kept: {kept.proposed} proposals are waiting for schools to decide by "
+        f"{long_date(decide_by_default(london_today()))}"
+    )
+    if kept.dropped:
+        message += f". {kept.dropped} were dropped: the student was matched elsewhere or the place has gone"
+    flash(message, "success")
+    return redirect(url_for("hub.round_detail", round_id=match_round.id))
