@@ -19,7 +19,11 @@ def allocate(
     seed: int = 0,
     placement_pathway: Sequence[str] | None = None,
 ) -> Result:
-    """Allocate with the named mechanism ("optimal" or "stable"); report objective, fairness and seconds."""
+    """Allocate with the named mechanism ("optimal" or "stable"); report objective, fairness and seconds.
+
+    The instance's school shares, if any, are honoured by "optimal" and ignored by "stable"; the fairness
+    report shows them for either.
+    """
     started = perf_counter()
     if mechanism == "stable":
         from matcher.stable import solve_stable

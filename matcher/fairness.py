@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from matcher.instance import UNASSIGNED, BoolArray, FloatArray, Instance, Int32Array, IntArray
+from matcher.shares import placed_by_school
 
 PATHWAYS = ("technical", "academic", "both")
 
@@ -25,7 +26,12 @@ def assigned_edges(instance: Instance, assignment: Int32Array) -> IntArray:
 def fairness_report(
     instance: Instance, assignment: Int32Array, placement_pathway: Sequence[str] | None = None
 ) -> dict[str, object]:
-    """Coverage and mean rank (1 = first choice), overall, by category and by school; reserves; pathways."""
+    """Coverage and mean rank (1 = first choice), overall, by category and by school; reserves; pathways.
+
+    With school shares (a hub-wide round), each school's entry also gives its "share" of seats beside the
+    students it had "assigned", and "school_share" sums them up: seats owed, students placed within their
+    school's share and beyond it.
+    """
     edges = assigned_edges(instance, assignment)
     placed = edges >= 0
     rank = np.zeros(instance.n_students, dtype=np.float64)
@@ -49,6 +55,11 @@ def fairness_report(
         placed[has_school],
         rank[has_school],
     )
+    if instance.school_share is not None:
+        # A hub-wide round's shares: each school's seats owed beside its students placed ("assigned").
+        for stats, share in zip(school_stats, instance.school_share.tolist(), strict=True):
+            stats["share"] = share
+        report["school_share"] = _share_fill(instance, assignment)
     report["by_school"] = dict(zip(instance.school_names, school_stats, strict=True))
     report["reserves"] = _reserve_fill(instance, assignment)
     if placement_pathway is not None:
@@ -71,6 +82,14 @@ def _group_stats(
         }
         for total, got, ranks in zip(students.tolist(), assigned.tolist(), rank_sum.tolist(), strict=True)
     ]
+
+
+def _share_fill(instance: Instance, assignment: Int32Array) -> dict[str, int]:
+    """Seats owed to schools in all, and students placed within and beyond their school's share."""
+    assert instance.school_share is not None
+    placed = placed_by_school(instance, assignment)
+    within = int(np.minimum(placed, instance.school_share).sum())
+    return {"seats": int(instance.school_share.sum()), "within": within, "beyond": int(placed.sum()) - within}
 
 
 def _reserve_fill(instance: Instance, assignment: Int32Array) -> dict[str, dict[str, int]]:

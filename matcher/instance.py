@@ -45,6 +45,9 @@ class Instance:
     reserve_ptr: IntArray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))  # (m + 1,)
     reserve_category: Int32Array = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # (R,)
     reserve_seats: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # (R,)
+    # Seats owed to each school in a hub-wide round (matcher/shares.py), by index of school_names; None
+    # when the round has no shares. The optimal mechanism honours them softly; the stable one ignores them.
+    school_share: IntArray | None = None  # (K,)
 
     @property
     def n_students(self) -> int:

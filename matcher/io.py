@@ -118,6 +118,7 @@ def _convert(doc: Any) -> Instance:
     student_school = np.array(
         [UNASSIGNED if name is None else school_index[name] for name in schools], dtype=np.int32
     )
+    school_share = _school_share(doc.get("school_share"), school_names)
 
     categories = [s.get("categories") for s in students]
     reserves = [p.get("reserves") for p in placements]
@@ -147,7 +148,16 @@ def _convert(doc: Any) -> Instance:
         reserve_ptr=reserve_ptr,
         reserve_category=reserve_category,
         reserve_seats=reserve_seats,
+        school_share=school_share,
     )
+
+
+def _school_share(given: Any, school_names: list[str]) -> IntArray | None:
+    """Seats owed to each school, by index of school_names; every school listed and no other."""
+    if given is None:
+        return None
+    _require(type(given) is dict and set(given) == set(school_names))
+    return _whole_numbers([given[name] for name in school_names], minimum=0)
 
 
 def _scores_in_order(rows: list[dict[str, Any]], prefs: list[list[str]]) -> list[Any]:
@@ -221,6 +231,7 @@ def _diagnose(doc: Any) -> None:
     seen = set()
     for number, placement in enumerate(placements):
         _diagnose_placement(number, placement, seen)
+    _diagnose_school_share(doc.get("school_share"), doc["students"])
 
 
 def _diagnose_student(
@@ -286,6 +297,23 @@ def _diagnose_placement(number: int, placement: Any, seen: set[str]) -> None:
             raise InstanceError(f'{name}: reserve for "{category}" must be {wanted}, not {_show(seats)}')
     if sum(reserves.values()) > capacity:
         raise InstanceError(f"{name}: reserves ({sum(reserves.values())} seats) exceed capacity ({capacity})")
+
+
+def _diagnose_school_share(given: Any, students: list[Any]) -> None:
+    if given is None:
+        return
+    if type(given) is not dict:
+        raise InstanceError('"school_share" must be an object of school -> seats')
+    schools = {s.get("school") for s in students} - {None}
+    for name, seats in given.items():
+        if name not in schools:
+            raise InstanceError(f'"school_share": "{name}" is no student\'s school')
+        if not _is_count(seats, 0):
+            wanted = f"a whole number from 0 to {MAX_COUNT}"
+            raise InstanceError(f'"school_share" for "{name}" must be {wanted}, not {_show(seats)}')
+    missing = sorted(schools - set(given))
+    if missing:
+        raise InstanceError(f'"school_share": no share for school "{missing[0]}"')
 
 
 def _is_count(value: object, minimum: int) -> bool:
@@ -373,6 +401,12 @@ def dump_instance(instance: Instance) -> bytes:
         if instance.max_per_school[p] != NO_CAP:
             placement["max_per_school"] = int(instance.max_per_school[p])
         placements.append(placement)
-    return orjson.dumps(
-        {"format": INSTANCE_FORMAT, "students": students, "placements": placements, "scores": scores}
-    )
+    doc: dict[str, Any] = {
+        "format": INSTANCE_FORMAT,
+        "students": students,
+        "placements": placements,
+        "scores": scores,
+    }
+    if instance.school_share is not None:
+        doc["school_share"] = dict(zip(instance.school_names, instance.school_share.tolist(), strict=True))
+    return orjson.dumps(doc)

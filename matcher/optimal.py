@@ -10,6 +10,14 @@ value, with the choice of which students send flow left to the min-cost stage. T
 optimum with no per-assignment bonus, so arc costs stay small (the scores alone, to SCALE), which keeps the
 cost-scaling solver to few refinements and far from int64 overflow at national scale.
 
+School shares (Instance.school_share, set for hub-wide rounds; see matcher/shares.py) are honoured softly
+and lexicographically: among the allocations placing the most students, as many students as possible are
+placed within their school's share, and among those the total score is the largest. Each student with a
+school then sends their unit through a school node to one sink, by an arc of the share's capacity at no
+cost or an arc for the rest at a penalty above any total score difference. A share is never a cap: the
+maximum flow is the same as without shares, so a seat no other school can use still goes to a school past
+its share. Without shares the network is exactly the one described above.
+
 Separate networks (no student or placement in common) are separate problems with the same optimum taken
 apart. The solver holds the GIL, so from _SPLIT_FROM arcs the components are packed into two parts and the
 smaller part is solved in a child Python process at the same time as the larger one here (the synthetic
@@ -103,8 +111,20 @@ def solve_optimal(instance: Instance, seed: int) -> Int32Array:
     arc_heads = np.concatenate([heads, gate_head])
     capacity = np.concatenate([np.ones(heads.size, np.int64), gate_capacity])
     cost_all = np.concatenate([cost, np.zeros(gate_tail.size, np.int64)])
+    shared = instance.school_share is not None
+    if shared:
+        # Appended after the pair arcs, so flow[: heads.size] below still reads the pairs.
+        (share_tail, share_head, share_capacity, share_cost), supply = _share_arcs(
+            instance, student, student_node, cost, supply
+        )
+        tails = np.concatenate([tails, share_tail])
+        arc_heads = np.concatenate([arc_heads, share_head])
+        capacity = np.concatenate([capacity, share_capacity])
+        cost_all = np.concatenate([cost_all, share_cost])
     del source, gate_head, gate_capacity, cost
-    part = _parts(instance, student_node, gate_tail, _PROCESSES) if tails.size >= _SPLIT_FROM else None
+    # With shares every student reaches one sink, so the network is one component: nothing to split.
+    split = tails.size >= _SPLIT_FROM and not shared
+    part = _parts(instance, student_node, gate_tail, _PROCESSES) if split else None
     arc_part = part[tails] if part is not None else None
     if part is None or arc_part is None or not arc_part.any():  # one part: the network as it is
         flow = _solve_network(tails, arc_heads, capacity, cost_all, supply)
@@ -253,6 +273,52 @@ def _sources(
     gate_placement = (gate_key // n_schools).astype(np.int32)
     gate_capacity = instance.max_per_school[gate_placement].astype(np.int64)
     return tail, (n + gate_placement).astype(np.int32), gate_node, gate_capacity
+
+
+def _share_arcs(
+    instance: Instance, student: Int32Array, student_node: Int32Array, cost: IntArray, supply: IntArray
+) -> tuple[tuple[Int32Array, Int32Array, IntArray, IntArray], IntArray]:
+    """Arcs that route each student with a school through a school node to one sink, and the new supplies.
+
+    A school node reaches the sink by an arc of its share's capacity at no cost and an arc for the rest at
+    a penalty larger than any difference of total score, so the min-cost stage first places as many
+    students as it can within their school's share and only then maximises the score. The max-flow stage
+    sees every student reach the sink as before, so the number placed is the same as without shares.
+    """
+    share = instance.school_share
+    assert share is not None
+    n_schools = len(share)
+    school = instance.student_school
+    if n_schools != len(instance.school_names) or (school.size and int(school.max()) >= n_schools):
+        raise ValueError(f"school_share has {n_schools} entries for {len(instance.school_names)} schools")
+    active = np.zeros(instance.n_students, dtype=bool)
+    active[student] = True
+    schooled = np.flatnonzero(active & (school >= 0))
+    base = supply.size  # school nodes come after every other node, then the sink
+    sink = base + n_schools
+    members = np.bincount(school[schooled], minlength=n_schools).astype(np.int64)
+    within = np.minimum(share, members)
+    # Pair costs are never negative, so two allocations differ in score cost by at most what one can
+    # cost: the largest pair cost times the most students that can be placed.
+    offered = np.flatnonzero(supply[instance.n_students : instance.n_students + instance.n_placements] > 0)
+    most_placed = min(int(active.sum()), int(instance.capacity[offered].sum()))
+    penalty = (int(cost.max()) if cost.size else 0) * most_placed + 1
+    over = np.flatnonzero(members > within)
+    if over.size and penalty * (base + n_schools + 3) * 4 > _MAX_SCALED_COST:  # as _check_cost_range
+        raise ValueError(
+            f"scores spread too wide to weigh school shares above them for {most_placed} students; "
+            "rescale the scores"
+        )
+    kept = np.flatnonzero(within > 0)
+    tails = np.concatenate([student_node[schooled], base + kept, base + over]).astype(np.int32)
+    heads = np.concatenate([base + school[schooled], np.full(kept.size + over.size, sink)]).astype(np.int32)
+    capacity = np.concatenate([np.ones(schooled.size, np.int64), within[kept], members[over] - within[over]])
+    arc_cost = np.zeros(tails.size, dtype=np.int64)
+    arc_cost[schooled.size + kept.size :] = penalty
+    new_supply = np.concatenate([supply, np.zeros(n_schools + 1, dtype=np.int64)])
+    new_supply[student_node[schooled]] = 0
+    new_supply[sink] = -schooled.size
+    return (tails, heads, capacity, arc_cost), new_supply
 
 
 def _check_cost_range(cost: IntArray, n_nodes: int) -> None:

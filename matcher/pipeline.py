@@ -15,6 +15,7 @@ from matcher.policy import CATEGORIES, Policy
 from matcher.postcodes import PostcodeIndex
 from matcher.scores import Scores, score
 from matcher.segments import order_within
+from matcher.shares import school_shares
 
 _FIRST = float(1 << 40)
 
@@ -51,6 +52,8 @@ def build_instance(
     categories[:, 1] = column(students, "send", bool)
     categories[:, 2] = ~column(students, "has_workplace_experience", bool)
     reserve_ptr, reserve_category, reserve_seats = _reserves(capacity, policy)
+    student_school = np.fromiter(map(school_index.__getitem__, schools), np.int32, n)
+    share = school_shares(student_school, school_names, int(capacity.sum())) if policy.school_share else None
     return Instance(
         student_ids=values(students, "id"),
         placement_ids=values(opportunities, "id"),
@@ -59,13 +62,14 @@ def build_instance(
         pref_score=scores.total[keep].astype(np.float64),
         capacity=capacity,
         max_per_school=max_per_school,
-        student_school=np.fromiter(map(school_index.__getitem__, schools), np.int32, n),
+        student_school=student_school,
         school_names=school_names,
         category_names=list(CATEGORIES),
         student_categories=categories,
         reserve_ptr=reserve_ptr,
         reserve_category=reserve_category,
         reserve_seats=reserve_seats,
+        school_share=share,
     )
 
 

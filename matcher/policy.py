@@ -48,6 +48,13 @@ class Policy:
     round (pipeline plus optimal) well under a minute on two cores (52 s against 61 s, peak 2.9 GB against
     3.5 GB); 12/4 would save a few seconds more but lose more (792 students, 2.5%). A round can set
     longer lists where time allows.
+
+    School shares (school_share=True, for hub-wide rounds of many schools): each school is owed a share
+    of the round's seats in proportion to its students, S * n_k / n with S = min(seats, students), rounded
+    by largest remainder (matcher/shares.py). The optimal mechanism then places as many students as
+    without shares and, among those allocations, as many as it can within their school's share before it
+    looks at scores. A share is never a cap: a seat no other school can use still goes to a school past
+    its share. The stable mechanism does not apply shares (as the optimal one does not apply reserves).
     """
 
     choice: float = 2.0
@@ -69,6 +76,8 @@ class Policy:
     reserves: Mapping[str, float] = field(default_factory=_no_reserves)
     # At most this many students from one school per placement, unless the opportunity says otherwise.
     max_per_school: int | None = None
+    # Each school's share of the round's seats, honoured softly by the optimal mechanism (see above).
+    school_share: bool = False
     # Opportunity kinds in this round; None means every kind.
     kinds: frozenset[str] | None = None
 

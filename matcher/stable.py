@@ -11,6 +11,11 @@ that received proposals keeps its choice from what it held plus the newcomers an
 documented choice rule is substitutable, so a student once rejected never becomes acceptable again and the
 result is the student-optimal stable matching whatever the order of proposals. A placement chooses from
 all its candidates in one step, so a chain of displacements that loops back to it cannot overfill it.
+
+School shares (Instance.school_share, a hub-wide round's seats owed to each school) do not apply in this
+mechanism, as reserves do not apply in the optimal one: a student's priority at a placement is their
+score, whatever their school has been given elsewhere. The fairness report still shows each school's
+share beside its students placed.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ import numpy as np
 import orjson
 
 from matcher.instance import NO_CAP, Instance, Int32Array, IntArray
+from matcher.shares import with_school_shares
 
 CATEGORY = "disadvantaged"
 
@@ -28,8 +29,12 @@ def make_instance(
     n_schools: int = 0,
     capped_share: float = 0.0,
     reserved_share: float = 0.0,
+    school_share: bool = False,
 ) -> Instance:
-    """Draw an instance: ranked lists with popularity skew, scores, capacities, optional schools and caps."""
+    """Draw an instance: ranked lists with popularity skew, scores, capacities, optional schools and caps.
+
+    With school_share, each school's share of the seats is set as a hub-wide round's policy would set it.
+    """
     rng = np.random.default_rng(seed)
     n, m = n_students, n_placements
     k = min(list_length, m)
@@ -62,7 +67,7 @@ def make_instance(
         reserve_category = np.zeros(int(reserved.sum()), dtype=np.int32)
         reserve_seats = np.maximum(capacity[reserved] // 2, 1).astype(np.int64)
 
-    return Instance(
+    instance = Instance(
         student_ids=[f"s{i}" for i in range(n)],
         placement_ids=[f"p{j}" for j in range(m)],
         pref_ptr=pref_ptr,
@@ -78,6 +83,7 @@ def make_instance(
         reserve_category=reserve_category,
         reserve_seats=reserve_seats,
     )
+    return with_school_shares(instance) if school_share else instance
 
 
 def _ranked_lists(rng: np.random.Generator, n: int, m: int, k: int, skew: float) -> Int32Array:
@@ -142,12 +148,16 @@ def to_json(instance: Instance) -> bytes:
             record["max_per_school"] = caps[j]
         placements.append(record)
 
-    document = {
+    document: dict[str, object] = {
         "format": "allocation-instance/1",
         "students": students,
         "placements": placements,
         "scores": score_map,
     }
+    if instance.school_share is not None:
+        document["school_share"] = dict(
+            zip(instance.school_names, instance.school_share.tolist(), strict=True)
+        )
     return orjson.dumps(document)
 
 

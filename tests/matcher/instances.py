@@ -53,8 +53,10 @@ def documents(
     reserves: bool = True,
     caps: bool = True,
     ties: bool = True,
+    shares: bool = True,
 ) -> dict[str, Any]:
-    """Small random instance documents, with reserves, school caps and tied scores unless turned off."""
+    """Small random instance documents, with reserves, school caps, school shares and tied scores unless
+    turned off (shares only where caps bring schools, and then in about half the documents)."""
     n = draw(st.integers(1, max_students))
     m = draw(st.integers(1, max_placements))
     placement_ids = [f"p{j}" for j in range(m)]
@@ -89,4 +91,8 @@ def documents(
         students.append(record)
         if prefs:
             scores[sid] = {p: float(draw(st.integers(0, 2))) if ties else next(distinct) / 10 for p in prefs}
-    return create_document(students, placements, scores)
+    document = create_document(students, placements, scores)
+    if shares and caps and draw(st.booleans()):
+        schools = sorted({record["school"] for record in students if "school" in record})
+        document["school_share"] = {name: draw(st.integers(0, 3)) for name in schools}
+    return document

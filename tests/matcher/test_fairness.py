@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import orjson
 import pytest
 
 from matcher.fairness import fairness_report
 from matcher.instance import Instance
+from matcher.shares import with_school_shares
 from matcher.synthetic import make_instance
 from tests.matcher.instances import create_instance, create_placement, create_student
 
@@ -86,3 +89,20 @@ def test_the_report_is_ready_for_json_at_scale() -> None:
     report = fairness_report(instance, assignment.astype(np.int32), ["both"] * 2000)
     assert orjson.loads(orjson.dumps(report)) == report
     assert report["overall"]["assigned"] == 5000 - 1667  # type: ignore[index]
+
+
+def test_with_school_shares_each_school_shows_its_share_beside_its_students_placed() -> None:
+    instance = with_school_shares(small_instance())  # 4 seats for 2 + 2 students: 2 each
+    report = fairness_report(instance, np.array([1, 0, 1, -1], dtype=np.int32))
+    assert report["by_school"] == {
+        "A": {"students": 2, "assigned": 2, "coverage": 1.0, "mean_rank": 1.5, "share": 2},
+        "B": {"students": 2, "assigned": 1, "coverage": 0.5, "mean_rank": 1.0, "share": 2},
+    }
+    assert report["school_share"] == {"seats": 4, "within": 3, "beyond": 0}
+    assert "school_share" not in fairness_report(small_instance(), np.full(4, -1, dtype=np.int32))
+
+
+def test_students_past_their_schools_share_are_counted_beyond_it() -> None:
+    instance = dataclasses.replace(small_instance(), school_share=np.array([1, 3], dtype=np.int64))
+    report = fairness_report(instance, np.array([1, 0, 1, -1], dtype=np.int32))
+    assert report["school_share"] == {"seats": 4, "within": 2, "beyond": 1}

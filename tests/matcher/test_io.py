@@ -29,7 +29,7 @@ FORMAT_PAGE_EXAMPLE = b"""{
 
 
 def good_document() -> dict[str, Any]:
-    return create_document(
+    document = create_document(
         [
             create_student("s1", ["p1", "p2"], categories=["disadvantaged"], school="A"),
             create_student("s2", ["p2"], school="B"),
@@ -41,6 +41,8 @@ def good_document() -> dict[str, Any]:
         ],
         {"s1": {"p1": 0.5, "p2": 0.25}, "s2": {"p2": 1}},
     )
+    document["school_share"] = {"B": 1, "A": 1}
+    return document
 
 
 def test_the_format_page_example_loads_into_arrays() -> None:
@@ -68,6 +70,15 @@ def test_load_instance_reads_a_path(tmp_path: Any) -> None:
 def test_a_student_with_no_preferences_needs_no_scores() -> None:
     instance = load_instance(orjson.dumps(good_document()))
     assert instance.pref_ptr.tolist() == [0, 2, 3, 3]
+
+
+def test_school_shares_are_read_by_school_name_in_the_order_of_school_names() -> None:
+    assert load_instance(orjson.dumps(good_document())).school_share.tolist() == [1, 1]  # type: ignore[union-attr]
+    document = good_document()
+    document["school_share"] = {"B": 0, "A": 2}
+    assert load_instance(orjson.dumps(document)).school_share.tolist() == [2, 0]  # type: ignore[union-attr]
+    del document["school_share"]
+    assert load_instance(orjson.dumps(document)).school_share is None
 
 
 def broken(change: Any) -> bytes:
@@ -163,6 +174,23 @@ MALFORMED = {
         broken(set_(("students", 1, "school"), 3)),
         'student "s2": "school" must be a string',
     ),
+    "school shares not an object": (
+        broken(set_(("school_share",), [1, 1])),
+        '"school_share" must be an object of school -> seats',
+    ),
+    "share for no student's school": (
+        broken(set_(("school_share", "C"), 1)),
+        '"school_share": "C" is no student\'s school',
+    ),
+    "school without a share": (
+        broken(lambda d: d["school_share"].pop("A")),
+        '"school_share": no share for school "A"',
+    ),
+    "negative share": (
+        broken(set_(("school_share", "B"), -1)),
+        '"school_share" for "B" must be a whole number from 0 to 2147483647, not -1',
+    ),
+    "fractional share": (broken(set_(("school_share", "A"), 0.5)), '"school_share" for "A" must be'),
 }
 
 
@@ -189,6 +217,11 @@ def test_an_instance_survives_a_round_trip_through_json(document: dict[str, Any]
     again = load_instance(dump_instance(instance))
     for name in ("student_ids", "placement_ids", "school_names", "category_names"):
         assert getattr(again, name) == getattr(instance, name)
+    if instance.school_share is None:
+        assert again.school_share is None
+    else:
+        assert again.school_share is not None
+        assert np.array_equal(again.school_share, instance.school_share)
     for name in (
         "pref_ptr",
         "pref_placement",

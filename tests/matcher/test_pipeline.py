@@ -64,6 +64,18 @@ def test_seats_caps_schools_and_categories_come_from_people_and_policy(postcodes
     assert uncapped.max_per_school.tolist() == [NO_CAP]
 
 
+def test_a_hub_wide_policy_gives_each_school_its_share_of_the_seats(postcodes: PostcodeIndex) -> None:
+    opportunities = [create_opportunity(id="a", capacity=3), create_opportunity(id="b", capacity=1)]
+    schools = ["Oak", "Oak", "Oak", "Ash", "Ash", "Elm"]
+    students = [create_student(id=f"s{i}", school=school) for i, school in enumerate(schools)]
+    shared, _, _ = prepare(students, opportunities, Policy(school_share=True), postcodes, TODAY)
+    # 4 seats for 6 students: quotas Ash 4/3, Elm 2/3, Oak 2; the leftover seat to Elm (remainder 2/3).
+    assert shared.school_names == ["Ash", "Elm", "Oak"]
+    assert shared.school_share is not None and shared.school_share.tolist() == [1, 1, 2]
+    plain, _, _ = prepare(students, opportunities, Policy(), postcodes, TODAY)
+    assert plain.school_share is None
+
+
 def test_reserves_are_shares_or_seats_in_the_policys_order_never_beyond_capacity(
     postcodes: PostcodeIndex,
 ) -> None:
