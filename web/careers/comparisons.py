@@ -97,8 +97,15 @@ def keep_round(round_id: int) -> Response:
     if kept is None:
         flash("Only a finished draft can be kept", "important")
         return redirect(url_for("careers.rounds"))
-    message = f"Draft kept: {kept.proposed} proposals are waiting for your approval"
+    message = f"Draft kept: {_proposals_are(kept.proposed)} waiting for your approval"
     if kept.dropped:
-        message += f". {kept.dropped} were dropped: the student was matched elsewhere or the place has gone"
+        message += (
+            f". {kept.dropped} {'was' if kept.dropped == 1 else 'were'} dropped: the student was matched "
+            "elsewhere or the place has gone"
+        )
     flash(message, "success")
     return redirect(url_for("careers.round_detail", round_id=match_round.id))
+
+
+def _proposals_are(n: int) -> str:
+    return f"{n} proposal is" if n == 1 else f"{n} proposals are"

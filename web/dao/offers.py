@@ -19,9 +19,10 @@ from web.models import Allocation, Employer, Opportunity, Student, User
 from web.models.base import ALLOCATION_STATUSES, HOLDING_STATUSES, utcnow
 
 # What a student sees: the offer once a person has released it, and everything after as history.
-# Proposed, approved and rejected allocations are the careers leader's business until they are offered.
+# Proposed, approved and rejected allocations are the careers leader's business until they are offered;
+# a what-if draft's are nobody's but the person comparing.
 STUDENT_VISIBLE_STATUSES = tuple(
-    status for status in ALLOCATION_STATUSES if status not in ("proposed", "approved", "rejected")
+    status for status in ALLOCATION_STATUSES if status not in ("draft", "proposed", "approved", "rejected")
 )
 
 

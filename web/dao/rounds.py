@@ -62,12 +62,13 @@ def student_preferences(student_id: int) -> list[tuple[Preference, Opportunity, 
 
 
 def student_allocations(student_id: int) -> list[tuple[Allocation, Opportunity, Employer]]:
-    """A student's allocations from every round, newest first, with each opportunity and its employer."""
+    """A student's allocations from every round (not what-if drafts), newest first, with each opportunity
+    and its employer."""
     rows = db.session.execute(
         select(Allocation, Opportunity, Employer)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
         .join(Employer, Opportunity.employer_id == Employer.id)
-        .where(Allocation.student_id == student_id)
+        .where(Allocation.student_id == student_id, Allocation.status != "draft")
         .order_by(Allocation.created_at.desc(), Allocation.id.desc())
     )
     return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, ROUTES
 from web import comparison
-from web.auth.roles import owned_or_404, role_required
+from web.auth.roles import role_required
 from web.careers.forms import RespondByForm
 from web.dao import hub_rounds, round_claims, what_if
 from web.dao import rounds as rounds_dao
@@ -48,7 +48,7 @@ def _hub_id() -> int:
 
 def _own_round(round_id: int) -> MatchRound:
     """A hub-wide round of this hub (a school's own rounds are its careers leaders')."""
-    return owned_or_404(rounds_dao.get_round(round_id), hub_id=_hub_id(), school_id=None)  # type: ignore[no-any-return]
+    return _owned(rounds_dao.get_round(round_id))
 
 
 def _owned(match_round: MatchRound | None) -> MatchRound:
@@ -281,10 +281,17 @@ def keep_round(round_id: int) -> Response:
         flash("Only a finished draft can be kept", "important")
         return redirect(url_for("hub.rounds"))
     message = (
-        f"Draft kept: {kept.proposed} proposals are waiting for schools to decide by "
+        f"Draft kept: {_proposals_are(kept.proposed)} waiting for schools to decide by "
         f"{long_date(decide_by_default(london_today()))}"
     )
     if kept.dropped:
-        message += f". {kept.dropped} were dropped: the student was matched elsewhere or the place has gone"
+        message += (
+            f". {kept.dropped} {'was' if kept.dropped == 1 else 'were'} dropped: the student was matched "
+            "elsewhere or the place has gone"
+        )
     flash(message, "success")
     return redirect(url_for("hub.round_detail", round_id=match_round.id))
+
+
+def _proposals_are(n: int) -> str:
+    return f"{n} proposal is" if n == 1 else f"{n} proposals are"
