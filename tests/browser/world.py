@@ -52,6 +52,9 @@ class World:
     consent_link: str
     completed: Allocation
     own_placement: OwnPlacement
+    # The hub's shared pool: a hub-wide round the school is deciding, and a what-if's two finished drafts.
+    hub_round: MatchRound
+    what_if: tuple[MatchRound, MatchRound]
 
 
 def build() -> World:
@@ -122,6 +125,7 @@ def build() -> World:
     db.session.add(own)
     db.session.commit()
     link = f"/consent/{consent.secret_of(consent.for_allocation(accepted.id))}"
+    hub_round, what_if = _shared_pool(school, classmate, unchosen)
     return World(
         users,
         school,
@@ -139,7 +143,31 @@ def build() -> World:
         link,
         completed,
         own,
+        hub_round,
+        what_if,
     )
+
+
+def _shared_pool(
+    school: School, student: Student, place: Opportunity
+) -> tuple[MatchRound, tuple[MatchRound, MatchRound]]:
+    by_school = {
+        str(school.id): {"students": 2, "assigned": 1, "coverage": 0.5, "mean_rank": 1.0, "share": 1}
+    }
+    metrics = {**METRICS, "median_km": 3.2, "fairness": {**METRICS["fairness"], "by_school": by_school}}
+    hub_wide = {"hub_id": school.hub_id, "school_id": None, "status": "succeeded", "progress": 100}
+    policy = {"school_share": True, "priority": "standard", "reserves": {}}
+    hub_round = factories.create_round(
+        school, **hub_wide, metrics=metrics, policy=policy, decide_by=date.today() + timedelta(days=5)
+    )
+    factories.create_allocation(hub_round, student, place, rank=None)
+    one = factories.create_round(school, **hub_wide, metrics=metrics, policy=policy, draft=True)
+    two = factories.create_round(
+        school, **hub_wide, metrics=metrics, draft=True, mechanism="stable", compared_with_id=one.id
+    )
+    one.compared_with_id = two.id
+    db.session.commit()
+    return hub_round, (one, two)
 
 
 def _after_yes(
