@@ -143,6 +143,7 @@ def round_detail(round_id: int) -> str | Response:
             ),
             "blocker": hub_rounds.release_blocker(match_round, progress, london_today()),
             "summary": comparison.outcome_rows(match_round, match_round),
+            "top_up": rounds_dao.top_up_now(match_round, london_today()) if match_round.released_at else None,
         }
     return render_template(
         "hub/round.html", match_round=match_round, routes=ROUTES, button=ConfirmForm(), **context
@@ -175,6 +176,33 @@ def cancel_round(round_id: int) -> Response:
             audit(current_user.id, "round_cancelled", "match_round", match_round.id)
     flash("Matching round cancelled" if cancelled else "This round has already finished", "important")
     return redirect(url_for("hub.round_detail", round_id=match_round.id))
+
+
+@bp.route("/rounds/<int:round_id>/top-up", methods=["POST"])
+@role_required("hub_admin")
+def top_up_round(round_id: int) -> Response:
+    """Start a top-up of a released hub-wide round over the seats free now and the students still unplaced:
+    same settings, a new lottery number and a new decide-by day; schools decide and the hub releases again."""
+    match_round = _own_round(round_id)
+    back = redirect(url_for("hub.round_detail", round_id=match_round.id))
+    if match_round.status != "succeeded" or match_round.draft or match_round.released_at is None:
+        flash("Only a round whose offers have been released can be topped up", "important")
+        return back
+    now = rounds_dao.top_up_now(match_round, london_today())
+    if not now.free_seats or not now.unplaced:
+        flash("There are no free places or no unplaced students for a top-up round", "important")
+        return back
+    try:
+        with transaction():
+            top_up = rounds_dao.add_top_up(match_round, secrets.randbelow(SEED_MAX + 1), current_user.id)
+            top_up.decide_by = decide_by_default(london_today())
+            audit(current_user.id, "round_top_up_started", "match_round", top_up.id, top_up_of=match_round.id)
+    except IntegrityError:
+        flash(ONE_AT_A_TIME, "important")
+        return back
+    top_up_id = top_up.id
+    enqueue(top_up_id)
+    return redirect(url_for("hub.round_detail", round_id=top_up_id))
 
 
 @bp.route("/rounds/<int:round_id>/release", methods=["GET", "POST"])

@@ -43,6 +43,7 @@ ROUTES: list[tuple[str, str, str | None, dict[str, str]]] = [
     ("hub.round_detail", "get", "round_id", {}),
     ("hub.round_status", "get", "round_id", {}),
     ("hub.cancel_round", "post", "round_id", {}),
+    ("hub.top_up_round", "post", "round_id", {}),
     ("hub.release_round", "get", "round_id", {}),
     ("hub.release_round", "post", "round_id", VALID["release"]),
     ("hub.what_if_start", "get", None, {}),

@@ -198,6 +198,12 @@ def test_after_the_decide_by_day_the_hub_can_release_what_was_approved(
     statuses = _statuses(match_round.id)
     assert statuses["offered"] == 3 and statuses["proposed"] == 3
 
+    # Seats still free after the release (two of Birch's three are undecided): a top-up waits for that.
+    page = hub_admin_request.post(
+        "hub.top_up_round", _follow=True, _expected_status=200, round_id=match_round.id
+    )
+    assert "no free places or no unplaced students" in banner(page)
+
     # Birch decides late: its approval is offered at once.
     birch_leader = _leader(sign_in_as, hub["schools"][1])
     [(allocation, *_)] = hub_rounds.proposals_page(
@@ -205,6 +211,22 @@ def test_after_the_decide_by_day_the_hub_can_release_what_was_approved(
     ).rows
     birch_leader.post("careers.approve_allocation", allocation_id=allocation.id)
     assert db.session.get(Allocation, allocation.id).status == "offered"
+
+    # A student declines; the freed seat goes to a top-up round that schools decide and the hub releases.
+    db.session.get(Allocation, allocation.id).status = "declined"
+    for proposal in db.session.scalars(select(Allocation).where(Allocation.status == "proposed")):
+        proposal.status = "rejected"
+    db.session.commit()
+    page = hub_admin_request.post(
+        "hub.top_up_round", _follow=True, _expected_status=200, round_id=match_round.id
+    )
+    top_up = db.session.scalars(select(MatchRound).order_by(MatchRound.id.desc())).first()
+    assert (top_up.top_up_of_id, top_up.school_id, top_up.decide_by) == (
+        match_round.id,
+        None,
+        london_today() + timedelta(days=7),
+    )
+    assert enqueued[-1] == top_up.id
 
 
 def test_proposals_are_paged_and_filtered_by_school_decision_and_route(
