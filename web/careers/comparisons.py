@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from web import comparison
+from web import comparison, round_pages
 from web.auth.roles import owned_or_404, role_required
 from web.careers.views import _enqueue, _school_id, bp
 from web.dao import rounds as rounds_dao
 from web.dao import what_if
-from web.dao.base import audit, transaction
+from web.dao.base import transaction
 from web.dates import london_today
 from web.fields import ConfirmForm
 from web.models import MatchRound
@@ -40,27 +40,12 @@ def what_if_start() -> str | Response:
             "seed": scope.seed.data or secrets.randbelow(SEED_MAX + 1),
             "created_by_id": current_user.id,
         }
-        with transaction():
-            one, two = what_if.add_pair(
-                shared,
-                {"mechanism": first.mechanism.data, "policy": first.policy(scope.scope())},
-                {"mechanism": second.mechanism.data, "policy": second.policy(scope.scope())},
-            )
-            audit(current_user.id, "what_if_started", "match_round", one.id, compared_with=two.id)
-        ids = (one.id, two.id)
+        ids = round_pages.start_drafts(scope, first, second, shared)
         for round_id in ids:
             _enqueue(round_id)
         return redirect(url_for("careers.compare", round_id=ids[0]))
-    if not second.is_submitted():
-        second.mechanism.data = "stable"
-    return render_template(
-        "rounds/what_if.html",
-        scope=scope,
-        first=first,
-        second=second,
-        action=url_for("careers.what_if_start"),
-        back=url_for("careers.rounds"),
-        hub_wide=False,
+    return round_pages.what_if_page(
+        scope, first, second, url_for("careers.what_if_start"), url_for("careers.rounds"), hub_wide=False
     )
 
 
@@ -97,15 +82,5 @@ def keep_round(round_id: int) -> Response:
     if kept is None:
         flash("Only a finished draft can be kept", "important")
         return redirect(url_for("careers.rounds"))
-    message = f"Draft kept: {_proposals_are(kept.proposed)} waiting for your approval"
-    if kept.dropped:
-        message += (
-            f". {kept.dropped} {'was' if kept.dropped == 1 else 'were'} dropped: the student was matched "
-            "elsewhere or the place has gone"
-        )
-    flash(message, "success")
+    flash(round_pages.kept_message(kept, "your approval"), "success")
     return redirect(url_for("careers.round_detail", round_id=match_round.id))
-
-
-def _proposals_are(n: int) -> str:
-    return f"{n} proposal is" if n == 1 else f"{n} proposals are"

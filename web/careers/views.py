@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
+from web import round_pages
 from web.auth.roles import owned_or_404, role_required
 from web.careers.forms import RespondByForm
 from web.careers.reasons import fairness_summary, reasons
@@ -23,7 +24,6 @@ from web.dao.school_students import account_status
 from web.dates import london_today
 from web.fields import ConfirmForm
 from web.models import Student
-from web.models.base import ACTIVE_ROUND_STATUSES
 from web.round_forms import MECHANISM_CHOICES, SEED_MAX, StartRoundForm
 from workers.matching_tasks import enqueue_round
 
@@ -255,15 +255,7 @@ def _school_metrics(match_round) -> dict:  # type: ignore[no-untyped-def,type-ar
 @role_required("careers_leader")
 def round_status(round_id: int) -> Response:
     """A round's status, progress and stage as JSON, for the page to poll while it runs."""
-    match_round = _own_round(round_id)
-    response = jsonify(
-        status=match_round.status,
-        finished=match_round.status not in ACTIVE_ROUND_STATUSES,
-        progress=match_round.progress,
-        stage=match_round.stage,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return round_pages.status_response(_own_round(round_id))
 
 
 @bp.route("/rounds/<int:round_id>/cancel", methods=["POST"])

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, ROUTES
-from web import comparison
+from web import comparison, round_pages
 from web.auth.roles import role_required
 from web.careers.forms import RespondByForm
 from web.dao import hub_rounds, round_claims, what_if
@@ -22,7 +22,6 @@ from web.dates import london_today, long_date
 from web.fields import ConfirmForm
 from web.hub.views import bp
 from web.models import MatchRound
-from web.models.base import ACTIVE_ROUND_STATUSES
 from web.round_forms import (
     MECHANISM_CHOICES,
     SEED_MAX,
@@ -154,15 +153,7 @@ def round_detail(round_id: int) -> str | Response:
 @role_required("hub_admin")
 def round_status(round_id: int) -> Response:
     """A round's status, progress and stage as JSON, for the page to poll while it runs."""
-    match_round = _own_round(round_id)
-    response = jsonify(
-        status=match_round.status,
-        finished=match_round.status not in ACTIVE_ROUND_STATUSES,
-        progress=match_round.progress,
-        stage=match_round.stage,
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return round_pages.status_response(_own_round(round_id))
 
 
 @bp.route("/rounds/<int:round_id>/cancel", methods=["POST"])
@@ -250,26 +241,11 @@ def what_if_start() -> str | Response:
             "seed": scope.seed.data or secrets.randbelow(SEED_MAX + 1),
             "created_by_id": current_user.id,
         }
-        with transaction():
-            one, two = what_if.add_pair(
-                shared,
-                {"mechanism": first.mechanism.data, "policy": first.policy(scope.scope())},
-                {"mechanism": second.mechanism.data, "policy": second.policy(scope.scope())},
-            )
-            audit(current_user.id, "what_if_started", "match_round", one.id, compared_with=two.id)
-        ids = (one.id, two.id)
+        ids = round_pages.start_drafts(scope, first, second, shared)
         enqueue(*ids)
         return redirect(url_for("hub.compare", round_id=ids[0]))
-    if not second.is_submitted():
-        second.mechanism.data = "stable"
-    return render_template(
-        "rounds/what_if.html",
-        scope=scope,
-        first=first,
-        second=second,
-        action=url_for("hub.what_if_start"),
-        back=url_for("hub.rounds"),
-        hub_wide=True,
+    return round_pages.what_if_page(
+        scope, first, second, url_for("hub.what_if_start"), url_for("hub.rounds"), hub_wide=True
     )
 
 
@@ -308,18 +284,6 @@ def keep_round(round_id: int) -> Response:
     if kept is None:
         flash("Only a finished draft can be kept", "important")
         return redirect(url_for("hub.rounds"))
-    message = (
-        f"Draft kept: {_proposals_are(kept.proposed)} waiting for schools to decide by "
-        f"{long_date(decide_by_default(london_today()))}"
-    )
-    if kept.dropped:
-        message += (
-            f". {kept.dropped} {'was' if kept.dropped == 1 else 'were'} dropped: the student was matched "
-            "elsewhere or the place has gone"
-        )
-    flash(message, "success")
+    waiting_for = f"schools to decide by {long_date(decide_by_default(london_today()))}"
+    flash(round_pages.kept_message(kept, waiting_for), "success")
     return redirect(url_for("hub.round_detail", round_id=match_round.id))
-
-
-def _proposals_are(n: int) -> str:
-    return f"{n} proposal is" if n == 1 else f"{n} proposals are"
