@@ -55,9 +55,18 @@ def keep(round_id: int, user_id: int, today: date, decide_by: date | None = None
     """Keep a finished draft: its possible proposals become real, the other draft goes; a hub-wide one gets
     the day schools must decide by. None if the round is not a finished draft (kept, discarded or still
     running)."""
-    kept = db.session.execute(
-        select(MatchRound).where(MatchRound.id == round_id).with_for_update()
-    ).scalar_one_or_none()
+    found = db.session.get(MatchRound, round_id)
+    if found is None:
+        return None
+    # Both drafts locked, in id order: keeping one and keeping the other at the same moment would each
+    # delete the other; the second now waits, then finds its draft gone.
+    pair_ids = sorted({round_id, found.compared_with_id or round_id})
+    db.session.execute(
+        select(MatchRound.id).where(MatchRound.id.in_(pair_ids)).order_by(MatchRound.id).with_for_update()
+    )
+    kept = db.session.scalar(
+        select(MatchRound).where(MatchRound.id == round_id).execution_options(populate_existing=True)
+    )
     if kept is None or not kept.draft or kept.status != "succeeded":
         return None
     other_id = kept.compared_with_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +13,8 @@ from sqlalchemy import func, select
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.pages import banner, error_messages, rows
-from web.dao import hub_rounds
+from web.dao import hub_rounds, what_if
+from web.dao.base import transaction
 from web.dates import london_today
 from web.extensions import db
 from web.models import Allocation, Hub, MatchRound, Notification, School, User
@@ -336,3 +338,40 @@ def test_keeping_a_draft_drops_students_matched_since_and_places_filled_since(
     statuses = _statuses(two.id)
     assert statuses == {"proposed": 1}
     assert db.session.get(MatchRound, ids[0]) is None
+
+
+def test_keeping_both_drafts_at_once_keeps_exactly_one(
+    app: Flask, careers_leader_request: ClientRequest, enqueued: list[int]
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite runs one writer at a time; the race needs PostgreSQL's row locks")
+    school = db.session.get(School, careers_leader_request.user.school_id)  # type: ignore[attr-defined]
+    employer = factories.create_employer(db.session.get(Hub, school.hub_id))
+    factories.create_opportunity(employer, capacity=2, postcode="M1 1AD")
+    for postcode in POSTCODES[:2]:
+        factories.create_student(school, postcode=postcode)
+    careers_leader_request.post(
+        "careers.what_if_start", {"kind": "all", "a-mechanism": "optimal", "b-mechanism": "optimal"}
+    )
+    ids = [r.id for r in db.session.scalars(select(MatchRound).order_by(MatchRound.id))]
+    for round_id in ids:
+        run_round.run(round_id)
+    user_id = careers_leader_request.user.id  # type: ignore[attr-defined]
+    db.session.remove()
+    start, results = threading.Barrier(2), {}
+
+    def keep(round_id: int) -> None:
+        with app.app_context():
+            start.wait()
+            with transaction():
+                results[round_id] = what_if.keep(round_id, user_id, london_today())
+            db.session.remove()
+
+    threads = [threading.Thread(target=keep, args=(round_id,)) for round_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(result is None for result in results.values()) == [False, True]
+    [left] = db.session.scalars(select(MatchRound))
+    assert left.draft is False and set(_statuses(left.id)) == {"proposed"}
