@@ -77,8 +77,12 @@ def compare(round_id: int) -> str | Response:
 def keep_round(round_id: int) -> Response:
     """Keep this draft: its proposals wait for approval as a round's do; the other draft is deleted."""
     match_round = _own_draft(round_id)
-    with transaction():
-        kept = what_if.keep(match_round.id, current_user.id, london_today())
+    try:
+        with transaction():
+            kept = what_if.keep(match_round.id, current_user.id, london_today())
+    except what_if.WhatIfError as problem:
+        flash(str(problem), "important")
+        return redirect(url_for("careers.compare", round_id=match_round.id))
     if kept is None:
         flash("Only a finished draft can be kept", "important")
         return redirect(url_for("careers.rounds"))

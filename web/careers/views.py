@@ -175,7 +175,7 @@ def rounds() -> str | Response:
         return redirect(url_for("careers.round_detail", round_id=round_id))
     school = rounds_dao.get_school(_school_id())
     listed = hub_rounds.rounds_for_school(school) if school else []
-    counts = rounds_dao.allocation_counts([r.id for r in listed])
+    counts = rounds_dao.allocation_counts([r.id for r in listed], _school_id())
     return render_template("careers/rounds.html", form=form, rounds=listed, counts=counts)
 
 
@@ -247,7 +247,8 @@ def _school_metrics(match_round) -> dict:  # type: ignore[no-untyped-def,type-ar
     if match_round.school_id is None:
         mine = ((metrics.get("fairness") or {}).get("by_school") or {}).get(str(_school_id())) or {}
         metrics.update(assigned=mine.get("assigned", 0), students=mine.get("students", 0), ranked_placed=None)
-        metrics["left_out"] = {}
+        # The hub's groups and pathways are every school's: show this school's own line only.
+        metrics.update(left_out={}, fairness={"overall": mine})
     return metrics
 
 
@@ -298,7 +299,7 @@ def top_up_round(round_id: int) -> Response:
     with the same kind, mechanism and policy and a new lottery number; its proposals wait for approval."""
     match_round = _school_round(round_id)
     back = redirect(url_for("careers.round_detail", round_id=match_round.id))
-    if match_round.status != "succeeded":
+    if match_round.status != "succeeded" or match_round.draft:
         flash("Only a round that finished can be topped up", "important")
         return back
     now = rounds_dao.top_up_now(match_round, london_today())
@@ -349,6 +350,11 @@ def _approve_share(match_round) -> Response | str:  # type: ignore[no-untyped-de
     form = ConfirmForm()
     if form.validate_on_submit():
         with transaction():
+            if not hub_rounds.lock_round(match_round.id):  # released meanwhile: offer them as a school's
+                flash(
+                    "The hub released this round's offers meanwhile. Check the proposals again", "important"
+                )
+                return redirect(url_for("careers.round_detail", round_id=match_round.id))
             n = allocations_dao.approve_share(match_round.id, _school_id(), current_user.id)
         flash(
             f"{n} {'proposal' if n == 1 else 'proposals'} approved. Students are told when the hub releases "
@@ -372,18 +378,22 @@ def approve_allocation(allocation_id: int) -> Response:
     released yet, approve it to be offered at the release."""
     allocation = allocations_dao.get_allocation_for_school(allocation_id, _school_id())
     match_round = rounds_dao.get_round(allocation.round_id) if allocation and allocation.round_id else None
-    if match_round is not None and hub_rounds.holds_offers(match_round):
-        return _decide(
-            allocation_id,
-            allocations_dao.approve,
-            "Approved. The student is told when the hub releases the offers",
-        )
     respond_by = allocations_dao.default_respond_by(london_today())
-    return _decide(
-        allocation_id,
-        lambda allocation_id, user_id: allocations_dao.approve_and_offer(allocation_id, user_id, respond_by),
-        "Offer sent to the student",
-    )
+    held: list[bool] = []
+
+    def approve(allocation_id: int, user_id: int) -> bool:
+        # Decided inside the transaction, after any release at the same moment: then it is offered at once.
+        held.append(match_round is not None and hub_rounds.lock_round(match_round.id))
+        if held[-1]:
+            return allocations_dao.approve(allocation_id, user_id)
+        return allocations_dao.approve_and_offer(allocation_id, user_id, respond_by)
+
+    def done() -> str:
+        if held and held[-1]:
+            return "Approved. The student is told when the hub releases the offers"
+        return "Offer sent to the student"
+
+    return _decide(allocation_id, approve, done)
 
 
 @bp.route("/allocations/<int:allocation_id>/reject", methods=["POST"])
@@ -393,7 +403,7 @@ def reject_allocation(allocation_id: int) -> Response:
     return _decide(allocation_id, allocations_dao.reject, "Proposal rejected")
 
 
-def _decide(allocation_id: int, decide, done: str) -> Response:  # type: ignore[no-untyped-def]
+def _decide(allocation_id: int, decide, done) -> Response:  # type: ignore[no-untyped-def]
     allocation = allocations_dao.get_allocation_for_school(allocation_id, _school_id())
     if allocation is None:
         abort(404)
@@ -401,7 +411,7 @@ def _decide(allocation_id: int, decide, done: str) -> Response:  # type: ignore[
     with transaction():
         changed = decide(allocation.id, current_user.id)
     if changed:
-        flash(done, "success")
+        flash(done() if callable(done) else done, "success")
     elif allocations_dao.get_allocation_for_school(allocation_id, _school_id()).status == "proposed":
         flash(
             "This placement has closed or starts too soon to be answered, so it cannot be offered",

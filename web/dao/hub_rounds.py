@@ -63,6 +63,21 @@ def school_sees(match_round: MatchRound | None, school: School) -> bool:
     return bool(match_round.hub_id == school.hub_id and not match_round.draft)
 
 
+def lock_round(round_id: int) -> bool:
+    """Take the round's row for this transaction (a write, so SQLite's lock too) and say whether approving
+    its proposals still waits for the release, as read after any release that got there first."""
+    db.session.execute(
+        update(MatchRound)
+        .where(MatchRound.id == round_id)
+        .values(released_at=MatchRound.released_at)
+        .execution_options(synchronize_session=False)
+    )
+    row = db.session.execute(
+        select(MatchRound.school_id, MatchRound.released_at).where(MatchRound.id == round_id)
+    ).one()
+    return row.school_id is None and row.released_at is None
+
+
 def holds_offers(match_round: MatchRound) -> bool:
     """Whether approving one of the round's proposals waits for the hub admin's release (a hub-wide round
     not yet released) rather than offering it to the student at once."""
@@ -196,6 +211,8 @@ def release(round_id: int, user_id: int, respond_by: date, today: date) -> tuple
     before the placement starts, if sooner), email them, and mark the round released; (offered, held back)
     where held back are placements that have closed or start too soon for an answer. None if another
     release got there first."""
+    # The round's row is written first: an approval at the same moment waits for it (lock_round) and then
+    # offers at once, rather than leaving an approval this release never saw.
     marked = db.session.execute(
         update(MatchRound)
         .where(MatchRound.id == round_id, MatchRound.released_at.is_(None))
@@ -226,6 +243,16 @@ def release(round_id: int, user_id: int, respond_by: date, today: date) -> tuple
             [{"allocation_id": row_id, "last_day": last_day} for row_id, last_day, _ in offered],
         )
     held = len(rows) - len(offered)
+    if held:
+        # A placement that closed or starts too soon: back to its school, to reject (or approve, if it can
+        # still be offered), rather than approved for ever.
+        kept_back = {allocation_id for allocation_id, *_ in rows} - {row_id for row_id, *_ in offered}
+        db.session.execute(
+            update(Allocation)
+            .where(Allocation.id.in_(sorted(kept_back)), Allocation.status == "approved")
+            .values(status="proposed")
+            .execution_options(synchronize_session=False)
+        )
     audit(user_id, "round_released", "match_round", round_id, offered=len(offered), held_back=held)
     for allocation_id, _, address in offered:
         notify(f"offer-made:{allocation_id}", "offer_made", address, allocation_id=allocation_id)

@@ -90,15 +90,21 @@ def school_rounds(school_id: int) -> list[MatchRound]:
     )
 
 
-def allocation_counts(round_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """round id -> allocation status -> how many, for these rounds."""
+def allocation_counts(round_ids: Sequence[int], school_id: int | None = None) -> dict[int, dict[str, int]]:
+    """round id -> allocation status -> how many, for these rounds (only this school's students, if given:
+    a careers leader's share of a hub-wide round)."""
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     if round_ids:
-        rows = db.session.execute(
+        query = (
             select(Allocation.round_id, Allocation.status, func.count())
             .where(Allocation.round_id.in_(round_ids))
             .group_by(Allocation.round_id, Allocation.status)
         )
+        if school_id is not None:
+            query = query.join(Student, Allocation.student_id == Student.id).where(
+                Student.school_id == school_id
+            )
+        rows = db.session.execute(query)
         for round_id, status, n in rows:
             counts[round_id][status] = n
     return dict(counts)

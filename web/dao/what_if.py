@@ -12,15 +12,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from web.dao import rounds as rounds_dao
 from web.dao.base import audit
 from web.extensions import db
 from web.models import Allocation, MatchRound, Opportunity
-from web.models.base import LIVE_STATUSES
+from web.models.base import ACTIVE_ROUND_STATUSES
 
 CHUNK = 500  # ids per IN list: well inside SQLite's limit on bound parameters
+RUNNING = (
+    "A matching round is waiting or running for these students. Keep a draft once it has finished, so the "
+    "two do not propose the same students or seats"
+)
+
+
+class WhatIfError(Exception):
+    """A draft that cannot be kept now; the message says why."""
 
 
 def add_pair(
@@ -59,27 +67,43 @@ def keep(round_id: int, user_id: int, today: date, decide_by: date | None = None
     if found is None:
         return None
     # Both drafts locked, in id order: keeping one and keeping the other at the same moment would each
-    # delete the other; the second now waits, then finds its draft gone.
+    # delete the other; the second now waits, then finds its draft gone. SQLite has no row locks: a write
+    # takes its database lock instead.
     pair_ids = sorted({round_id, found.compared_with_id or round_id})
-    db.session.execute(
-        select(MatchRound.id).where(MatchRound.id.in_(pair_ids)).order_by(MatchRound.id).with_for_update()
-    )
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(
+            update(MatchRound)
+            .where(MatchRound.id.in_(pair_ids))
+            .values(seed=MatchRound.seed)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(
+            select(MatchRound.id).where(MatchRound.id.in_(pair_ids)).order_by(MatchRound.id).with_for_update()
+        )
     kept = db.session.scalar(
         select(MatchRound).where(MatchRound.id == round_id).execution_options(populate_existing=True)
     )
     if kept is None or not kept.draft or kept.status != "succeeded":
         return None
+    if _real_round_running(kept):
+        raise WhatIfError(RUNNING)
     other_id = kept.compared_with_id
     rows = db.session.execute(
         select(Allocation.id, Allocation.student_id, Allocation.opportunity_id)
         .where(Allocation.round_id == kept.id, Allocation.status == "draft")
         .order_by(Allocation.score.desc(), Allocation.id)
     ).all()
-    busy = _students_with_live_allocations(kept)
+    # Who the round would match now (not those holding or waiting on a placement of its kind since), and
+    # the places they have turned down since.
+    matchable = {student.id for student in rounds_dao.round_students(kept, today).students}
+    refused = _refused_since(kept)
     free = _free_seats(kept, {opportunity_id for _, _, opportunity_id in rows}, today)
     promote, taken = [], Counter[int]()
     for allocation_id, student_id, opportunity_id in rows:
-        if student_id in busy or taken[opportunity_id] >= free.get(opportunity_id, 0):
+        if student_id not in matchable or (student_id, opportunity_id) in refused:
+            continue
+        if taken[opportunity_id] >= free.get(opportunity_id, 0):
             continue
         taken[opportunity_id] += 1
         promote.append(allocation_id)
@@ -110,25 +134,41 @@ def discard(round_id: int) -> None:
         .values(compared_with_id=None)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(delete(Allocation).where(Allocation.round_id == round_id))
-    db.session.execute(delete(MatchRound).where(MatchRound.id == round_id, MatchRound.draft.is_(True)))
+    gone = db.session.execute(delete(MatchRound).where(MatchRound.id == round_id, MatchRound.draft.is_(True)))
+    if gone.rowcount:  # type: ignore[attr-defined]
+        db.session.execute(
+            delete(Allocation).where(Allocation.round_id == round_id, Allocation.status == "draft")
+        )
 
 
-def _students_with_live_allocations(match_round: MatchRound) -> set[int]:
-    """Students of the round's proposals who since have a live allocation of its kind from elsewhere."""
-    query = (
-        select(Allocation.student_id)
-        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
-        .where(
-            Allocation.status.in_(LIVE_STATUSES),
-            Allocation.student_id.in_(
-                select(Allocation.student_id).where(Allocation.round_id == match_round.id).scalar_subquery()
+def _real_round_running(match_round: MatchRound) -> bool:
+    """Whether a round that is not a draft is waiting or running for any of these students: what it proposes
+    and what the kept draft proposes would not see each other."""
+    query = select(MatchRound.id).where(
+        MatchRound.hub_id == match_round.hub_id,
+        MatchRound.status.in_(ACTIVE_ROUND_STATUSES),
+        MatchRound.draft.is_(False),
+    )
+    if match_round.school_id is not None:
+        query = query.where(
+            or_(MatchRound.school_id == match_round.school_id, MatchRound.school_id.is_(None))
+        )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def _refused_since(match_round: MatchRound) -> set[tuple[int, int]]:
+    """(student, opportunity) pairs the draft's students have turned down or given up (rounds_dao's rule)."""
+    students = select(Allocation.student_id).where(Allocation.round_id == match_round.id)
+    rows = db.session.execute(
+        select(Allocation.student_id, Allocation.opportunity_id).where(
+            Allocation.student_id.in_(students),
+            or_(
+                Allocation.status.in_(rounds_dao.REFUSED_STATUSES),
+                and_(Allocation.status == "expired", Allocation.responded_at.is_(None)),
             ),
         )
     )
-    if match_round.kind is not None:
-        query = query.where(Opportunity.kind == match_round.kind)
-    return set(db.session.scalars(query))
+    return {(student_id, opportunity_id) for student_id, opportunity_id in rows}
 
 
 def _free_seats(match_round: MatchRound, opportunity_ids: set[int], today: date) -> dict[int, int]:

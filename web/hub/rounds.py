@@ -139,10 +139,10 @@ def round_detail(round_id: int) -> str | Response:
                 standing=standing,
                 route=route,
                 page=_int_arg("page", 1) or 1,
+                per_page=hub_rounds.PER_PAGE,
             ),
             "blocker": hub_rounds.release_blocker(match_round, progress, london_today()),
             "summary": comparison.outcome_rows(match_round, match_round),
-            "top_up": rounds_dao.top_up_now(match_round, london_today()) if match_round.released_at else None,
         }
     return render_template(
         "hub/round.html", match_round=match_round, routes=ROUTES, button=ConfirmForm(), **context
@@ -277,10 +277,14 @@ def compare(round_id: int) -> str | Response:
 def keep_round(round_id: int) -> Response:
     """Keep this draft: its proposals go to each school to decide; the other draft is deleted."""
     match_round = _own_round(round_id)
-    with transaction():
-        kept = what_if.keep(
-            match_round.id, current_user.id, london_today(), decide_by_default(london_today())
-        )
+    try:
+        with transaction():
+            kept = what_if.keep(
+                match_round.id, current_user.id, london_today(), decide_by_default(london_today())
+            )
+    except what_if.WhatIfError as problem:
+        flash(str(problem), "important")
+        return redirect(url_for("hub.compare", round_id=match_round.id))
     if kept is None:
         flash("Only a finished draft can be kept", "important")
         return redirect(url_for("hub.rounds"))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -232,7 +233,10 @@ def test_after_the_decide_by_day_the_hub_can_release_what_was_approved(
 
 
 def test_proposals_are_paged_and_filtered_by_school_decision_and_route(
-    hub_admin_request: ClientRequest, hub: dict[str, Any], enqueued: list[int]
+    hub_admin_request: ClientRequest,
+    hub: dict[str, Any],
+    enqueued: list[int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     match_round = _start(hub_admin_request)
     run_round.run(match_round.id)
@@ -246,6 +250,18 @@ def test_proposals_are_paged_and_filtered_by_school_decision_and_route(
     web = hub_rounds.proposals_page(match_round.id, route="digital").rows
     assert web and {row[2].route for row in web} == {"digital"}
     assert hub_rounds.proposals_page(match_round.id, standing="approved").total == 0
+
+    # Two pages of four: the pager carries the filters, and nothing else in the address.
+    monkeypatch.setattr(hub_rounds, "PER_PAGE", 4)
+    crafted = hub_admin_request.url("hub.round_detail", round_id=match_round.id, standing="undecided")
+    response = hub_admin_request.client.get(crafted + "&endpoint=x&_method=x&round_id=abc")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.data, "html.parser")
+    next_page = page.select_one(".govuk-pagination__next a")["href"]
+    assert "page=2" in next_page and "standing=undecided" in next_page and "endpoint" not in next_page
+    response = hub_admin_request.client.get(next_page)
+    assert response.status_code == 200
+    assert len(rows(BeautifulSoup(response.data, "html.parser"), "proposals-table")) == 2
 
     page = hub_admin_request.get("hub.round_detail", round_id=match_round.id, school=ash.id, route="digital")
     assert {cells.select("td")[0].text for cells in page.select("#proposals-table tbody tr")} == {
@@ -324,6 +340,16 @@ def test_keeping_a_draft_drops_students_matched_since_and_places_filled_since(
     for round_id in ids:
         run_round.run(round_id)
     assert _statuses(one.id) == {"draft": 2}
+    # A real round running for the same students: keeping waits for it.
+    running = factories.create_round(school, status="running")
+    page = careers_leader_request.post(
+        "careers.keep_round", _follow=True, _expected_status=200, round_id=two.id
+    )
+    assert "A matching round is waiting or running for these students" in banner(page)
+    assert _statuses(two.id) == {"draft": 2}
+    db.session.get(MatchRound, running.id).status = "cancelled"
+    db.session.commit()
+
     # Since the drafts ran: one student was offered a place elsewhere, and the place lost a seat.
     real = factories.create_round(school, status="succeeded")
     factories.create_allocation(real, students[0], other, status="offered")
