@@ -18,7 +18,7 @@ from web.dao import hub_rounds, what_if
 from web.dao.base import transaction
 from web.dates import london_today
 from web.extensions import db
-from web.models import Allocation, Hub, MatchRound, Notification, School, User
+from web.models import Allocation, AuditEvent, Hub, MatchRound, Notification, School, User
 from workers.matching_tasks import run_round
 
 POSTCODES = ("M13 9PL", "M14 5TP", "M15 6BH", "M20 2RN")
@@ -150,6 +150,8 @@ def test_each_school_decides_its_share_and_the_hub_releases_the_approved_offers(
     ash_leader.post("careers.approve_all", round_id=match_round.id)
     assert _statuses(match_round.id).get("approved") == progress["Ash School"].counts["undecided"]
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0  # nobody told yet
+    approvals = select(func.count()).where(AuditEvent.action == "allocation_approved")
+    assert db.session.scalar(approvals) == progress["Ash School"].counts["undecided"]
 
     birch_allocations = hub_rounds.proposals_page(match_round.id, school_id=birch.id).rows
     birch_leader.post("careers.reject_allocation", allocation_id=birch_allocations[0][0].id)
