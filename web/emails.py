@@ -48,6 +48,13 @@ def notify(key: str, template: str, recipient: str | None, **about: Any) -> int 
     return dao.queue(key, template, recipient, **about)
 
 
+def notify_many(template: str, messages: list[tuple[str, str | None, dict[str, Any]]]) -> list[int]:
+    """notify() for many (key, recipient, about) messages of one template at once (a hub's release)."""
+    if template not in _CONTEXTS:
+        raise KeyError(f"No email called {template!r}")
+    return dao.queue_many(template, [(key, to, about) for key, to, about in messages if to])
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A message ready to send: subject and plain-text body."""

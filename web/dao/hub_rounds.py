@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 
 from web.dao.base import audit
-from web.emails import notify
+from web.emails import notify_many
 from web.extensions import db
 from web.models import Allocation, Employer, MatchRound, Opportunity, School, Student, User
 from web.models.base import utcnow
@@ -254,6 +254,8 @@ def release(round_id: int, user_id: int, respond_by: date, today: date) -> tuple
             .execution_options(synchronize_session=False)
         )
     audit(user_id, "round_released", "match_round", round_id, offered=len(offered), held_back=held)
-    for allocation_id, _, address in offered:
-        notify(f"offer-made:{allocation_id}", "offer_made", address, allocation_id=allocation_id)
+    notify_many(
+        "offer_made",
+        [(f"offer-made:{row_id}", address, {"allocation_id": row_id}) for row_id, _, address in offered],
+    )
     return len(offered), held

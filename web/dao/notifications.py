@@ -48,6 +48,37 @@ def queue(key: str, template: str, recipient: str, **about: Any) -> int | None:
     return added
 
 
+def queue_many(template: str, messages: list[tuple[str, str, dict[str, Any]]]) -> list[int]:
+    """queue() for many (key, recipient, about) messages of one template in one statement; the ids added."""
+    if not messages:
+        return []
+    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
+    now = utcnow()
+    rows = [
+        {
+            "idempotency_key": key,
+            "template": template,
+            "recipient": recipient.strip(),
+            "about": about,
+            "status": "queued",
+            "attempts": 0,
+            "claim": "",
+            "error": "",
+            "created_at": now,
+        }
+        for key, recipient, about in messages
+    ]
+    added = list(
+        db.session.scalars(
+            dialect.insert(Notification).on_conflict_do_nothing().returning(Notification.id), rows
+        )
+    )
+    session = db.session()
+    where = session.get_nested_transaction() or session.get_transaction()
+    db.session.info.setdefault(PENDING, []).extend((where, notification_id) for notification_id in added)
+    return added
+
+
 def get(notification_id: int) -> Notification | None:
     """The notification with this id, as the database has it now (the claim was a bare UPDATE)."""
     return db.session.get(Notification, notification_id, populate_existing=True)
