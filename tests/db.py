@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import date, timedelta
+from decimal import Decimal
 from itertools import count
 from typing import Any
 
 from web.dao.users import create_user
 from web.extensions import db
-from web.models import Allocation, Employer, Hub, MatchRound, Opportunity, Preference, School, Student, User
+from web.models import (
+    Allocation,
+    Employer,
+    ExperienceRecord,
+    Hub,
+    HubApiToken,
+    MatchRound,
+    Opportunity,
+    Preference,
+    School,
+    Student,
+    User,
+)
 
 _serial = count(1)
 PASSWORD = "correct horse battery staple"
@@ -138,3 +153,27 @@ def create_allocation(
         "status": "proposed",
     }
     return _save(Allocation(**{**fields, **overrides}))
+
+
+def create_record(student: Student, **overrides: Any) -> ExperienceRecord:
+    """An ExperienceRecord on the student's record: a Benchmark 5 employer talk unless overridden."""
+    fields = {
+        "student_id": student.id,
+        "benchmark": "5",
+        "kind": "employer_talk",
+        "title": "Talk from a local employer",
+        "on_date": date.today(),
+        "hours": Decimal("1"),
+    }
+    return _save(ExperienceRecord(**{**fields, **overrides}))
+
+
+def create_api_key(hub: Hub, secret: str | None = None, **overrides: Any) -> tuple[HubApiToken, str]:
+    """A key to the hub's reports API and its secret (only the secret's SHA-256 is stored)."""
+    secret = secret or secrets.token_urlsafe(32)
+    fields = {
+        "hub_id": hub.id,
+        "name": "Dashboard",
+        "token_hash": hashlib.sha256(secret.encode()).hexdigest(),
+    }
+    return _save(HubApiToken(**{**fields, **overrides})), secret

@@ -115,10 +115,12 @@ def _blueprints(app: Flask) -> None:
     from web.employers.views import bp as employers_bp
     from web.hub.views import bp as hub_bp
     from web.parents.views import bp as parents_bp
+    from web.reports import register as register_reports
     from web.students.views import bp as students_bp
 
     for bp in (accounts_bp, auth_bp, careers_bp, employers_bp, hub_bp, parents_bp, students_bp):
         app.register_blueprint(bp)
+    register_reports(app)
     if app.config["OUTBOX_PAGE"]:
         from web.outbox import bp as outbox_bp
 

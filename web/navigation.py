@@ -18,6 +18,7 @@ NAVIGATION = {
         ("Schools", "hub.schools"),
         ("Employers", "hub.employers"),
         ("Matching rounds", "hub.rounds"),
+        ("Reports", "reports.hub"),
         ("Team", "accounts.team"),
     ],
     "careers_leader": [
@@ -26,6 +27,7 @@ NAVIGATION = {
         ("Placements", "careers.placements"),
         ("Found by students", "careers.own_placements"),
         ("Encounters", "careers.encounters"),
+        ("Reports", "reports.school"),
         ("Team", "accounts.team"),
     ],
     "employer": [

@@ -7,6 +7,10 @@ import re
 from flask import Flask
 
 from web.models.base import ROLES
+from web.reports.api import API_KEY
+
+# Read-only methods: the only ones a route checked by an API key (rather than a signed-in role) may take.
+READ_ONLY = {"GET", "HEAD", "OPTIONS"}
 
 
 def test_every_route_has_a_role_check(app: Flask) -> None:
@@ -16,9 +20,26 @@ def test_every_route_has_a_role_check(app: Flask) -> None:
             continue
         view = app.view_functions[rule.endpoint]
         roles = getattr(view, "allowed_roles", None)
-        if not roles or not set(roles) <= {*ROLES, "public"}:
+        by_role = bool(roles) and set(roles) <= {*ROLES, "public"}
+        if not by_role and tuple(roles or ()) != (API_KEY,):
             unguarded.append(rule.rule)
     assert unguarded == []
+
+
+def test_api_key_routes_are_the_read_only_reports_api_and_nothing_else(app: Flask) -> None:
+    by_key = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and API_KEY in app.view_functions[rule.endpoint].allowed_roles
+    ]
+    assert by_key, "the reports API has no routes"
+    for rule in by_key:
+        assert app.view_functions[rule.endpoint].allowed_roles == (API_KEY,), rule.rule  # never with a role
+        assert rule.rule.startswith("/api/v1/hubs/<int:hub_id>/"), rule.rule  # the key is checked per hub
+        assert set(rule.methods or ()) <= READ_ONLY, rule.rule
+    # Everything under /api/ is the key's, apart from the API's public OpenAPI document.
+    api = {rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    assert api - {rule.endpoint for rule in by_key} == {"api.openapi_document"}
 
 
 def test_every_url_parameter_is_typed(app: Flask) -> None:
@@ -43,4 +64,5 @@ def test_public_routes_are_only_sign_in_accounts_and_consent_links(app: Flask) -
         "accounts.set_password",
         "accounts.reset",
         "employers.register",
+        "api.openapi_document",  # describes the reports API; holds no data
     }

@@ -1,0 +1,33 @@
+"""The careers leader's reports: their own school's figures, and nobody else's."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from web.auth.roles import role_required
+from web.dao import rounds as rounds_dao
+from web.reports.views import REPORT_RULE, bp, csv_download, filter_form, render_report, scope_of
+
+
+@bp.route("/school/reports")
+@role_required("careers_leader")
+def school() -> str:
+    """The school's figures for an academic year and year group."""
+    school = rounds_dao.get_school(int(current_user.school_id))
+    form = filter_form()
+    return render_report(
+        "reports/school.html",
+        form,
+        scope_of(form, school.hub_id, school.id),
+        "reports.school_csv",
+        school=school,
+    )
+
+
+@bp.route(f"/school/reports/{REPORT_RULE}")
+@role_required("careers_leader")
+def school_csv(report: str) -> Response:
+    """One of the school's reports as a CSV file."""
+    school = rounds_dao.get_school(int(current_user.school_id))
+    return csv_download(scope_of(filter_form(), school.hub_id, school.id), report, f"school-{school.urn}")
