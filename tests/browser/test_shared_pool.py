@@ -23,6 +23,7 @@ def test_what_if_keep_approve_and_release(open_tab, stack: Stack) -> None:  # ty
     admin = open_tab()
     admin.sign_in(world.users["hub_admin"].email)
     problems: list[str] = []
+    offered_before = _places_offered(admin, stack)
 
     admin.open(stack.url("hub.what_if_start"))
     problems += admin.problems()
@@ -70,4 +71,15 @@ def test_what_if_keep_approve_and_release(open_tab, stack: Stack) -> None:  # ty
         ).all()
     )
     assert set(statuses) == {"offered"} and statuses["offered"] >= len(POSTCODES)
+
+    # The hub's report counts the new offers.
+    assert _places_offered(admin, stack) == offered_before + statuses["offered"]
+    problems += admin.problems()
     assert problems == [], "\n".join(problems)
+
+
+def _places_offered(tab, stack: Stack) -> int:  # type: ignore[no-untyped-def]
+    """The hub report's total of places offered this year (the last row of its pathways table)."""
+    tab.open(stack.url("reports.hub"))
+    total = tab.page.locator("#pathways-table tbody tr").last
+    return int(total.locator("th, td").nth(1).inner_text().replace(",", ""))
