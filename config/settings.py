@@ -96,6 +96,8 @@ class Config:
     VAR_DIR = str(VAR)
     MATCHER_CACHE_DIR = os.environ.get("MATCHER_CACHE_DIR", "")
     HSTS_MAX_AGE = 0  # seconds browsers must use HTTPS only; 0 sends no Strict-Transport-Security
+    # How old report figures may be (web/reports/cache.py); 0 computes them on every request.
+    REPORT_CACHE_SECONDS = float(os.environ.get("REPORT_CACHE_SECONDS", "120"))
 
     @property
     def CELERY(self) -> dict[str, object]:  # noqa: N802 - Flask reads upper-case keys
@@ -138,6 +140,7 @@ class Test(Config):
     PASSWORD_HASH_PROFILE = "CHEAPEST"
     NOTIFICATION_STALE_SECONDS = 3.0
     NOTIFICATION_REPAIR_SECONDS = 1.0
+    REPORT_CACHE_SECONDS = 0.0  # figures straight after each change (tests/web/reports/test_cache.py: on)
     MAIL_FILE_PATH = str(VAR / "test-outbox")
 
 

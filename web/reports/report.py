@@ -8,6 +8,7 @@ from typing import Any
 
 from web.dao import reports as dao
 from web.dao.reports import Counts, Key, Placements, Scope
+from web.reports.cache import cached
 from web.reports.figures import (
     EQUITY_REPORTS,
     Cell,
@@ -99,7 +100,7 @@ class Figures:
 
     @cached_property
     def counts(self) -> dict[Key, Counts]:
-        return dao.benchmark_counts(self.scope)
+        return cached(("counts", self.scope), lambda: dao.benchmark_counts(self.scope))
 
     @cached_property
     def groups(self) -> dict[str, Counts]:
@@ -107,7 +108,7 @@ class Figures:
 
     @cached_property
     def placements(self) -> dict[tuple[int, str], Placements]:
-        return dao.placement_counts(self.scope)
+        return cached(("placements", self.scope), lambda: dao.placement_counts(self.scope))
 
     @cached_property
     def pathways(self) -> dict[str, Placements]:
@@ -115,7 +116,7 @@ class Figures:
 
     @cached_property
     def engagement(self) -> dao.Engagement:
-        return dao.engagement(self.scope)
+        return cached(("engagement", self.scope), lambda: dao.engagement(self.scope))
 
     def table(self, slug: str) -> Table:
         """The report with this slug as a table."""
