@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,8 @@ from sqlalchemy.exc import OperationalError
 
 from matcher.policy import PARTS
 from tests import db as factories
+from web.dao import rounds as rounds_dao
+from web.dao.base import transaction
 from web.extensions import db
 from web.models import Allocation, ExperienceRecord, Hub, MatchRound, School, Student
 from workers import matching_tasks
@@ -424,3 +427,59 @@ def test_places_of_an_employer_whose_insurance_ran_out_are_left_out_and_counted(
 
     assert {a.opportunity_id for a in _allocations(match_round.id)} == {current.id}
     assert _reloaded(match_round.id).metrics["left_out"]["lapsed"] == 2
+
+
+def test_a_proposal_clashing_with_a_live_allocation_of_its_place_is_skipped_but_a_draft_is_kept(
+    school: School,
+) -> None:
+    place = factories.create_opportunity(factories.create_employer(_hub(school)), capacity=5)
+    offered, free = sorted(_students(school), key=lambda student: student.id)[:2]
+    factories.create_allocation(
+        factories.create_round(school, status="succeeded"), offered, place, status="offered"
+    )
+    match_round = factories.create_round(school)
+    explanation = {"parts": {"route": 1.0, "distance": 0.25}, "distance_km": 2.5}
+    proposals = [
+        {
+            "student_id": pupil.id,
+            "opportunity_id": place.id,
+            "score": 1.25,
+            "rank": rank,
+            "explanation": explanation,
+        }
+        for rank, pupil in ((None, offered), (2, free))
+    ]
+
+    with transaction():
+        stored = rounds_dao.add_proposals(match_round.id, proposals)
+
+    assert stored == 1
+    [saved] = _allocations(match_round.id)
+    assert (saved.student_id, saved.status, saved.score, saved.rank) == (free.id, "proposed", 1.25, 2)
+    assert saved.explanation == explanation and saved.created_at is not None
+    # A what-if draft's proposals are not live: they clash with nothing.
+    draft = factories.create_round(school, draft=True)
+    with transaction():
+        assert rounds_dao.add_proposals(draft.id, proposals, "draft") == 2
+
+
+def test_a_round_logs_each_stage_as_it_begins(
+    school: School, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python -m workers.bench_hub times the stages by these lines."""
+    factories.create_opportunity(factories.create_employer(_hub(school)), capacity=5)
+    match_round = factories.create_round(school)
+    # The migrations' logging set-up (alembic's fileConfig) turned off the loggers that existed before it.
+    monkeypatch.setattr(logging.getLogger("workers.matching_tasks"), "disabled", False)
+
+    with caplog.at_level(logging.DEBUG, logger="workers.matching_tasks"):
+        run_round.run(match_round.id)
+
+    stages = [record.args[-1] for record in caplog.records if record.msg == "Matching round %s: %s"]
+    assert stages == [
+        "Finding opportunities each student can take",
+        "Scoring each possible match",
+        "Allocating places",
+        "Saving proposals",
+    ]
+    assert "Student" not in caplog.text  # no names, only the round's number and its stage
