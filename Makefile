@@ -5,9 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# The hub benchmark's own database: it seeds a hub there and drops it afterwards (created if missing).
+BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/bench_hub
 export FLASK_APP := wsgi
 
-.PHONY: help install run web worker db seed test test-sqlite test-postgres lint bench clean
+.PHONY: help install run web worker db seed test test-sqlite test-postgres lint bench bench-hub clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -69,6 +71,10 @@ lint: install ## ruff and mypy
 
 bench: install ## Engine benchmark (python -m matcher.bench)
 	$(BIN)/python -m matcher.bench
+
+bench-hub: install ## Hub-wide round on SQLite, then PostgreSQL (BENCH_PG_URL) with pages under load
+	$(BIN)/python -m workers.bench_hub
+	$(BIN)/python -m workers.bench_hub --database-url "$(BENCH_PG_URL)" --pages
 
 clean: ## Remove installed dependencies and local data
 	rm -rf $(VENV) node_modules web/static/govuk var

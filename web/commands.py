@@ -5,17 +5,65 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+# Made-up school names come from Greater Manchester's places; a few hundred is as many as they make.
+MAX_SCHOOLS = 500
+
+
+def _year_groups(text: str) -> tuple[int, ...]:
+    """Year groups from text such as "10,11"; a clear message for anything but numbers 7 to 14."""
+    try:
+        years = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise click.BadParameter("Enter year groups as numbers separated by commas, like 10,11") from None
+    if not years or not all(7 <= year <= 14 for year in years):
+        raise click.BadParameter("Enter year groups from 7 to 14, like 10,11")
+    return years
+
 
 def register(app: Flask) -> None:
     """Add the app's commands to `flask`."""
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has a hub.")
-    def seed_demo(if_empty: bool) -> None:
-        """Fill the database with a demo careers hub and print one demo login per role."""
-        from web.demo import seed
+    @click.option(
+        "--schools",
+        type=click.IntRange(1, MAX_SCHOOLS),
+        help="How many schools (default 3); more are spread over Greater Manchester.",
+    )
+    @click.option(
+        "--students-per-year",
+        type=click.IntRange(1, 1000),
+        help="Students per school in each of --year-groups (default: 100 a school in Years 10 to 12).",
+    )
+    @click.option(
+        "--year-groups",
+        default="10",
+        show_default=True,
+        help="With --students-per-year: the year groups, e.g. 10,11.",
+    )
+    @click.option(
+        "--opportunities",
+        type=click.IntRange(1, 100_000),
+        help="Published opportunities in all (default: two or four per vetted employer).",
+    )
+    def seed_demo(
+        if_empty: bool,
+        schools: int | None,
+        students_per_year: int | None,
+        year_groups: str,
+        opportunities: int | None,
+    ) -> None:
+        """Fill the database with a demo careers hub and print one demo login per role; give sizes for a
+        larger hub, e.g. --schools 200 --students-per-year 175 --opportunities 12000."""
+        from web.demo import Size, seed
 
-        seed(if_empty=if_empty)
+        size = Size(
+            schools=schools or Size.schools,
+            students_per_year=students_per_year,
+            year_groups=_year_groups(year_groups),
+            opportunities=opportunities,
+        )
+        seed(if_empty=if_empty, size=size)
 
     @app.cli.command("create-hub-admin")
     @click.option("--email", required=True, help="The first hub admin's email address.")

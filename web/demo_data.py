@@ -192,3 +192,73 @@ SUPERVISORS = (
     "Sarah Whitfield",
     "Daniel Kowalski",
 )
+
+# A larger hub (flask seed-demo --schools ...) spreads its other schools and employers over the ten local
+# authorities of Greater Manchester (ONS codes), named after real places in each; the organisations are
+# invented. Local authority code -> places in it.
+# fmt: off
+GREATER_MANCHESTER = {
+    "E08000001": (  # Bolton
+        "Bolton", "Farnworth", "Horwich", "Westhoughton", "Kearsley", "Little Lever", "Blackrod",
+        "Breightmet", "Harwood", "Astley Bridge",
+    ),
+    "E08000002": (  # Bury
+        "Bury", "Radcliffe", "Prestwich", "Whitefield", "Ramsbottom", "Tottington", "Unsworth",
+    ),
+    "E08000003": (  # Manchester
+        "Ardwick", "Moss Side", "Hulme", "Levenshulme", "Gorton", "Withington", "Didsbury", "Chorlton",
+        "Fallowfield", "Rusholme", "Longsight", "Moston", "Harpurhey", "Blackley", "Crumpsall",
+        "Cheetham Hill", "Newton Heath", "Openshaw", "Burnage", "Wythenshawe", "Northenden", "Baguley",
+        "Ancoats", "Beswick", "Clayton",
+    ),
+    "E08000004": (  # Oldham
+        "Oldham", "Chadderton", "Royton", "Shaw", "Lees", "Saddleworth", "Hollinwood", "Werneth",
+    ),
+    "E08000005": (  # Rochdale
+        "Rochdale", "Heywood", "Middleton", "Littleborough", "Milnrow", "Castleton", "Wardle",
+    ),
+    "E08000006": (  # Salford
+        "Salford", "Eccles", "Swinton", "Walkden", "Irlam", "Cadishead", "Pendleton", "Worsley",
+        "Little Hulton", "Broughton",
+    ),
+    "E08000007": (  # Stockport
+        "Stockport", "Cheadle", "Bramhall", "Marple", "Hazel Grove", "Reddish", "Edgeley", "Romiley",
+        "Heaton Moor", "Offerton",
+    ),
+    "E08000008": (  # Tameside
+        "Ashton-under-Lyne", "Hyde", "Denton", "Stalybridge", "Dukinfield", "Droylsden", "Audenshaw",
+        "Mossley",
+    ),
+    "E08000009": (  # Trafford
+        "Stretford", "Sale", "Altrincham", "Urmston", "Partington", "Timperley", "Flixton", "Old Trafford",
+    ),
+    "E08000010": (  # Wigan
+        "Wigan", "Leigh", "Ashton-in-Makerfield", "Hindley", "Atherton", "Tyldesley", "Standish", "Golborne",
+        "Orrell", "Ince",
+    ),
+}
+
+SCHOOL_SUFFIXES = (
+    "High School", "Academy", "Community High School", "Secondary School", "College", "Park Academy",
+    "Grange School", "Hill School",
+)
+# fmt: on
+
+# Per route, what an invented employer of a larger hub is called after its place ("Bury Vets").
+EMPLOYER_STEMS: dict[str, tuple[str, ...]] = {
+    "agriculture-environmental-and-animal-care": ("Vets", "Farm Park", "Garden Centre"),
+    "business-and-administration": ("Business Services", "Office Partners", "Admin Co"),
+    "care-services": ("Care Homes", "Home Support", "Day Centre"),
+    "catering-and-hospitality": ("Kitchen", "Hotel", "Bakery"),
+    "construction-and-the-built-environment": ("Builders", "Electrical", "Plumbing and Heating"),
+    "creative-and-design": ("Studios", "Design Collective", "Media"),
+    "digital": ("Digital", "Software", "Cyber"),
+    "education-and-early-years": ("Early Years Centre", "Nursery", "Primary Partnership"),
+    "engineering-and-manufacturing": ("Precision Engineering", "Manufacturing", "Motor Works"),
+    "hair-and-beauty": ("Hair Studio", "Beauty Rooms", "Barbers"),
+    "health-and-science": ("Community Health", "Science Labs", "Pharmacy"),
+    "legal-finance-and-accounting": ("Solicitors", "Accountants", "Credit Union"),
+    "protective-services": ("Fire Cadets", "Community Safety Partnership", "Security"),
+    "sales-marketing-and-procurement": ("Retail", "Marketing Agency", "Buying Team"),
+    "transport-and-logistics": ("Logistics", "Bus Depot", "Rail Operations"),
+}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+from datetime import date
+
+import numpy as np
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -10,9 +14,21 @@ from matcher.people import KINDS, ROUTES
 from matcher.postcodes import PostcodeIndex
 from tests.conftest import ClientRequest
 from web.auth.views import HOME
-from web.demo import DEMO_PASSWORD, LOGINS, seed
+from web.dao.rounds import round_opportunities
+from web.demo import DEMO_PASSWORD, LOGINS, OPPORTUNITIES_PER_EMPLOYER, Size, seed
+from web.demo_students import NEARBY_PLACES, RANKED
 from web.extensions import db
-from web.models import Employer, ExperienceRecord, Hub, Opportunity, Preference, School, Student, User
+from web.models import (
+    Employer,
+    ExperienceRecord,
+    Hub,
+    MatchRound,
+    Opportunity,
+    Preference,
+    School,
+    Student,
+    User,
+)
 
 
 def _count(model: type, *where: object) -> int:
@@ -97,3 +113,111 @@ def test_seeding_again_with_if_empty_adds_nothing(seeded: str, capsys: pytest.Ca
     assert _count(Hub) == 1
     assert _count(Student) == 300
     assert "no demo data added" in capsys.readouterr().out
+
+
+# Twice as many places as students choose from, so what they rank is nearer than what they do not.
+PLACES = 2 * NEARBY_PLACES
+SIZE = Size(schools=6, students_per_year=15, year_groups=(10, 11), opportunities=PLACES)
+
+
+@pytest.fixture
+def larger(app: Flask, capsys: pytest.CaptureFixture[str]) -> str:
+    """A hub seeded with sizes given, as the hub benchmark seeds its 200 schools; what it printed."""
+    assert seed(size=SIZE).created
+    return capsys.readouterr().out
+
+
+def test_a_larger_hub_has_the_schools_students_and_places_asked_for(larger: str) -> None:
+    assert "6 schools, 180 students" in larger
+    assert _count(School) == 6 and len(set(db.session.scalars(select(School.name)))) == 6
+    assert len(set(db.session.scalars(select(School.urn)))) == 6
+    for school_id in db.session.scalars(select(School.id)):
+        years = db.session.execute(
+            select(Student.year_group, func.count())
+            .where(Student.school_id == school_id)
+            .group_by(Student.year_group)
+        )
+        assert dict(years.all()) == {10: 15, 11: 15}
+    assert 0.05 <= _count(Student, Student.disadvantaged) / 180 <= 0.5
+    assert 0.03 <= _count(Student, Student.send) / 180 <= 0.3
+    published = list(db.session.scalars(select(Opportunity).where(Opportunity.status == "published")))
+    assert len(published) == PLACES
+    # Only kinds Years 10 and 11 can take: a T Level placement is for Year 12.
+    assert {opportunity.kind for opportunity in published} == set(KINDS) - {"t_level_placement"}
+
+
+def test_a_larger_hubs_places_are_all_open_to_a_hub_wide_round(larger: str) -> None:
+    hub = db.session.scalar(select(Hub))
+    match_round = MatchRound(hub_id=hub.id, school_id=None, kind=None, policy={})
+    places, lapsed = round_opportunities(match_round, date.today())
+    assert (len(places), lapsed) == (PLACES, 0)
+    assert _count(Employer, Employer.status == "approved") >= (PLACES) // OPPORTUNITIES_PER_EMPLOYER
+
+
+def test_six_in_ten_of_a_larger_hubs_students_rank_six_places_near_their_school(larger: str) -> None:
+    ranked = db.session.execute(
+        select(Preference.student_id, func.count(), func.max(Preference.rank)).group_by(Preference.student_id)
+    ).all()
+    assert 0.45 <= len(ranked) / 180 <= 0.75
+    assert {(count, last) for _, count, last in ranked} == {(RANKED, RANKED)}
+    # Each school's students choose among the NEARBY_PLACES places whose employers are nearest the school.
+    index = PostcodeIndex.load()
+    places = db.session.execute(
+        select(Opportunity.id, Employer.postcode)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(Opportunity.status == "published")
+    ).all()
+    where = dict(
+        zip([place_id for place_id, _ in places], index.lookup([code for _, code in places]), strict=True)
+    )
+    chosen = db.session.execute(
+        select(School.postcode, Preference.opportunity_id)
+        .join(Student, Student.school_id == School.id)
+        .join(Preference, Preference.student_id == Student.id)
+    ).all()
+    for school, picks in itertools.groupby(sorted(chosen), key=lambda pair: pair[0]):
+        home = index.lookup([school])[0]
+        metres = {place_id: float(np.hypot(*(xy - home))) for place_id, xy in where.items()}
+        furthest_nearby = sorted(metres.values())[NEARBY_PLACES - 1]
+        assert all(metres[place_id] <= furthest_nearby for _, place_id in picks)
+
+
+def test_every_postcode_of_a_larger_hub_is_a_real_greater_manchester_postcode(larger: str) -> None:
+    postcodes = [
+        *db.session.scalars(select(Student.postcode)),
+        *db.session.scalars(select(School.postcode)),
+        *db.session.scalars(select(Employer.postcode)),
+    ]
+    index = PostcodeIndex.load()
+    _, found = index.locate(postcodes)
+    assert found.all()
+    areas = {postcode.split()[0].rstrip("0123456789") for postcode in postcodes}
+    assert areas <= {"M", "BL", "OL", "SK", "WN", "WA"}
+
+
+def test_the_command_takes_sizes_and_refuses_ones_it_cannot_make(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    bad = runner.invoke(args=["seed-demo", "--students-per-year", "5", "--year-groups", "6,10"])
+    assert bad.exit_code == 2 and "Enter year groups from 7 to 14" in bad.output
+    bad = runner.invoke(args=["seed-demo", "--schools", "0"])
+    assert bad.exit_code == 2 and "--schools" in bad.output
+    assert _count(Hub) == 0
+
+    made = runner.invoke(
+        args=[
+            "seed-demo",
+            "--schools",
+            "4",
+            "--students-per-year",
+            "5",
+            "--year-groups",
+            "11",
+            "--opportunities",
+            "90",
+        ]
+    )
+
+    assert made.exit_code == 0, made.output
+    assert "4 schools, 20 students" in made.output
+    assert set(db.session.scalars(select(Student.year_group))) == {11}
+    assert _count(Opportunity, Opportunity.status == "published") == 90
