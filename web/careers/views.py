@@ -201,7 +201,7 @@ def _school_round(round_id: int):  # type: ignore[no-untyped-def]
     return owned_or_404(rounds_dao.get_round(round_id), school_id=_school_id())
 
 
-PROPOSALS_PER_PAGE = 100
+PROPOSALS_PER_PAGE = 50
 
 
 @bp.route("/rounds/<int:round_id>")
