@@ -115,6 +115,8 @@ def test_every_get_route_sends_the_security_headers_and_no_unallowed_inline_code
         "employer_id": employer.id,
         "user_id": colleague.id,
         "token": "not-a-real-link",
+        "report": "outcomes",
+        "hub_id": hub.id,
     }
     request = sign_in_as(factories.create_user_for(role, owned[role])) if role else client_request
 
