@@ -87,6 +87,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--students-per-year", type=int, default=175)
     parser.add_argument("--opportunities", type=int, default=12000)
     parser.add_argument("--repeat", type=int, default=1, help="time the round this many times")
+    parser.add_argument(
+        "--school-share", action="store_true", help="give each school a fair share (the hub form's default)"
+    )
     parser.add_argument("--pages", action="store_true", help="load the pages too (PostgreSQL)")
     parser.add_argument("--users", type=int, default=50, help="locust users (with --pages)")
     parser.add_argument("--run-time", type=int, default=20, help="seconds per locust run (with --pages)")
@@ -111,6 +114,7 @@ def _size_arguments(args: argparse.Namespace) -> list[str]:
         f"--schools={args.schools}",
         f"--students-per-year={args.students_per_year}",
         f"--opportunities={args.opportunities}",
+        *(["--school-share"] if args.school_share else []),
     ]
 
 
@@ -230,7 +234,8 @@ def _round(args: argparse.Namespace) -> dict[str, Any]:
         with transaction():
             db.session.execute(delete(MatchRound))  # an earlier run's round would hold every student
             hub_id = db.session.scalar(select(Hub.id))
-            round_id = add_round(hub_id=hub_id, school_id=None, kind=None, policy=default_policy(), seed=1).id
+            policy = {**default_policy(), "school_share": args.school_share}
+            round_id = add_round(hub_id=hub_id, school_id=None, kind=None, policy=policy, seed=1).id
         stages = _StageClock()
         logging.getLogger("workers.matching_tasks").addHandler(stages)
         logging.getLogger("workers.matching_tasks").setLevel(logging.DEBUG)
