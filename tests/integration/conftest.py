@@ -82,6 +82,13 @@ class Stack:
         """Stop these processes the polite way (a warm shutdown for a worker)."""
         _stop([self.processes.pop(name) for name in names if name in self.processes])
 
+    def seed_demo(self) -> None:
+        """Fill the stack's database with the demo hub, as `flask seed-demo` does."""
+        seeded = subprocess.run(
+            [str(BIN / "flask"), "seed-demo"], cwd=ROOT, env=self.env, capture_output=True, text=True
+        )
+        assert seeded.returncode == 0, seeded.stderr
+
     def browser(self) -> Browser:
         """A fresh browser with an empty cookie jar."""
         return Browser(self.base_url)

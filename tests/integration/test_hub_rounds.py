@@ -4,7 +4,6 @@ admin releases the offers and the students with accounts get their emails."""
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 from tests import db as factories
 from tests.integration import test_hub_start
 from tests.integration.browser import Browser
-from tests.integration.conftest import BIN, ROOT, ROUND_TIMEOUT, Stack
+from tests.integration.conftest import ROUND_TIMEOUT, Stack
 from tests.smtp import SmtpServer
 from web.dates import london_today
 from web.demo import DEMO_PASSWORD, LOGINS
@@ -50,10 +49,7 @@ def test_what_if_keep_each_school_approves_its_share_and_the_hub_releases(
     stack: Stack, smtp: SmtpServer
 ) -> None:
     smtp.inbox.messages.clear()
-    seeded = subprocess.run(
-        [str(BIN / "flask"), "seed-demo"], cwd=ROOT, env=stack.env, capture_output=True, text=True
-    )
-    assert seeded.returncode == 0, seeded.stderr
+    stack.seed_demo()
     admin = stack.browser()
     admin.sign_in(LOGINS["hub_admin"], DEMO_PASSWORD)
 

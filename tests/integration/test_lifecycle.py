@@ -10,7 +10,6 @@ The schedule's tasks go through the broker to the worker, as beat sends them.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from datetime import timedelta
 
@@ -21,7 +20,7 @@ from config.celery import NOTIFICATIONS_QUEUE
 from tests import db as factories
 from tests.integration import test_hub_start
 from tests.integration.browser import Browser
-from tests.integration.conftest import BIN, ROOT, Stack
+from tests.integration.conftest import Stack
 from tests.integration.test_journey import _id_from
 from tests.smtp import SmtpServer
 from web.dates import london_today
@@ -85,10 +84,7 @@ def test_offer_consent_confirmation_attendance_feedback_record_and_a_re_offer(
     stack: Stack, smtp: SmtpServer
 ) -> None:
     smtp.inbox.messages.clear()
-    seeded = subprocess.run(
-        [str(BIN / "flask"), "seed-demo"], cwd=ROOT, env=stack.env, capture_output=True, text=True
-    )
-    assert seeded.returncode == 0, seeded.stderr
+    stack.seed_demo()
     leader = stack.browser()
     leader.sign_in(LOGINS["careers_leader"], DEMO_PASSWORD)
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from web import comparison, round_pages
+from web import round_pages
 from web.auth.roles import owned_or_404, role_required
-from web.careers.views import _enqueue, _school_id, bp
+from web.careers.views import _school_id, bp
 from web.dao import rounds as rounds_dao
 from web.dao import what_if
 from web.dao.base import transaction
 from web.dates import london_today
-from web.fields import ConfirmForm
 from web.models import MatchRound
 from web.round_forms import SEED_MAX, SettingsForm, WhatIfScopeForm
 
@@ -41,8 +40,7 @@ def what_if_start() -> str | Response:
             "created_by_id": current_user.id,
         }
         ids = round_pages.start_drafts(scope, first, second, shared)
-        for round_id in ids:
-            _enqueue(round_id)
+        round_pages.enqueue(*ids)
         return redirect(url_for("careers.compare", round_id=ids[0]))
     return round_pages.what_if_page(
         scope, first, second, url_for("careers.what_if_start"), url_for("careers.rounds"), hub_wide=False
@@ -58,18 +56,7 @@ def compare(round_id: int) -> str | Response:
         return redirect(url_for("careers.round_detail", round_id=one.id))
     _own_draft(two.id)
     school = rounds_dao.get_school(_school_id())
-    return render_template(
-        "rounds/compare.html",
-        one=one,
-        two=two,
-        settings=comparison.settings_rows(one, two),
-        outcomes=comparison.outcome_rows(one, two),
-        schools=comparison.school_rows(one, two, {school.id: school.name} if school else {}),
-        keep_endpoint="careers.keep_round",
-        detail_endpoint="careers.round_detail",
-        back=url_for("careers.rounds"),
-        button=ConfirmForm(),
-    )
+    return round_pages.compare_page(one, two, {school.id: school.name} if school else {}, "careers")
 
 
 @bp.route("/rounds/<int:round_id>/keep", methods=["POST"])

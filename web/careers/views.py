@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -24,13 +23,11 @@ from web.dao.school_students import account_status
 from web.dates import london_today
 from web.fields import ConfirmForm
 from web.models import Student
-from web.round_forms import MECHANISM_CHOICES, SEED_MAX, StartRoundForm
-from workers.matching_tasks import enqueue_round
+from web.round_forms import MECHANISM_CHOICES, StartRoundForm
 
 bp = Blueprint("careers", __name__, url_prefix="/school")
 log = logging.getLogger(__name__)
 
-BROKER_DOWN = "The matching service is not available. Try again later."
 ONE_AT_A_TIME = (
     "A matching round is already waiting or running for your school. Wait for it to finish, or cancel it"
 )
@@ -171,20 +168,12 @@ def rounds() -> str | Response:
             flash(ONE_AT_A_TIME, "important")
             return redirect(url_for("careers.rounds"))
         round_id = match_round.id
-        _enqueue(round_id)
+        round_pages.enqueue(round_id)
         return redirect(url_for("careers.round_detail", round_id=round_id))
     school = rounds_dao.get_school(_school_id())
     listed = hub_rounds.rounds_for_school(school) if school else []
     counts = rounds_dao.allocation_counts([r.id for r in listed], _school_id())
     return render_template("careers/rounds.html", form=form, rounds=listed, counts=counts)
-
-
-def _enqueue(round_id: int) -> None:
-    # Only after the round is committed, so the worker finds it; a broker that is down fails the round
-    # with a message the careers leader can act on rather than a server error.
-    if not enqueue_round(round_id):
-        with transaction():
-            round_claims.fail_round(round_id, BROKER_DOWN)
 
 
 def _own_round(round_id: int):  # type: ignore[no-untyped-def]
@@ -263,13 +252,7 @@ def round_status(round_id: int) -> Response:
 @role_required("careers_leader")
 def cancel_round(round_id: int) -> Response:
     """Cancel a round that is waiting or running; nothing it would have proposed is kept."""
-    match_round = _school_round(round_id)
-    with transaction():
-        cancelled = round_claims.cancel_round(match_round.id)
-        if cancelled:
-            audit(current_user.id, "round_cancelled", "match_round", match_round.id)
-    flash("Matching round cancelled" if cancelled else "This round has already finished", "important")
-    return redirect(url_for("careers.round_detail", round_id=match_round.id))
+    return round_pages.cancel(_school_round(round_id), "careers.round_detail")
 
 
 @bp.route("/rounds/<int:round_id>/retry", methods=["POST"])
@@ -286,7 +269,7 @@ def retry_round(round_id: int) -> Response:
         flash(ONE_AT_A_TIME, "important")
         return redirect(url_for("careers.round_detail", round_id=match_round.id))
     if queued:
-        _enqueue(match_round.id)
+        round_pages.enqueue(match_round.id)
     else:
         flash("Only a round that failed or was cancelled can be started again", "important")
     return redirect(url_for("careers.round_detail", round_id=match_round.id))
@@ -298,24 +281,10 @@ def top_up_round(round_id: int) -> Response:
     """Start a top-up round of a finished round, over the seats free now and the students still unplaced,
     with the same kind, mechanism and policy and a new lottery number; its proposals wait for approval."""
     match_round = _school_round(round_id)
-    back = redirect(url_for("careers.round_detail", round_id=match_round.id))
     if match_round.status != "succeeded" or match_round.draft:
         flash("Only a round that finished can be topped up", "important")
-        return back
-    now = rounds_dao.top_up_now(match_round, london_today())
-    if not now.free_seats or not now.unplaced:
-        flash("There are no free places or no unplaced students for a top-up round", "important")
-        return back
-    try:
-        with transaction():
-            top_up = rounds_dao.add_top_up(match_round, secrets.randbelow(SEED_MAX + 1), current_user.id)
-            audit(current_user.id, "round_top_up_started", "match_round", top_up.id, top_up_of=match_round.id)
-    except IntegrityError:
-        flash(ONE_AT_A_TIME, "important")
-        return back
-    top_up_id = top_up.id
-    _enqueue(top_up_id)
-    return redirect(url_for("careers.round_detail", round_id=top_up_id))
+        return redirect(url_for("careers.round_detail", round_id=match_round.id))
+    return round_pages.top_up(match_round, "careers.round_detail", ONE_AT_A_TIME)
 
 
 @bp.route("/rounds/<int:round_id>/approve-all", methods=["GET", "POST"])

@@ -124,6 +124,11 @@ def school_progress(match_round: MatchRound) -> list[SchoolProgress]:
     return progress
 
 
+def school_names(hub_id: int) -> dict[int, str]:
+    """school id -> name, for every school of the hub."""
+    return dict(db.session.execute(select(School.id, School.name).where(School.hub_id == hub_id)).all())  # type: ignore[arg-type]
+
+
 def totals(progress: list[SchoolProgress]) -> dict[str, int]:
     """Allocations by standing over every school."""
     return {standing: sum(row.counts.get(standing, 0) for row in progress) for standing in STANDINGS}

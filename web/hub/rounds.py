@@ -14,7 +14,7 @@ from matcher.people import KINDS, ROUTES
 from web import comparison, round_pages
 from web.auth.roles import role_required
 from web.careers.forms import RespondByForm
-from web.dao import hub_rounds, round_claims, what_if
+from web.dao import hub_rounds, what_if
 from web.dao import rounds as rounds_dao
 from web.dao.allocations import default_respond_by
 from web.dao.base import audit, transaction
@@ -30,10 +30,8 @@ from web.round_forms import (
     WhatIfScopeForm,
     decide_by_default,
 )
-from workers.matching_tasks import enqueue_round
 
 ONE_AT_A_TIME = "A hub-wide round is already waiting or running. Wait for it to finish, or cancel it"
-BROKER_DOWN = "The matching service is not available. Try again later."
 
 
 @bp.context_processor
@@ -54,14 +52,6 @@ def _owned(match_round: MatchRound | None) -> MatchRound:
     if match_round is None or match_round.hub_id != _hub_id() or match_round.school_id is not None:
         abort(404)
     return match_round
-
-
-def enqueue(*round_ids: int) -> None:
-    """Send committed rounds to a worker; a broker that is down fails them with a message to act on."""
-    for round_id in round_ids:
-        if not enqueue_round(round_id):
-            with transaction():
-                round_claims.fail_round(round_id, BROKER_DOWN)
 
 
 @bp.route("/rounds", methods=["GET", "POST"])
@@ -87,7 +77,7 @@ def rounds() -> str | Response:
             flash(ONE_AT_A_TIME, "important")
             return redirect(url_for("hub.rounds"))
         round_id = match_round.id
-        enqueue(round_id)
+        round_pages.enqueue(round_id)
         return redirect(url_for("hub.round_detail", round_id=round_id))
     if not form.is_submitted():
         form.decide_by.data = decide_by_default(london_today())
@@ -160,13 +150,7 @@ def round_status(round_id: int) -> Response:
 @role_required("hub_admin")
 def cancel_round(round_id: int) -> Response:
     """Cancel a hub-wide round or draft that is waiting or running."""
-    match_round = _own_round(round_id)
-    with transaction():
-        cancelled = round_claims.cancel_round(match_round.id)
-        if cancelled:
-            audit(current_user.id, "round_cancelled", "match_round", match_round.id)
-    flash("Matching round cancelled" if cancelled else "This round has already finished", "important")
-    return redirect(url_for("hub.round_detail", round_id=match_round.id))
+    return round_pages.cancel(_own_round(round_id), "hub.round_detail")
 
 
 @bp.route("/rounds/<int:round_id>/top-up", methods=["POST"])
@@ -175,25 +159,12 @@ def top_up_round(round_id: int) -> Response:
     """Start a top-up of a released hub-wide round over the seats free now and the students still unplaced:
     same settings, a new lottery number and a new decide-by day; schools decide and the hub releases again."""
     match_round = _own_round(round_id)
-    back = redirect(url_for("hub.round_detail", round_id=match_round.id))
     if match_round.status != "succeeded" or match_round.draft or match_round.released_at is None:
         flash("Only a round whose offers have been released can be topped up", "important")
-        return back
-    now = rounds_dao.top_up_now(match_round, london_today())
-    if not now.free_seats or not now.unplaced:
-        flash("There are no free places or no unplaced students for a top-up round", "important")
-        return back
-    try:
-        with transaction():
-            top_up = rounds_dao.add_top_up(match_round, secrets.randbelow(SEED_MAX + 1), current_user.id)
-            top_up.decide_by = decide_by_default(london_today())
-            audit(current_user.id, "round_top_up_started", "match_round", top_up.id, top_up_of=match_round.id)
-    except IntegrityError:
-        flash(ONE_AT_A_TIME, "important")
-        return back
-    top_up_id = top_up.id
-    enqueue(top_up_id)
-    return redirect(url_for("hub.round_detail", round_id=top_up_id))
+        return redirect(url_for("hub.round_detail", round_id=match_round.id))
+    return round_pages.top_up(
+        match_round, "hub.round_detail", ONE_AT_A_TIME, decide_by_default(london_today())
+    )
 
 
 @bp.route("/rounds/<int:round_id>/release", methods=["GET", "POST"])
@@ -242,7 +213,7 @@ def what_if_start() -> str | Response:
             "created_by_id": current_user.id,
         }
         ids = round_pages.start_drafts(scope, first, second, shared)
-        enqueue(*ids)
+        round_pages.enqueue(*ids)
         return redirect(url_for("hub.compare", round_id=ids[0]))
     return round_pages.what_if_page(
         scope, first, second, url_for("hub.what_if_start"), url_for("hub.rounds"), hub_wide=True
@@ -257,19 +228,8 @@ def compare(round_id: int) -> str | Response:
     if two is None or not one.draft:
         return redirect(url_for("hub.round_detail", round_id=one.id))
     _owned(two)
-    names = {row.school.id: row.school.name for row in hub_rounds.school_progress(one)}
-    return render_template(
-        "rounds/compare.html",
-        one=one,
-        two=two,
-        settings=comparison.settings_rows(one, two),
-        outcomes=comparison.outcome_rows(one, two),
-        schools=comparison.school_rows(one, two, names),
-        keep_endpoint="hub.keep_round",
-        detail_endpoint="hub.round_detail",
-        back=url_for("hub.rounds"),
-        button=ConfirmForm(),
-    )
+    names = hub_rounds.school_names(_hub_id())
+    return round_pages.compare_page(one, two, names, "hub")
 
 
 @bp.route("/rounds/<int:round_id>/keep", methods=["POST"])
