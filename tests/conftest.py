@@ -72,12 +72,14 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     shutil.rmtree(request.getfixturevalue("app").config["MAIL_FILE_PATH"], ignore_errors=True)
     db.session.rollback()
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        # DELETE, not TRUNCATE: on tables a test left nearly empty it is a tenth of the time (TRUNCATE makes
+        # every table's files anew), a minute and a half over the PostgreSQL run.
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        if connection.dialect.name == "postgresql":  # ids from 1 again, as SQLite gives them
+            listed = "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'"
+            sequences = connection.scalars(text(listed))
+            connection.exec_driver_sql("; ".join(f'ALTER SEQUENCE "{name}" RESTART' for name in sequences))
     db.session.remove()
 
 
