@@ -99,7 +99,7 @@ def run_pages(args: argparse.Namespace, env: dict[str, str], child: Child) -> No
 def school_round(args: argparse.Namespace) -> dict[str, Any]:
     """A child step: run a round for the demo careers leader's school and sign the leader and the hub admin
     in (their session cookies, signed with this run's secret key)."""
-    from sqlalchemy import delete, func, select
+    from sqlalchemy import delete, func, select, text
 
     from web import create_app
     from web.dao.base import transaction
@@ -123,6 +123,11 @@ def school_round(args: argparse.Namespace) -> dict[str, Any]:
                 hub_id=school.hub_id, school_id=school.id, kind=None, policy=default_policy(), seed=1
             ).id
         run_round.run(round_id)
+        if db.engine.dialect.name == "postgresql":
+            # Statistics that know the round's proposals, as autovacuum's analyze gives them within a
+            # minute of a round saving its proposals (without, the planner expects one row of them).
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("ANALYZE allocation"))
         count = select(func.count()).select_from(Allocation).where(Allocation.round_id == round_id)
         students = select(func.count()).select_from(Student).where(Student.school_id == school.id)
         signer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]

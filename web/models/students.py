@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
@@ -20,10 +20,13 @@ class Student(db.Model):  # type: ignore[name-defined,misc]
         one_of("send_status", SEND_STATUSES, "send_status"),
         CheckConstraint("year_group BETWEEN 7 AND 14", name="year_group_range"),
         CheckConstraint("max_travel_km > 0", name="max_travel_positive"),
+        # A school's students in id order: the planner then joins them to a round's proposals by reading
+        # only that school's, not every student in the hub (it cannot know a round's proposals are theirs).
+        Index("ix_student_school_id", "school_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
     # The unique pupil number: the key a school's MIS export is matched on, year after year.
     upn: Mapped[str | None] = mapped_column(String(13), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))  # legal forename
