@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from web.auth.roles import role_required
 from web.dao import hub as hub_dao
 from web.dao import reports as dao
+from web.dao.reports import Scope
 from web.models import School
 from web.reports import csv
 from web.reports.forms import FilterForm
@@ -22,9 +23,10 @@ from web.reports.views import (
     bp,
     csv_download,
     csv_name,
+    draw_report,
     filter_args,
     filter_form,
-    render_report,
+    report_page,
     report_rule,
     scope_of,
 )
@@ -56,6 +58,14 @@ def hub() -> str:
     """The hub's figures for an academic year and year group, and its schools' figures, a page at a time."""
     form = filter_form()
     scope = scope_of(form, _hub_id())
+    asked = request.args.get("page", "1")
+    asked_page = int(asked) if asked.isdigit() and len(asked) < 7 else 1
+    return report_page(
+        "Hub reports", form, ("hub", scope, form.chosen_name, asked_page), lambda: _draw_hub(form, scope)
+    )
+
+
+def _draw_hub(form: FilterForm, scope: Scope) -> str:
     matching = dao.count_schools(_hub_id(), form.chosen_name)
     pages = ceil(matching / SCHOOLS_PER_PAGE)
     page = _page_number(pages)
@@ -68,8 +78,8 @@ def hub() -> str:
     table = schools_table(rows, caption)
     for row, school in zip(table.rows, schools, strict=True):
         row[0] = replace(row[0], href=url_for("reports.hub_school", school_id=school.id, **filter_args(form)))
-    return render_report(
-        "reports/hub.html",
+    return draw_report(
+        "reports/hub_content.html",
         form,
         scope,
         "reports.hub_csv",
@@ -122,13 +132,19 @@ def hub_school(school_id: int) -> str:
     """One of the hub's schools' reports, as its careers leaders see it."""
     school = _own_school(school_id)
     form = filter_form()
-    return render_report(
-        "reports/school.html",
+    scope = scope_of(form, _hub_id(), school.id)
+    return report_page(
+        f"Reports for {school.name}",
         form,
-        scope_of(form, _hub_id(), school.id),
-        "reports.hub_school_csv",
-        school=school,
-        csv_values={"school_id": school.id},
+        ("hub-school", scope),
+        lambda: draw_report(
+            "reports/school_content.html",
+            form,
+            scope,
+            "reports.hub_school_csv",
+            school=school,
+            csv_values={"school_id": school.id},
+        ),
         back=url_for("reports.hub", **filter_args(form)),
     )
 

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
+from web.cache import cached
 from web.dao import reports as dao
 from web.dao.reports import Counts, Key, Placements, Scope
-from web.reports.cache import cached
 from web.reports.figures import (
     EQUITY_REPORTS,
     Cell,

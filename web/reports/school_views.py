@@ -7,7 +7,15 @@ from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
 from web.dao import rounds as rounds_dao
-from web.reports.views import REPORT_RULE, bp, csv_download, filter_form, render_report, scope_of
+from web.reports.views import (
+    REPORT_RULE,
+    bp,
+    csv_download,
+    draw_report,
+    filter_form,
+    report_page,
+    scope_of,
+)
 
 
 @bp.route("/school/reports")
@@ -16,12 +24,12 @@ def school() -> str:
     """The school's figures for an academic year and year group."""
     school = rounds_dao.get_school(int(current_user.school_id))
     form = filter_form()
-    return render_report(
-        "reports/school.html",
+    scope = scope_of(form, school.hub_id, school.id)
+    return report_page(
+        f"Reports for {school.name}",
         form,
-        scope_of(form, school.hub_id, school.id),
-        "reports.school_csv",
-        school=school,
+        ("school", scope),
+        lambda: draw_report("reports/school_content.html", form, scope, "reports.school_csv", school=school),
     )
 
 

@@ -6,11 +6,14 @@ only their own school. The API (web/reports/api.py) gives a hub's figures to its
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from web.cache import cached
 from web.dao.reports import Scope
 from web.dates import london_today
 from web.reports import csv
@@ -89,8 +92,18 @@ def scope_words(scope: Scope) -> str:
     return f"{academic_year_words(scope.year)}, {group}"
 
 
-def render_report(template: str, form: FilterForm, scope: Scope, csv_endpoint: str, **context: Any) -> str:
-    """A report page: every chart and table for the scope, each with its CSV download."""
+def report_page(
+    title: str, form: FilterForm, key: Hashable, draw: Callable[[], str], back: str | None = None
+) -> str:
+    """A report page around its content, which draw() renders (draw_report). The content is the same for
+    everyone who may see it (nothing in it posts), so it is kept as long as its figures: one that asks
+    for figures in a way the filter refused is drawn every time."""
+    content = draw() if form.errors else cached(("page", key), draw)
+    return render_template("reports/page.html", title=title, form=form, content=Markup(content), back=back)
+
+
+def draw_report(template: str, form: FilterForm, scope: Scope, csv_endpoint: str, **context: Any) -> str:
+    """A report page's content: every chart and table for the scope, each with its CSV download."""
     csv_values = {**context.pop("csv_values", {}), **filter_args(form)}
     context.setdefault("figures", Figures(scope))
     return render_template(

@@ -9,10 +9,10 @@ from flask import Flask
 
 from tests import db as factories
 from tests.conftest import ClientRequest
+from web import cache
 from web.dao import reports as dao
 from web.extensions import db
 from web.models import Hub
-from web.reports import cache
 
 
 @pytest.fixture
@@ -54,3 +54,32 @@ def test_each_scope_has_its_own_figures(hub_admin_request: ClientRequest, cache_
     hub_admin_request.get("reports.hub", year_group="10")
     hub_admin_request.get("reports.hub", year_group="10")
     assert len(cache_on) == 2 and cache_on[0] != cache_on[1]
+
+
+def test_the_hub_page_is_drawn_once_while_its_figures_last(
+    hub_admin_request: ClientRequest, cache_on: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[object] = []
+    real = dao.count_schools
+    monkeypatch.setattr(dao, "count_schools", lambda *args: drawn.append(args) or real(*args))
+    first = hub_admin_request.get("reports.hub")
+    second = hub_admin_request.get("reports.hub")
+    assert len(drawn) == 1  # the second request showed the first one's page
+    assert first.select_one("main").text == second.select_one("main").text
+    hub_admin_request.get("reports.hub", page="2")
+    assert len(drawn) == 2  # another page of schools is drawn on its own
+
+
+def test_a_page_drawn_from_older_figures_goes_when_they_do(
+    hub_admin_request: ClientRequest, cache_on: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = cache.time.monotonic()
+    clock = [start]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: clock[0])
+    hub_admin_request.get("reports.hub_csv", report="benchmark-5")  # the figures, worked out now
+    clock[0] = start + 50
+    hub_admin_request.get("reports.hub")  # the page, drawn from them
+    assert len(cache_on) == 1
+    clock[0] = start + 61  # the page is 11 s old, the figures in it 61 s
+    hub_admin_request.get("reports.hub")
+    assert len(cache_on) == 2
