@@ -98,6 +98,9 @@ class Config:
     HSTS_MAX_AGE = 0  # seconds browsers must use HTTPS only; 0 sends no Strict-Transport-Security
     # How old report figures may be (web/reports/cache.py); 0 computes them on every request.
     REPORT_CACHE_SECONDS = float(os.environ.get("REPORT_CACHE_SECONDS", "120"))
+    # A careers leader's round page keeps its drawn proposals while their decisions stay the same, and at
+    # most this long (a student's or placement's new name shows within it).
+    ROUND_PAGE_CACHE_SECONDS = float(os.environ.get("ROUND_PAGE_CACHE_SECONDS", "60"))
 
     @property
     def CELERY(self) -> dict[str, object]:  # noqa: N802 - Flask reads upper-case keys
@@ -141,6 +144,7 @@ class Test(Config):
     NOTIFICATION_STALE_SECONDS = 3.0
     NOTIFICATION_REPAIR_SECONDS = 1.0
     REPORT_CACHE_SECONDS = 0.0  # figures straight after each change (tests/web/reports/test_cache.py: on)
+    ROUND_PAGE_CACHE_SECONDS = 0.0  # likewise (tests/web/careers/test_round_page_cache.py: on)
     MAIL_FILE_PATH = str(VAR / "test-outbox")
 
 

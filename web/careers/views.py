@@ -6,12 +6,14 @@ import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
 from web import round_pages
 from web.auth.roles import owned_or_404, role_required
+from web.cache import cached
 from web.careers.forms import RespondByForm
 from web.careers.reasons import fairness_summary, reasons
 from web.dao import allocations as allocations_dao
@@ -201,32 +203,45 @@ def round_detail(round_id: int) -> str | Response:
     match_round = _own_round(round_id)
     if match_round.draft and match_round.status == "succeeded":
         return redirect(url_for("careers.compare", round_id=match_round.id))
-    proposals = None
-    summary = None
-    top_up = None
-    any_proposed = False
+    share = top_up = None
     if match_round.status == "succeeded":
-        if match_round.school_id is not None:
-            top_up = rounds_dao.top_up_now(match_round, london_today())
-        page = request.args.get("page", "")
-        proposals = hub_rounds.proposals_page(
-            match_round.id,
-            school_id=_school_id(),
-            page=int(page) if page.isdigit() and len(page) < 10 else 1,
-            per_page=PROPOSALS_PER_PAGE,
+        asked = request.args.get("page", "")
+        page = int(asked) if asked.isdigit() and len(asked) < 10 else 1
+        # The drawn share is kept while every decision on it stays the same (and the round unreleased), and
+        # so are the places free for a top-up: a top-up counts them again before it starts.
+        decisions = hub_rounds.share_decisions(match_round.id, _school_id())
+        key = (match_round.id, match_round.released_at, _school_id(), decisions)
+        share = cached(
+            ("round-share", page, *key), lambda: _draw_share(match_round, page), "ROUND_PAGE_CACHE_SECONDS"
         )
-        proposals.rows[:] = [(*row, reasons(row[0].explanation)) for row in proposals.rows]
-        summary = fairness_summary(_school_metrics(match_round), any_kind=match_round.kind is None)
-        any_proposed = bool(allocations_dao.proposed_ids(match_round.id, _school_id()))
+        if match_round.school_id is not None:
+            top_up = cached(
+                ("top-up", london_today(), *key),
+                lambda: rounds_dao.top_up_now(match_round, london_today()),
+                "ROUND_PAGE_CACHE_SECONDS",
+            )
     return render_template(
         "careers/round.html",
         match_round=match_round,
-        proposals=proposals,
-        summary=summary,
-        any_proposed=any_proposed,
-        holds_offers=hub_rounds.holds_offers(match_round),
+        share=Markup(share) if share is not None else None,
         top_up=top_up,
         button=ConfirmForm(),
+    )
+
+
+def _draw_share(match_round, page: int) -> str:  # type: ignore[no-untyped-def]
+    """A finished round's figures and a page of this school's proposals (careers/_round_share.html)."""
+    proposals = hub_rounds.proposals_page(
+        match_round.id, school_id=_school_id(), page=page, per_page=PROPOSALS_PER_PAGE
+    )
+    proposals.rows[:] = [(row, reasons(row.explanation)) for row in proposals.rows]
+    return render_template(
+        "careers/_round_share.html",
+        match_round=match_round,
+        proposals=proposals,
+        summary=fairness_summary(_school_metrics(match_round), any_kind=match_round.kind is None),
+        any_proposed=proposals.proposed > 0,
+        holds_offers=hub_rounds.holds_offers(match_round),
     )
 
 

@@ -142,6 +142,7 @@ class Page:
     total: int
     page: int
     per_page: int
+    proposed: int = 0  # of the rows on every page, how many are still proposed (where it is counted)
 
     @property
     def pages(self) -> int:
@@ -155,6 +156,26 @@ def page_of(rows: list[Any], page: int, per_page: int) -> Page:
     return Page(rows[(page - 1) * per_page : page * per_page], len(rows), page, per_page)
 
 
+# A proposal as the round pages list it: only the columns they show, read without building ORM objects
+# (a page is drawn at every visit; a whole Student, Opportunity and Employer each is most of the cost).
+_KNOWN_AS = func.coalesce(func.nullif(Student.preferred_name, ""), Student.first_name)
+_PROPOSAL_COLUMNS = (
+    Allocation.id,
+    Allocation.status,
+    Allocation.score,
+    Allocation.rank,
+    Allocation.explanation,
+    Student.id.label("student_id"),
+    _KNOWN_AS.label("known_as"),
+    Student.last_name,
+    Opportunity.title,
+    Opportunity.route,
+    Employer.name.label("employer"),
+    School.id.label("school_id"),
+    School.name.label("school"),
+)
+
+
 def proposals_page(
     round_id: int,
     *,
@@ -164,25 +185,35 @@ def proposals_page(
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page:
-    """A page of the round's allocations with student, opportunity and employer, by school then student
-    name, filtered by school, standing and the opportunity's route; counted and paged in the database."""
+    """A page of the round's allocations (rows of _PROPOSAL_COLUMNS), by school then student name, filtered
+    by school, standing and the opportunity's route; counted and paged in the database. Its `proposed` is
+    how many of all the filtered rows, not only this page's, are still proposed."""
     query = (
-        select(Allocation, Student, Opportunity, Employer, School)
+        select(*_PROPOSAL_COLUMNS)
         .join(Student, Allocation.student_id == Student.id)
         .join(School, Student.school_id == School.id)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
         .join(Employer, Opportunity.employer_id == Employer.id)
         .where(Allocation.round_id == round_id)
     )
+    counted = select(func.count(), func.count().filter(Allocation.status == "proposed")).where(
+        Allocation.round_id == round_id
+    )
     if school_id is not None:
         query = query.where(Student.school_id == school_id)
+        counted = counted.join(Student, Allocation.student_id == Student.id).where(
+            Student.school_id == school_id
+        )
     if standing in ("undecided", "approved", "rejected"):
-        query = query.where(Allocation.status == {v: k for k, v in STANDING.items()}[standing])
+        chosen = Allocation.status == {v: k for k, v in STANDING.items()}[standing]
+        query, counted = query.where(chosen), counted.where(chosen)
     elif standing == "released":
-        query = query.where(Allocation.status.not_in(tuple(STANDING)))
+        chosen = Allocation.status.not_in(tuple(STANDING))
+        query, counted = query.where(chosen), counted.where(chosen)
     if route:
-        query = query.where(Opportunity.route == route)
-    total = int(db.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        counted = counted.join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        query, counted = query.where(Opportunity.route == route), counted.where(Opportunity.route == route)
+    total, proposed = db.session.execute(counted).one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     rows = db.session.execute(
@@ -190,7 +221,19 @@ def proposals_page(
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return Page([tuple(row) for row in rows], total, page, per_page)
+    return Page(list(rows), total, page, per_page, proposed)
+
+
+def share_decisions(round_id: int, school_id: int) -> tuple[tuple[int, str], ...]:
+    """(allocation id, status) of each of the round's allocations for this school's students, by id: what
+    every decision on the school's share changes, read without reading the proposals themselves."""
+    rows = db.session.execute(
+        select(Allocation.id, Allocation.status)
+        .join(Student, Allocation.student_id == Student.id)
+        .where(Allocation.round_id == round_id, Student.school_id == school_id)
+        .order_by(Allocation.id)
+    )
+    return tuple((allocation_id, status) for allocation_id, status in rows)
 
 
 def release_blocker(match_round: MatchRound, progress: list[SchoolProgress], today: date) -> str:

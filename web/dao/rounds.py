@@ -334,26 +334,30 @@ class TopUp:
 
 
 def top_up_now(match_round: MatchRound, today: date) -> TopUp:
-    """The seats free now for the round's kind (published, not started, evidence current, less those held
-    or spoken for by proposals and offers) and the students still unplaced: two counts in the database,
-    as a careers leader's round page asks for them each time it is shown."""
+    """The students still unplaced and, where there are any, the seats free now for the round's kind
+    (published, not started, evidence current, less those held or spoken for by proposals and offers):
+    counted in the database, as a careers leader's round page asks for them each time it is shown. With
+    nobody unplaced there is nothing to top up, and the hub's places are not counted (0)."""
+    holding, waiting = _holding_and_waiting(match_round, today)
+    # Counted from the round's own students: from the whole student table, the planner reads every row.
+    covered = covered_students(match_round).subquery()
+    unplaced = int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(covered)
+            .where(covered.c.id.not_in(holding), covered.c.id.not_in(waiting))
+        )
+        or 0
+    )
+    if not unplaced:
+        return TopUp(0, 0)
     seats = Opportunity.capacity - Opportunity.places_taken - _HELD
     free = (
         _places(match_round, today, func.coalesce(func.sum(case((seats > 0, seats), else_=0)), 0))
         .outerjoin(_WAITING, _WAITING.c.opportunity_id == Opportunity.id)
         .where(evidence_current(today))
     )
-    holding, waiting = _holding_and_waiting(match_round, today)
-    unplaced = (
-        select(func.count())
-        .select_from(Student)
-        .where(
-            Student.id.in_(covered_students(match_round)),
-            Student.id.not_in(holding),
-            Student.id.not_in(waiting),
-        )
-    )
-    return TopUp(int(db.session.scalar(free) or 0), int(db.session.scalar(unplaced) or 0))
+    return TopUp(int(db.session.scalar(free) or 0), unplaced)
 
 
 def add_top_up(match_round: MatchRound, seed: int, user_id: int) -> MatchRound:

@@ -175,3 +175,17 @@ def test_a_top_up_round_gives_a_freed_seat_to_someone_else_never_back_to_who_tur
     proposed = db.session.scalars(select(Allocation.student_id).where(Allocation.round_id == top_up.id)).all()
     assert proposed == [newcomer.id]
     assert declined_by not in proposed
+
+
+def test_with_every_student_placed_the_page_says_so_and_offers_no_top_up(
+    careers_leader_request: ClientRequest,
+) -> None:
+    match_round = _finished(school_of(careers_leader_request))
+    declined = db.session.scalars(
+        select(Allocation).where(Allocation.round_id == match_round.id, Allocation.status == "declined")
+    ).one()
+    declined.status = "accepted"
+    db.session.commit()
+    page = careers_leader_request.get("careers.round_detail", round_id=match_round.id)
+    assert "nobody to top up" in page.select_one("#top-up-summary").text
+    assert page.select_one("#run-top-up") is None

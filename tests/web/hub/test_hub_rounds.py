@@ -154,8 +154,8 @@ def test_each_school_decides_its_share_and_the_hub_releases_the_approved_offers(
     assert db.session.scalar(approvals) == progress["Ash School"].counts["undecided"]
 
     birch_allocations = hub_rounds.proposals_page(match_round.id, school_id=birch.id).rows
-    birch_leader.post("careers.reject_allocation", allocation_id=birch_allocations[0][0].id)
-    for allocation, *_ in birch_allocations[1:]:
+    birch_leader.post("careers.reject_allocation", allocation_id=birch_allocations[0].id)
+    for allocation in birch_allocations[1:]:
         birch_leader.post("careers.approve_allocation", allocation_id=allocation.id)
 
     respond_by = london_today() + timedelta(days=6)
@@ -211,9 +211,7 @@ def test_after_the_decide_by_day_the_hub_can_release_what_was_approved(
 
     # Birch decides late: its approval is offered at once.
     birch_leader = _leader(sign_in_as, hub["schools"][1])
-    [(allocation, *_)] = hub_rounds.proposals_page(
-        match_round.id, school_id=hub["schools"][1].id, per_page=1
-    ).rows
+    [allocation] = hub_rounds.proposals_page(match_round.id, school_id=hub["schools"][1].id, per_page=1).rows
     birch_leader.post("careers.approve_allocation", allocation_id=allocation.id)
     assert db.session.get(Allocation, allocation.id).status == "offered"
 
@@ -248,9 +246,12 @@ def test_proposals_are_paged_and_filtered_by_school_decision_and_route(
     assert (page.total, page.pages, len(page.rows)) == (6, 2, 4)
     assert len(hub_rounds.proposals_page(match_round.id, per_page=4, page=2).rows) == 2
     assert hub_rounds.proposals_page(match_round.id, per_page=4, page=99).page == 2
-    assert {row[4].id for row in hub_rounds.proposals_page(match_round.id, school_id=ash.id).rows} == {ash.id}
-    web = hub_rounds.proposals_page(match_round.id, route="digital").rows
-    assert web and {row[2].route for row in web} == {"digital"}
+    assert {row.school_id for row in hub_rounds.proposals_page(match_round.id, school_id=ash.id).rows} == {
+        ash.id
+    }
+    web = hub_rounds.proposals_page(match_round.id, route="digital")
+    assert web.rows and {row.route for row in web.rows} == {"digital"}
+    assert web.proposed == web.total == len(web.rows)  # nothing decided yet
     assert hub_rounds.proposals_page(match_round.id, standing="approved").total == 0
 
     # Two pages of four: the pager carries the filters, and nothing else in the address.
