@@ -220,10 +220,15 @@ def _run(  # noqa: PLR0913 - the round, its claim and inputs, and how to store w
         finished = dict(status="succeeded", progress=100, stage="Finished", finished_at=utcnow())
         if heartbeat.lost or not claims.advance_round(round_id, claim, metrics=metrics, **finished):
             raise RoundLostError
+        made = len(proposals)
+        if status == "proposed":
+            # A school's round and its hub's round may run at once: whoever saves second leaves out the
+            # students the other has just proposed or placed, as a round started after it would have.
+            proposals = dao.without_busy_students(round_id, proposals, date.today())
         stored = dao.add_proposals(round_id, proposals, status)
-        if stored < len(proposals):
-            # A concurrent round proposed some of the same students for the same places first.
-            claims.record_metrics(round_id, {**metrics, "skipped": len(proposals) - stored})
+        if stored < made:
+            # A concurrent round proposed some of the same students first.
+            claims.record_metrics(round_id, {**metrics, "skipped": made - stored})
 
 
 def _placed_pairs(

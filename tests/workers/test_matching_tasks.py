@@ -463,6 +463,32 @@ def test_a_proposal_clashing_with_a_live_allocation_of_its_place_is_skipped_but_
         assert rounds_dao.add_proposals(draft.id, proposals, "draft") == 2
 
 
+def test_a_student_the_hubs_round_proposed_while_this_one_ran_is_left_out_of_it(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    employer = factories.create_employer(_hub(school))
+    factories.create_opportunity(employer, capacity=10)
+    elsewhere = factories.create_opportunity(employer, capacity=1, title="Another week")
+    first, *others = sorted(_students(school), key=lambda student: student.id)
+    hub_round = factories.create_round(school, school_id=None, status="running")
+    match_round = factories.create_round(school)
+    real = matching_tasks.load_round_inputs
+
+    def then_the_hub_round_saves(*args: Any) -> Any:
+        inputs = real(*args)  # every student is free when this round reads them
+        assert str(first.id) in {student.id for student in inputs.students}
+        factories.create_allocation(hub_round, first, elsewhere, status="proposed")
+        return inputs
+
+    monkeypatch.setattr(matching_tasks, "load_round_inputs", then_the_hub_round_saves)
+    run_round.run(match_round.id)
+
+    assert _reloaded(match_round.id).status == "succeeded"
+    proposed = {allocation.student_id for allocation in _allocations(match_round.id)}
+    assert proposed == {student.id for student in others}
+    assert _reloaded(match_round.id).metrics["skipped"] == 1
+
+
 def test_a_round_logs_each_stage_as_it_begins(
     school: School, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

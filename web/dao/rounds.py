@@ -459,6 +459,28 @@ def outstanding_seats(opportunity_ids: Iterable[int]) -> dict[int, int]:
     return {opportunity_id: n for opportunity_id, n in rows}
 
 
+# The key of the lock a round takes on PostgreSQL to save its proposals, with its hub's id: two rounds of
+# one hub (a school's and the hub's) save one after the other, each seeing what the other saved.
+_SAVING_PROPOSALS = 4207
+
+
+def without_busy_students(
+    round_id: int, proposals: list[dict[str, Any]], today: date
+) -> list[dict[str, Any]]:
+    """The proposals less those for students who now hold a placement of the round's kind or have one
+    waiting (whom round_students would leave out today): a round of the same hub may have saved them
+    since this one read its students. Takes the hub's saving lock for the rest of the transaction
+    (SQLite's write lock, which the round's own row update took, does the same there)."""
+    match_round = db.session.get(MatchRound, round_id)
+    if match_round is None or not proposals:
+        return proposals
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(_SAVING_PROPOSALS, match_round.hub_id)))
+    holding, waiting = _holding_and_waiting(match_round, today)
+    busy = {student_id for (student_id,) in _rows(holding.union(waiting))}
+    return [proposal for proposal in proposals if proposal["student_id"] not in busy]
+
+
 def add_proposals(round_id: int, proposals: list[dict[str, Any]], status: str = "proposed") -> int:
     """Insert the round's proposals (student_id, opportunity_id, score, rank, explanation) in one statement,
     "proposed" (or "draft" for a what-if draft); how many were stored. A student who got a live allocation of
