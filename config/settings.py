@@ -61,6 +61,7 @@ class Config:
     # Asking for a password reset link (every request counts: each one sends an email) and choosing a
     # password with an emailed link (only failures count, as for sign-in), per network address.
     ACCOUNT_RATE_LIMIT = "10 per minute;50 per hour"
+    API_RATE_LIMIT = "120 per minute"  # per key, on the reports API
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_KEY_PREFIX = "arrange-work-experience"
     RATELIMIT_HEADERS_ENABLED = True
@@ -138,6 +139,7 @@ class Test(Config):
     ROUND_STALE_SECONDS = 3.0
     ROUND_REPAIR_SECONDS = 1.0
     ROUND_PAUSE_SECONDS = float(os.environ.get("TEST_ROUND_PAUSE_SECONDS", "0"))
+    API_RATE_LIMIT = "100000 per minute"  # the schema-driven tests call fast (test_api.py tests the limit)
     # A password hash takes 0.16 s with the real parameters and a thousand tests make users: the cheapest
     # profile keeps argon2id (its format is tested) without the cost.
     PASSWORD_HASH_PROFILE = "CHEAPEST"

@@ -7,11 +7,12 @@ gets 401 with a JSON problem body (RFC 9457), as does any other refusal of this 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from web.auth.roles import public
@@ -19,7 +20,7 @@ from web.dao import reports as dao
 from web.dao.base import transaction
 from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, Scope, academic_year_of
 from web.dates import london_today
-from web.extensions import csrf
+from web.extensions import csrf, limiter
 from web.fields import without_control_characters
 from web.reports import openapi
 from web.reports.figures import EQUITY_REPORTS, group_values
@@ -29,6 +30,16 @@ from web.reports.report import Figures, school_values
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api)  # read-only, and a key in a header, not a cookie, says who is asking
+
+
+def _caller() -> str:
+    """Whom the rate limit counts: the key sent (as its hash), or else the address asking."""
+    sent = request.headers.get("Authorization", "")
+    return "key:" + hashlib.sha256(sent.encode()).hexdigest() if sent else f"address:{request.remote_addr}"
+
+
+# A dashboard polls; a script gone wrong should not take the hub's figures from everyone else.
+limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]), key_func=_caller)(api)
 
 # The marker the route guard test knows token-authenticated views by (see tests/web/test_routes.py).
 API_KEY = "hub_api_key"

@@ -116,6 +116,7 @@ def _operation(operation_id: str, summary: str, schema: str, parameters: list[An
         "200": _json(schema, summary),
         "400": _problem("A query parameter is not one this API takes"),
         "401": _problem("No key, an unknown or revoked key, or another hub's key"),
+        "429": _problem("Too many requests with this key in a minute (API_RATE_LIMIT); try again shortly"),
     }
     if any(parameter.get("name") == "school_id" for parameter in parameters):
         responses["404"] = _problem("The hub has no school with this id")

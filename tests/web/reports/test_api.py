@@ -171,3 +171,17 @@ def test_the_api_takes_no_posts(client: FlaskClient, world: worlds.World) -> Non
     _, secret = factories.create_api_key(world.hub)
     response = client.post(_path(PATHS[0], world), headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 405
+
+
+def test_a_key_asking_too_often_is_told_to_wait_and_other_keys_are_not(
+    app: Flask, client: FlaskClient, world: worlds.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    _, busy = factories.create_api_key(world.hub)
+    _, other = factories.create_api_key(world.hub)
+    path = _path(PATHS[0], world)
+    assert [_get(client, path, busy).status_code for _ in range(3)] == [200, 200, 200]
+    refused = _get(client, path, busy)
+    assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
+    assert refused.get_json()["status"] == 429 and "Retry-After" in refused.headers
+    assert _get(client, path, other).status_code == 200
