@@ -8,6 +8,7 @@ gets 401 with a JSON problem body (RFC 9457), as does any other refusal of this 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -33,13 +34,20 @@ csrf.exempt(api)  # read-only, and a key in a header, not a cookie, says who is 
 
 
 def _caller() -> str:
-    """Whom the rate limit counts: the key sent (as its hash), or else the address asking."""
-    sent = request.headers.get("Authorization", "")
-    return "key:" + hashlib.sha256(sent.encode()).hexdigest() if sent else f"address:{request.remote_addr}"
+    """Whom the rate limit counts: the key sent, read as key_required reads it and kept only as an HMAC
+    under the app's secret (not the stored hash), or else the address asking."""
+    scheme, _, secret = request.headers.get("Authorization", "").strip().partition(" ")
+    secret = secret.strip()
+    if scheme.lower() == "bearer" and secret and len(secret) <= MAX_KEY_LENGTH:
+        signed = hmac.new(current_app.config["SECRET_KEY"].encode(), secret.encode(), hashlib.sha256)
+        return "key:" + signed.hexdigest()
+    return f"address:{request.remote_addr}"
 
 
-# A dashboard polls; a script gone wrong should not take the hub's figures from everyone else.
-limiter.limit(lambda: str(current_app.config["API_RATE_LIMIT"]), key_func=_caller)(api)
+# One count per key across every endpoint of the API.
+limiter.shared_limit(
+    lambda: str(current_app.config["API_RATE_LIMIT"]), scope="reports-api", key_func=_caller
+)(api)
 
 # The marker the route guard test knows token-authenticated views by (see tests/web/test_routes.py).
 API_KEY = "hub_api_key"
