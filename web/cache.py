@@ -19,10 +19,11 @@ from typing import Any, TypeVar
 from flask import current_app
 
 T = TypeVar("T")
-MOST = 256  # entries kept per process: every year group of a few years of a hub and its schools
+MOST = 256  # entries kept per process and setting: every year group of a few years of a hub and its schools
 
 _lock = threading.Lock()
-_entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+# Each setting's entries apart, so that pages drawn often cannot push out figures that are slow to work out.
+_stores: dict[str, OrderedDict[Hashable, tuple[float, Any]]] = {}
 # While a value is worked out: when the oldest cached value it used was worked out (infinity: none yet).
 # None outside.
 _oldest_used: ContextVar[float | None] = ContextVar("oldest_used", default=None)
@@ -35,9 +36,10 @@ def cached(key: Hashable, compute: Callable[[], T], setting: str = "REPORT_CACHE
         return compute()
     now = time.monotonic()
     with _lock:
-        hit = _entries.get(key)
+        store = _stores.setdefault(setting, OrderedDict())
+        hit = store.get(key)
         if hit is not None and now - hit[0] < seconds:
-            _entries.move_to_end(key)
+            store.move_to_end(key)
             _used(hit[0])
             return hit[1]  # type: ignore[no-any-return]
     # Outside the lock: two requests at once may both compute, and both are right.
@@ -49,10 +51,10 @@ def cached(key: Hashable, compute: Callable[[], T], setting: str = "REPORT_CACHE
         _oldest_used.reset(outer)
     _used(born)
     with _lock:
-        _entries[key] = (born, value)
-        _entries.move_to_end(key)
-        while len(_entries) > MOST:
-            _entries.popitem(last=False)
+        store[key] = (born, value)
+        store.move_to_end(key)
+        while len(store) > MOST:
+            store.popitem(last=False)
     return value
 
 
@@ -63,7 +65,13 @@ def _used(born: float) -> None:
         _oldest_used.set(born)
 
 
+def entries(setting: str) -> list[tuple[Hashable, Any]]:
+    """What is kept for this setting, least recently used first (tests)."""
+    with _lock:
+        return [(key, value) for key, (_, value) in _stores.get(setting, {}).items()]
+
+
 def clear() -> None:
     """Forget every cached figure and page (tests)."""
     with _lock:
-        _entries.clear()
+        _stores.clear()

@@ -55,9 +55,21 @@ def fairness_summary(metrics: Mapping[str, Any], any_kind: bool = False) -> dict
         "assigned": metrics.get("assigned"),
         "students": metrics.get("students"),
         "ranked_placed": metrics.get("ranked_placed"),
+        "skipped": skipped(metrics.get("skipped")),
         "left_out": left_out(metrics.get("left_out") or {}, any_kind),
         "lapsed": lapsed((metrics.get("left_out") or {}).get("lapsed")),
     }
+
+
+def skipped(count: object) -> str:
+    """Why proposals the round worked out are missing, as a sentence; empty if none are."""
+    if not isinstance(count, int) or count < 1:
+        return ""
+    who = "1 student it placed was" if count == 1 else f"{count} students it placed were"
+    return (
+        f"{who} given a proposal or placement by another round that finished first, so this round's "
+        "proposals leave them out and the figures above count them."
+    )
 
 
 def lapsed(count: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -205,12 +206,15 @@ def round_detail(round_id: int) -> str | Response:
         return redirect(url_for("careers.compare", round_id=match_round.id))
     share = top_up = None
     if match_round.status == "succeeded":
-        asked = request.args.get("page", "")
-        page = int(asked) if asked.isdigit() and len(asked) < 10 else 1
         # The drawn share is kept while every decision on it stays the same (and the round unreleased), and
-        # so are the places free for a top-up: a top-up counts them again before it starts.
+        # so are the places free for a top-up (the page says they can be a minute old; a top-up counts
+        # them again before it starts).
         decisions = hub_rounds.share_decisions(match_round.id, _school_id())
-        key = (match_round.id, match_round.released_at, _school_id(), decisions)
+        asked = request.args.get("page", "")
+        pages = max(1, -(-len(decisions) // PROPOSALS_PER_PAGE))
+        page = min(max(int(asked) if asked.isdigit() and len(asked) < 10 else 1, 1), pages)
+        digest = hashlib.blake2b(repr(decisions).encode(), digest_size=16).hexdigest()
+        key = (match_round.id, match_round.released_at, _school_id(), digest)
         share = cached(
             ("round-share", page, *key), lambda: _draw_share(match_round, page), "ROUND_PAGE_CACHE_SECONDS"
         )
@@ -252,7 +256,7 @@ def _school_metrics(match_round) -> dict:  # type: ignore[no-untyped-def,type-ar
         mine = ((metrics.get("fairness") or {}).get("by_school") or {}).get(str(_school_id())) or {}
         metrics.update(assigned=mine.get("assigned", 0), students=mine.get("students", 0), ranked_placed=None)
         # The hub's groups and pathways are every school's: show this school's own line only.
-        metrics.update(left_out={}, fairness={"overall": mine})
+        metrics.update(left_out={}, fairness={"overall": mine}, skipped=None)
     return metrics
 
 
@@ -385,6 +389,22 @@ def approve_allocation(allocation_id: int) -> Response:
 def reject_allocation(allocation_id: int) -> Response:
     """Reject one proposed allocation."""
     return _decide(allocation_id, allocations_dao.reject, "Proposal rejected")
+
+
+@bp.route("/rounds/<int:round_id>/decide", methods=["POST"])
+@role_required("careers_leader")
+def decide(round_id: int) -> Response:
+    """One proposal's decision from the round page, whose rows' buttons all post this one form:
+    `decision` is "approve:<allocation id>" or "reject:<allocation id>"."""
+    match_round = _own_round(round_id)
+    verb, _, number = request.form.get("decision", "").partition(":")
+    if verb not in ("approve", "reject") or not number.isdigit() or len(number) > 12:
+        flash("Choose Approve or Reject on one of the proposals", "important")
+        return redirect(url_for("careers.round_detail", round_id=match_round.id, _anchor="proposals"))
+    allocation = allocations_dao.get_allocation_for_school(int(number), _school_id())
+    if allocation is None or allocation.round_id != match_round.id:
+        abort(404)
+    return approve_allocation(allocation.id) if verb == "approve" else reject_allocation(allocation.id)
 
 
 def _decide(allocation_id: int, decide, done) -> Response:  # type: ignore[no-untyped-def]

@@ -217,7 +217,7 @@ def proposals_page(
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     rows = db.session.execute(
-        query.order_by(School.name, Student.last_name, Student.first_name, Allocation.id)
+        query.order_by(School.name, Student.last_name, _KNOWN_AS, Allocation.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )

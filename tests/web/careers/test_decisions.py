@@ -62,6 +62,7 @@ def _allocation(allocation_id: int) -> Allocation:
         ("careers.approve_allocation", "allocation"),
         ("careers.reject_allocation", "allocation"),
         ("careers.approve_all", "round"),
+        ("careers.decide", "round"),
     ],
 )
 def test_other_roles_cannot_decide(
@@ -70,7 +71,7 @@ def test_other_roles_cannot_decide(
     other = request.getfixturevalue(f"{role}_request")
     round_, [allocation, _] = _finished_round(factories.create_school())
     values = {"allocation_id": allocation.id} if kind == "allocation" else {"round_id": round_.id}
-    other.post(endpoint, _expected_status=403, **values)
+    other.post(endpoint, {"decision": f"approve:{allocation.id}"}, _expected_status=403, **values)
     assert _allocation(allocation.id).status == "proposed"
 
 
@@ -196,6 +197,61 @@ def test_approve_all_on_another_schools_round_is_not_found(careers_leader_reques
     assert {_allocation(a.id).status for a in allocations} == {"proposed"}
 
 
+def test_the_round_pages_one_form_approves_or_rejects_the_proposal_its_button_names(
+    careers_leader_request: ClientRequest,
+) -> None:
+    round_, [amy, bo] = _finished_round(school_of(careers_leader_request))
+    page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
+    form = page.select_one("form#decisions")
+    assert form["action"] == careers_leader_request.url("careers.decide", round_id=round_.id)
+    approve, reject = page.select(f"#allocation-{amy.id} button")
+    assert (approve["form"], approve["name"], approve["value"]) == (
+        "decisions",
+        "decision",
+        f"approve:{amy.id}",
+    )
+    assert (reject["form"], reject["value"]) == ("decisions", f"reject:{amy.id}")
+
+    careers_leader_request.post("careers.decide", {"decision": f"approve:{amy.id}"}, round_id=round_.id)
+    careers_leader_request.post("careers.decide", {"decision": f"reject:{bo.id}"}, round_id=round_.id)
+    assert (_allocation(amy.id).status, _allocation(bo.id).status) == ("offered", "rejected")
+
+
+@pytest.mark.parametrize(
+    "decision", ["", "approve", "approve:", "keep:1", "approve:x", "approve:" + "9" * 13]
+)
+def test_a_decision_naming_no_proposal_decides_nothing_and_says_so(
+    careers_leader_request: ClientRequest, decision: str
+) -> None:
+    round_, allocations = _finished_round(school_of(careers_leader_request))
+    page = careers_leader_request.post(
+        "careers.decide", {"decision": decision}, _follow=True, _expected_status=200, round_id=round_.id
+    )
+    assert "Choose Approve or Reject" in banner(page)
+    assert {_allocation(a.id).status for a in allocations} == {"proposed"}
+
+
+def test_a_decision_on_another_round_or_school_is_not_found(careers_leader_request: ClientRequest) -> None:
+    school = school_of(careers_leader_request)
+    round_, [amy, _] = _finished_round(school)
+    other_round, [own_elsewhere, _] = _finished_round(school)
+    neighbour = factories.create_school(db.session.get(Hub, school.hub_id))
+    neighbours_round, [theirs, _] = _finished_round(neighbour)
+    for round_id, allocation in (
+        (round_.id, own_elsewhere),
+        (round_.id, theirs),
+        (neighbours_round.id, theirs),
+    ):
+        careers_leader_request.post(
+            "careers.decide",
+            {"decision": f"approve:{allocation.id}"},
+            _expected_status=404,
+            round_id=round_id,
+        )
+    assert {_allocation(a.id).status for a in (amy, own_elsewhere, theirs)} == {"proposed"}
+    assert other_round.id != round_.id
+
+
 def test_unknown_allocations_and_rounds_are_not_found(careers_leader_request: ClientRequest) -> None:
     careers_leader_request.post("careers.approve_allocation", _expected_status=404, allocation_id=424242)
     careers_leader_request.post("careers.approve_all", _expected_status=404, round_id=424242)
@@ -272,6 +328,26 @@ def test_the_round_says_how_many_places_were_left_out_for_lapsed_evidence(
         .startswith("2 opportunities were left out because the employer's safeguarding evidence")
     )
     assert page.select_one("#left-out") is None
+
+
+def test_the_round_says_how_many_students_another_round_proposed_first(
+    careers_leader_request: ClientRequest,
+) -> None:
+    round_ = factories.create_round(
+        school_of(careers_leader_request), status="succeeded", metrics={**METRICS, "skipped": 2}
+    )
+    page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
+    assert (
+        page.select_one("#skipped")
+        .get_text(" ", strip=True)
+        .startswith(
+            "2 students it placed were given a proposal or placement by another round that finished first"
+        )
+    )
+    plain = factories.create_round(school_of(careers_leader_request), status="succeeded", metrics=METRICS)
+    assert (
+        careers_leader_request.get("careers.round_detail", round_id=plain.id).select_one("#skipped") is None
+    )
 
 
 def test_a_placement_that_starts_too_soon_to_answer_is_not_offered(
