@@ -97,7 +97,7 @@ class Config:
     VAR_DIR = str(VAR)
     MATCHER_CACHE_DIR = os.environ.get("MATCHER_CACHE_DIR", "")
     HSTS_MAX_AGE = 0  # seconds browsers must use HTTPS only; 0 sends no Strict-Transport-Security
-    # How old report figures may be (web/reports/cache.py); 0 computes them on every request.
+    # How old report figures may be (web/cache.py); 0 computes them on every request.
     REPORT_CACHE_SECONDS = float(os.environ.get("REPORT_CACHE_SECONDS", "120"))
     # A careers leader's round page keeps its drawn proposals while their decisions stay the same, and at
     # most this long (a student's or placement's new name shows within it).

@@ -66,9 +66,11 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     # Checked after the test, so fixtures it asked for by name (getfixturevalue) count too.
     if "app" not in request.fixturenames:
         return
+    from web import cache
     from web.extensions import db, limiter
 
     limiter.reset()  # sign-in counts live outside the database (in Redis when it is configured)
+    cache.clear()  # ids start again from 1: a kept page must not outlive its test
     shutil.rmtree(request.getfixturevalue("app").config["MAIL_FILE_PATH"], ignore_errors=True)
     db.session.rollback()
     with db.engine.begin() as connection:
@@ -79,7 +81,9 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
         if connection.dialect.name == "postgresql":  # ids from 1 again, as SQLite gives them
             listed = "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'"
             sequences = connection.scalars(text(listed))
-            connection.exec_driver_sql("; ".join(f'ALTER SEQUENCE "{name}" RESTART' for name in sequences))
+            restarts = [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+            if restarts:
+                connection.exec_driver_sql("; ".join(restarts))
     db.session.remove()
 
 

@@ -136,7 +136,7 @@ def hub_school(school_id: int) -> str:
     return report_page(
         f"Reports for {school.name}",
         form,
-        ("hub-school", scope),
+        ("hub-school", scope, form.chosen_name),
         lambda: draw_report(
             "reports/school_content.html",
             form,

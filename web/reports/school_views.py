@@ -28,7 +28,7 @@ def school() -> str:
     return report_page(
         f"Reports for {school.name}",
         form,
-        ("school", scope),
+        ("school", scope, form.chosen_name),
         lambda: draw_report("reports/school_content.html", form, scope, "reports.school_csv", school=school),
     )
 
