@@ -1,5 +1,6 @@
-"""A careers leader decides one proposal in real Chromium: the row's button posts the page's one form (its
-form and formaction attributes), which holds the CSRF token, so the kept part of the page holds none."""
+"""A careers leader decides one proposal in real Chromium: the row's button (its form attribute) posts the
+page's one form, which holds the CSRF token, naming the proposal and the decision; so the kept part of the
+page holds no token."""
 
 from __future__ import annotations
 
