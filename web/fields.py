@@ -39,6 +39,14 @@ _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+")
 _DECIMAL = re.compile(r"[+-]?([0-9]*)(?:\.([0-9]*))?")
 
 
+def whole_number(text: str | None, digits: int = 9) -> int | None:
+    """The number a query-string or button value spells in at most `digits` ASCII digits, or None: str.isdigit
+    also accepts characters such as "²" that int() refuses."""
+    if text and len(text) <= digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 def without_control_characters(value: Any) -> Any:
     """A posted string without control characters (tab and newlines stay); files pass unchanged."""
     return _CONTROL.sub("", value) if isinstance(value, str) else value

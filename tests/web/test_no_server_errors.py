@@ -40,6 +40,7 @@ NASTY: dict[str, Value] = {
     "1e309": "1e309",
     "5,000 digits": "9" * 5000,
     "-0": "-0",
+    "superscript digit": "\u00b2",  # str.isdigit says yes, int() says no
     "NaN": "NaN",
     "Infinity": "Infinity",
     "100,000 characters": "x" * 100_000,

@@ -24,7 +24,7 @@ from web.dao.accounts import AccountError
 from web.dao.base import audit, transaction
 from web.dao.school_students import account_status
 from web.dates import london_today
-from web.fields import ConfirmForm
+from web.fields import ConfirmForm, whole_number
 from web.models import Student
 from web.round_forms import MECHANISM_CHOICES, StartRoundForm
 
@@ -210,9 +210,8 @@ def round_detail(round_id: int) -> str | Response:
         # so are the places free for a top-up (the page says they can be a minute old; a top-up counts
         # them again before it starts).
         decisions = hub_rounds.share_decisions(match_round.id, _school_id())
-        asked = request.args.get("page", "")
         pages = max(1, -(-len(decisions) // PROPOSALS_PER_PAGE))
-        page = min(max(int(asked) if asked.isdigit() and len(asked) < 10 else 1, 1), pages)
+        page = min(max(whole_number(request.args.get("page")) or 1, 1), pages)
         digest = hashlib.blake2b(repr(decisions).encode(), digest_size=16).hexdigest()
         key = (match_round.id, match_round.released_at, _school_id(), digest)
         share = cached(
@@ -398,10 +397,11 @@ def decide(round_id: int) -> Response:
     `decision` is "approve:<allocation id>" or "reject:<allocation id>"."""
     match_round = _own_round(round_id)
     verb, _, number = request.form.get("decision", "").partition(":")
-    if verb not in ("approve", "reject") or not number.isdigit() or len(number) > 12:
+    allocation_id = whole_number(number, 12)
+    if verb not in ("approve", "reject") or allocation_id is None:
         flash("Choose Approve or Reject on one of the proposals", "important")
         return redirect(url_for("careers.round_detail", round_id=match_round.id, _anchor="proposals"))
-    allocation = allocations_dao.get_allocation_for_school(int(number), _school_id())
+    allocation = allocations_dao.get_allocation_for_school(allocation_id, _school_id())
     if allocation is None or allocation.round_id != match_round.id:
         abort(404)
     return approve_allocation(allocation.id) if verb == "approve" else reject_allocation(allocation.id)

@@ -19,7 +19,7 @@ from web.dao import rounds as rounds_dao
 from web.dao.allocations import default_respond_by
 from web.dao.base import audit, transaction
 from web.dates import london_today, long_date
-from web.fields import ConfirmForm
+from web.fields import ConfirmForm, whole_number
 from web.hub.views import bp
 from web.models import MatchRound
 from web.round_forms import (
@@ -87,8 +87,8 @@ def rounds() -> str | Response:
 
 
 def _int_arg(name: str, default: int | None = None) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else default
+    number = whole_number(request.args.get(name))
+    return default if number is None else number
 
 
 def _one_of(name: str, allowed: object) -> str | None:

@@ -22,7 +22,7 @@ from web.dao.base import transaction
 from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, Scope, academic_year_of
 from web.dates import london_today
 from web.extensions import csrf, limiter
-from web.fields import without_control_characters
+from web.fields import whole_number, without_control_characters
 from web.reports import openapi
 from web.reports.figures import EQUITY_REPORTS, group_values
 from web.reports.forms import academic_year_words
@@ -120,9 +120,10 @@ def _whole(name: str, default: int | None, low: int, high: int) -> int | None:
     text = request.args.get(name)
     if text is None:
         return default
-    if not (text.isascii() and text.isdigit() and len(text) <= len(str(high)) and low <= int(text) <= high):
+    number = whole_number(text, len(str(high)))
+    if number is None or not low <= number <= high:
         raise RefusedError(400, "Bad Request", f"{name} must be a whole number from {low} to {high}")
-    return int(text)
+    return number
 
 
 def _scope(hub_id: int, school_id: int | None = None) -> Scope:

@@ -13,6 +13,7 @@ from web.auth.roles import role_required
 from web.dao import hub as hub_dao
 from web.dao import reports as dao
 from web.dao.reports import Scope
+from web.fields import whole_number
 from web.models import School
 from web.reports import csv
 from web.reports.forms import FilterForm
@@ -47,8 +48,7 @@ def _own_school(school_id: int) -> School:
 
 
 def _page_number(last: int) -> int:
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and len(page) < 7 else 1
+    number = whole_number(request.args.get("page"), 6) or 1
     return min(max(number, 1), max(last, 1))
 
 
@@ -58,8 +58,7 @@ def hub() -> str:
     """The hub's figures for an academic year and year group, and its schools' figures, a page at a time."""
     form = filter_form()
     scope = scope_of(form, _hub_id())
-    asked = request.args.get("page", "1")
-    asked_page = int(asked) if asked.isdigit() and len(asked) < 7 else 1
+    asked_page = whole_number(request.args.get("page"), 6) or 1
     return report_page(
         "Hub reports", form, ("hub", scope, form.chosen_name, asked_page), lambda: _draw_hub(form, scope)
     )
