@@ -16,7 +16,7 @@ from tests.conftest import ClientRequest
 from web.auth.views import HOME
 from web.dao.rounds import round_opportunities
 from web.demo import DEMO_PASSWORD, LOGINS, OPPORTUNITIES_PER_EMPLOYER, Size, seed
-from web.demo_students import NEARBY_PLACES, RANKED
+from web.demo.students import NEARBY_PLACES, RANKED
 from web.extensions import db
 from web.models import (
     Employer,

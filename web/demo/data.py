@@ -1,10 +1,12 @@
-"""The made-up people and organisations of the demo hub (web/demo.py puts them in the database).
+"""The made-up people and organisations of the demo hub (web/demo/seed.py puts them in the database).
 
 Every name and URN here is invented; postcodes are drawn at seeding time from the ONS directory, so they are
 real postcodes of the districts named here.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 HUB = {"name": "Greater Manchester Careers Hub (demo)", "area": "Greater Manchester"}
 
@@ -262,3 +264,15 @@ EMPLOYER_STEMS: dict[str, tuple[str, ...]] = {
     "sales-marketing-and-procurement": ("Retail", "Marketing Agency", "Buying Team"),
     "transport-and-logistics": ("Logistics", "Bus Depot", "Rail Operations"),
 }
+
+
+@dataclass(frozen=True)
+class Size:
+    """How large a hub to make; the defaults make the small demo hub."""
+
+    schools: int = len(SCHOOLS)
+    # Students per school in each of year_groups; None: the small demo's 100 a school across Years 10-12.
+    students_per_year: int | None = None
+    year_groups: tuple[int, ...] = (10,)
+    # Published opportunities in all; None: two a vetted employer (four for the first four).
+    opportunities: int | None = None

@@ -2,7 +2,7 @@
 
 A pool of located postcodes is drawn reproducibly from each of the conurbation's ten local authorities
 (matcher.postcodes); a school sits at one of them, and its pupils live at postcodes near it, as a secondary
-school's do. The names are invented from real place names (web.demo_data).
+school's do. The names are invented from real place names (web.demo.data).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import random
 import numpy as np
 
 from matcher.postcodes import PostcodeIndex
-from web.demo_data import EMPLOYER_STEMS, GREATER_MANCHESTER, SCHOOL_SUFFIXES
+from web.demo.data import EMPLOYER_STEMS, GREATER_MANCHESTER, SCHOOL_SUFFIXES
 
 # Postcodes drawn from each local authority (the smallest, Oldham, has about 8,000 located ones).
 POOL_PER_AUTHORITY = 6000

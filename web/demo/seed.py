@@ -5,7 +5,7 @@ from the ONS postcode directory (matcher.postcodes), so distances and travel lim
 
 By default it is the small hub `make run` shows: three schools of 100 students and forty employers. Given a
 Size it is a hub of any size for the hub benchmark (200 schools of 175 Year 10 students and 12,000 places,
-say): the other schools and employers are spread over Greater Manchester (web.demo_area). Rows go in with one
+say): the other schools and employers are spread over Greater Manchester (web.demo.area). Rows go in with one
 insert statement per table (an executemany of plain dicts), so a hub of 35,000 students seeds in seconds.
 """
 
@@ -24,11 +24,11 @@ from sqlalchemy import func, insert, select, text
 
 from matcher.people import KINDS, ROUTES
 from matcher.postcodes import PostcodeIndex
-from web import demo_students as people
 from web.dao.base import transaction
 from web.dao.users import hash_password, new_session_token
-from web.demo_area import Conurbation
-from web.demo_data import EMPLOYERS, HUB, ROUTE_DETAILS, SCHOOLS, SUPERVISORS
+from web.demo import students as people
+from web.demo.area import Conurbation
+from web.demo.data import EMPLOYERS, HUB, ROUTE_DETAILS, SCHOOLS, SUPERVISORS, Size
 from web.extensions import db
 from web.models import Employer, ExperienceRecord, Hub, Opportunity, Preference, School, Student, User
 
@@ -45,18 +45,6 @@ DEMO_EMPLOYER = "Northern Quarter Digital"
 OPPORTUNITIES_PER_EMPLOYER = 6
 
 Row = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Size:
-    """How large a hub to make; the defaults make the small demo hub."""
-
-    schools: int = len(SCHOOLS)
-    # Students per school in each of year_groups; None: the small demo's 100 a school across Years 10-12.
-    students_per_year: int | None = None
-    year_groups: tuple[int, ...] = (10,)
-    # Published opportunities in all; None: two a vetted employer (four for the first four).
-    opportunities: int | None = None
 
 
 @dataclass(frozen=True)

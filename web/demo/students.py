@@ -1,8 +1,9 @@
 """The demo hub's students: made-up pupils at real postcodes, their employer encounters and what they rank.
 
-web/demo.py calls these and inserts what they return. The small demo's 300 pupils come out exactly as they
-always have (the same draws from the same generator); a larger hub's (flask seed-demo --students-per-year)
-are all in the year groups asked for, live near their school, and 60% of them rank six places near it.
+web/demo/seed.py calls these and inserts what they return. The small demo's 300 pupils come out exactly as
+they always have (the same draws from the same generator); a larger hub's
+(flask seed-demo --students-per-year) are all in the year groups asked for, live near their school, and 60%
+of them rank six places near it.
 """
 
 from __future__ import annotations
@@ -10,17 +11,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from matcher.people import ROUTES
 from matcher.postcodes import PostcodeIndex
-from web.demo_area import Conurbation
-from web.demo_data import FIRST_NAMES, LAST_NAMES, ROUTE_DETAILS, SCHOOLS
-
-if TYPE_CHECKING:
-    from web.demo import Size
+from web.demo.area import Conurbation
+from web.demo.data import FIRST_NAMES, LAST_NAMES, ROUTE_DETAILS, SCHOOLS, Size
 
 STUDENTS_PER_SCHOOL = 100
 DISADVANTAGED_SHARE = 0.2
