@@ -69,12 +69,12 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict matcher workers
 
-bench: install ## Engine benchmark (python -m matcher.bench)
-	$(BIN)/python -m matcher.bench
+bench: install ## Engine benchmark (python -m bench.engine)
+	$(BIN)/python -m bench.engine
 
 bench-hub: install ## Hub-wide round on SQLite, then PostgreSQL (BENCH_PG_URL) with pages under load
-	$(BIN)/python -m workers.bench_hub
-	$(BIN)/python -m workers.bench_hub --database-url "$(BENCH_PG_URL)" --pages
+	$(BIN)/python -m bench.hub
+	$(BIN)/python -m bench.hub --database-url "$(BENCH_PG_URL)" --pages
 
 clean: ## Remove installed dependencies and local data
 	rm -rf $(VENV) node_modules web/static/govuk var

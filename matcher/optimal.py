@@ -21,7 +21,7 @@ its share. Without shares the network is exactly the one described above.
 Separate networks (no student or placement in common) are separate problems with the same optimum taken
 apart. The solver holds the GIL, so from _SPLIT_FROM arcs the components are packed into two parts and the
 smaller part is solved in a child Python process at the same time as the larger one here (the synthetic
-national round of matcher.bench_pipeline splits in two: there years 12 and 13 share no opportunity with
+national round of bench.pipeline splits in two: there years 12 and 13 share no opportunity with
 years 7 to 11).
 
 The lottery among equal-valued optima: the seed permutes the student nodes and the order of the arcs. The

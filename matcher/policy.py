@@ -35,7 +35,7 @@ class Policy:
 
     List length (list_length=15 in-person and remote_length=4 remote besides the student's own ranking,
     about 15 options per student in the Instance): measured on the national synthetic round (650,000
-    students x 325,000 opportunities, matcher.bench_pipeline, optimal mechanism), longer lists barely place
+    students x 325,000 opportunities, bench.pipeline, optimal mechanism), longer lists barely place
     more students but cost solver time:
 
         list_length/remote_length   pairs in Instance   students placed   mean score of the placed

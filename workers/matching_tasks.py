@@ -258,7 +258,7 @@ def _stage(round_id: int, claim: str, heartbeat: Heartbeat, progress: int, stage
     with transaction():
         if heartbeat.lost or not claims.advance_round(round_id, claim, progress=progress, stage=stage):
             raise RoundLostError
-    # Its time says when the stage began (python -m workers.bench_hub times the stages by these records).
+    # Its time says when the stage began (python -m bench.hub times the stages by these records).
     log.debug("Matching round %s: %s", round_id, stage)
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import orjson
 import pytest
 
+from bench.synthetic import make_instance
 from matcher.fairness import fairness_report
 from matcher.instance import Instance
 from matcher.shares import with_school_shares
-from matcher.synthetic import make_instance
 from tests.matcher.instances import create_instance, create_placement, create_student
 
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.synthetic import make_instance
 from matcher import InstanceError, allocate, dump_result, load_instance
 from matcher.io import dump_instance
-from matcher.synthetic import make_instance
 from tests.matcher.instances import create_document, create_placement, create_student, documents
 
 FORMAT_PAGE_EXAMPLE = b"""{

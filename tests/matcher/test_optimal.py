@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse import csr_array
 
+from bench.synthetic import make_instance
 from matcher import optimal
 from matcher.instance import NO_CAP, UNASSIGNED, Instance
 from matcher.optimal import SCALE, solve_optimal
-from matcher.synthetic import make_instance
 
 
 def objective(instance: Instance, assignment: np.ndarray) -> tuple[int, int]:

@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
+from bench.synthetic import make_instance, to_json
 from matcher import allocate, load_instance
 from matcher import optimal as optimal_module
 from matcher.instance import NO_CAP, UNASSIGNED, Instance
 from matcher.io import dump_instance
 from matcher.optimal import SCALE, solve_optimal
 from matcher.shares import placed_by_school, placed_within_shares, school_shares, with_school_shares
-from matcher.synthetic import make_instance, to_json
 from tests.matcher.instances import create_instance, create_placement, create_student
 
 

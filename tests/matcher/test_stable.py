@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.synthetic import make_instance
 from matcher import stable
 from matcher.instance import UNASSIGNED, Instance
 from matcher.io import load_instance
 from matcher.stable import lottery, solve_stable
-from matcher.synthetic import make_instance
 from tests.matcher.choice_rule import Matching, Rules
 from tests.matcher.instances import create_document, create_placement, create_student, documents
 

@@ -492,7 +492,7 @@ def test_a_student_the_hubs_round_proposed_while_this_one_ran_is_left_out_of_it(
 def test_a_round_logs_each_stage_as_it_begins(
     school: School, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """python -m workers.bench_hub times the stages by these lines."""
+    """python -m bench.hub times the stages by these lines."""
     factories.create_opportunity(factories.create_employer(_hub(school)), capacity=5)
     match_round = factories.create_round(school)
     # The migrations' logging set-up (alembic's fileConfig) turned off the loggers that existed before it.

@@ -1,6 +1,6 @@
 """Time the hub's report page, a school's, a CSV download and the API on a hub of many schools.
 
-    DATABASE_URL=postgresql://.../empty_db python -m web.reports.bench [--schools 200] [--students 1000]
+    DATABASE_URL=postgresql://.../empty_db python -m bench.reports [--schools 200] [--students 1000]
 
 Fills an EMPTY database (it refuses one with any hub in it) with one hub: --schools schools of --students
 students each (Years 7 to 13, a fifth disadvantaged, a seventh SEND, a few leavers), about five encounters

@@ -1,6 +1,6 @@
 """Time the front half of a round (candidates, scores, Instance, then allocate) on synthetic people.
 
-    python -m matcher.bench_pipeline --students 650000 --opportunities 325000
+    python -m bench.pipeline --students 650000 --opportunities 325000
 
 Students and employers sit at real postcodes drawn across England, so distances and densities are real.
 Prints seconds (wall and CPU) per stage and the peak resident memory of this process.

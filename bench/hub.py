@@ -1,6 +1,6 @@
 """Benchmark a hub-wide matching round end to end, and (with --pages) the round and report pages under load.
 
-    python -m workers.bench_hub [--database-url URL] [--schools 200] [--students-per-year 175]
+    python -m bench.hub [--database-url URL] [--schools 200] [--students-per-year 175]
                                 [--opportunities 12000] [--repeat 1] [--pages] [--keep]
 
 Seeds a hub of that size (`flask seed-demo`'s generator: real Greater Manchester postcodes, Year 10, 60%
@@ -12,8 +12,8 @@ as a function, as a worker would, and prints seconds per stage (read, candidates
 save) and end to end, with the process's peak resident memory.
 
 --pages (PostgreSQL only) then serves the app with gunicorn (2 workers) and loads the careers leader's
-round page of a school round and the hub report page with locust (workers/bench_pages.py, headless, 50
-users), next to a hello-world Flask app under the same gunicorn settings (workers/bench_serving.py).
+round page of a school round and the hub report page with locust (bench/pages.py, headless, 50
+users), next to a hello-world Flask app under the same gunicorn settings (bench/serving.py).
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def main() -> None:
         for _ in range(args.repeat):
             _print_round(_child("round", args, env))
         if args.pages:
-            from workers.bench_serving import run_pages
+            from bench.serving import run_pages
 
             run_pages(args, env, _child)
     finally:
@@ -100,7 +100,7 @@ def _arguments() -> argparse.Namespace:
 
 def _child(step: str, args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     """Run one step in a new Python process and return what it reported."""
-    command = [sys.executable, "-m", "workers.bench_hub", "--step", step, *_size_arguments(args)]
+    command = [sys.executable, "-m", "bench.hub", "--step", step, *_size_arguments(args)]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     results = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode != 0 or not results:
@@ -204,7 +204,7 @@ def _kept_hub(tables: set[str]) -> bool:
     from sqlalchemy import func, select
 
     from web.demo import LOGINS
-    from web.demo_data import HUB
+    from web.demo.data import HUB
     from web.extensions import db
     from web.models import Hub, User
 
@@ -324,7 +324,7 @@ STEPS = ("prepare", "round", "school-round", "drop")
 
 
 def _steps() -> dict[str, Callable[[argparse.Namespace], dict[str, Any]]]:
-    from workers.bench_serving import school_round
+    from bench.serving import school_round
 
     return {"prepare": _prepare, "round": _round, "school-round": school_round, "drop": _drop}
 

@@ -1,6 +1,6 @@
 """The benchmark's baseline: the plain OR-Tools script a competent outsider would write for `optimal`.
 
-    python -m matcher.bench_baseline INSTANCE.json RESULT.json
+    python -m bench.baseline INSTANCE.json RESULT.json
 
 It reads the JSON with the standard library, builds the textbook network arc by arc (each student sends one
 unit either to a placement on their list or, at a large cost, straight to the sink as "unassigned"; a

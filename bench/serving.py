@@ -1,9 +1,9 @@
 """The hub benchmark's page load: the app under gunicorn on PostgreSQL, a hello-world app beside it.
 
-python -m workers.bench_hub --pages calls run_pages after timing the round. It makes a school round for the
+python -m bench.hub --pages calls run_pages after timing the round. It makes a school round for the
 demo careers leader's school (so its round page lists that school's proposals), serves the app (production
 settings) and a hello-world Flask app with the same gunicorn settings (2 sync workers), and runs locust
-headless (workers/bench_pages.py) against each page twice: saturated (each of the users asks again as soon
+headless (bench/pages.py) against each page twice: saturated (each of the users asks again as soon
 as answered: requests per second, compared with hello-world's) and paced (about a second between a user's
 requests: what 50 people clicking about would see, p50 and p95).
 """
@@ -37,7 +37,7 @@ RPS_TARGET_SHARE = 0.08
 
 Child = Callable[[str, argparse.Namespace, dict[str, str]], dict[str, Any]]
 
-# The hello-world app, served by gunicorn as workers.bench_serving:hello.
+# The hello-world app, served by gunicorn as bench.serving:hello.
 hello = Flask("hello")
 
 
@@ -83,7 +83,7 @@ def run_pages(args: argparse.Namespace, env: dict[str, str], child: Child) -> No
         ),
         "hub report page": (APP_PORT, "/hub/reports", made["admin_cookie"]),
     }
-    with _gunicorn("wsgi:app", APP_PORT, serving), _gunicorn("workers.bench_serving:hello", HELLO_PORT, env):
+    with _gunicorn("wsgi:app", APP_PORT, serving), _gunicorn("bench.serving:hello", HELLO_PORT, env):
         for name, (port, path, cookie) in list(pages.items()):
             status = _status(port, path, cookie)
             if status != 200:
@@ -189,7 +189,7 @@ def _locust(port: int, path: str, cookie: str, args: argparse.Namespace, wait: f
     prefix = SCRATCH / f"locust-{port}-{path.strip('/').replace('/', '-') or 'home'}-{wait:g}"
     command = [
         str(Path(sys.executable).parent / "locust"),
-        "--locustfile=workers/bench_pages.py",
+        "--locustfile=bench/pages.py",
         "--headless",
         f"--users={args.users}",
         f"--spawn-rate={args.users}",

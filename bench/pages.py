@@ -1,4 +1,4 @@
-"""Locust users for the hub benchmark's page load (python -m workers.bench_hub --pages runs them headless).
+"""Locust users for the hub benchmark's page load (python -m bench.hub --pages runs them headless).
 
 One page a run: BENCH_PATH, signed in with the session cookie in BENCH_COOKIE (none for the hello-world
 app), each user waiting about BENCH_WAIT seconds between requests (0: the next request as soon as the

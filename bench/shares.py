@@ -1,9 +1,9 @@
 """Time the optimal mechanism with and without school shares on a hub-wide round, and what each places.
 
-    python -m matcher.bench_shares [--students 35000] [--schools 200] [--placements 12000] [--options 20]
+    python -m bench.shares [--students 35000] [--schools 200] [--placements 12000] [--options 20]
 
 A hub-wide round is the students of many schools against one pool of placements. The instance comes from
-matcher.synthetic (popularity skew, scores to 3 decimals, 10% of placements capped per school), with two
+bench.synthetic (popularity skew, scores to 3 decimals, 10% of placements capped per school), with two
 changes so that shares have something to do: schools are of unequal size (lognormal), and each school
 moves its students' scores by the same amount (a school effect, uniform in +-effect), as a school whose
 students write stronger statements or live nearer the employers would. Prints wall and CPU seconds of
@@ -19,10 +19,10 @@ import time
 
 import numpy as np
 
+from bench.synthetic import make_instance
 from matcher.instance import FloatArray, Instance, Int32Array
 from matcher.optimal import solve_optimal
 from matcher.shares import placed_by_school, with_school_shares
-from matcher.synthetic import make_instance
 
 
 def hub_round(

@@ -1,15 +1,15 @@
 """Benchmark: seconds and peak memory per stage, against a reference measured in the same run.
 
-    python -m matcher.bench [--scale small|full] [--stages abcd] [--keep DIR]
+    python -m bench.engine [--scale small|full] [--stages abcd] [--keep DIR]
 
 Every run is a separate process, so its peak memory is its own (ru_maxrss from os.wait4 on that child)
 and whole-process runs include interpreter start, loading, solving and writing, as a user would see them.
   a  stable, 20,000 students x 10,000 placements x 6: our load + solve vs matching's HospitalResident
      build + solve (resident-optimal), same tie-breaking, so the assignments must be equal.
-  b  optimal, 100,000 x 50,000: `python -m matcher allocate` vs matcher.bench_baseline; same optimum.
+  b  optimal, 100,000 x 50,000: `python -m matcher allocate` vs bench.baseline; same optimum.
   c  national, 650,000 x 325,000: stable CLI vs json.load of the instance + json.dump of a same-sized
      result; optimal CLI vs the baseline, same optimum.
-  d  matcher.bench_pipeline.run at national scale, then the optimal mechanism, in one process.
+  d  bench.pipeline.run at national scale, then the optimal mechanism, in one process.
 --scale small divides every size by 10 for a quick check.
 """
 
@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from bench.synthetic import make_instance, write_instance
 from matcher.instance import UNASSIGNED, Instance
 from matcher.optimal import SCALE
-from matcher.synthetic import make_instance, write_instance
 
 SEED = 0
 
@@ -83,7 +83,7 @@ def python(*args: str) -> list[str]:
 
 
 def worker(*args: str) -> list[str]:
-    return python("-m", "matcher.bench", "--worker", *args)
+    return python("-m", "bench.engine", "--worker", *args)
 
 
 def cli(path: Path, mechanism: str, out: Path) -> list[str]:
@@ -163,7 +163,7 @@ def stage_optimal(stage: str, n: int, m: int, work: Path, limit: float) -> list[
     ours = measure(
         python("-m", "matcher", "allocate", str(path), "--mechanism", "optimal", "--out", str(ours_out))
     )
-    base = measure(python("-m", "matcher.bench_baseline", str(path), str(base_out)))
+    base = measure(python("-m", "bench.baseline", str(path), str(base_out)))
     ours_objective = score_objective(instance, ours_out)
     base_objective = score_objective(instance, base_out)
     same = ours_objective == base_objective
@@ -196,7 +196,7 @@ def stage_national_stable(n: int, m: int, work: Path) -> list[Row]:
 
 def stage_pipeline(n: int, m: int) -> list[Row]:
     """(d) the in-memory pipeline (candidates, scores, Instance) and then the default mechanism, optimal."""
-    if importlib.util.find_spec("matcher.bench_pipeline") is None:
+    if importlib.util.find_spec("bench.pipeline") is None:
         return []
     run = measure(worker("pipeline", str(n), str(m)))
     figures = json.loads(run.output.strip().splitlines()[-1])
@@ -218,9 +218,9 @@ def stage_pipeline(n: int, m: int) -> list[Row]:
 
 
 def worker_stable_ours(n: int, m: int, out: str) -> None:
+    from bench.synthetic import to_json
     from matcher.io import load_instance
     from matcher.stable import solve_stable
-    from matcher.synthetic import to_json
 
     data = to_json(make_instance(n, m, seed=SEED))
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -296,7 +296,7 @@ def worker_json_reference(instance_path: str, out: str) -> None:
 
 def worker_pipeline(n: int, m: int) -> None:
     # Imported by name: the module is another engineer's and the bench must run without it.
-    bench_pipeline = importlib.import_module("matcher.bench_pipeline")
+    bench_pipeline = importlib.import_module("bench.pipeline")
     figures: dict[str, float] = bench_pipeline.run(n, m, mechanisms=("optimal",))
     print(json.dumps({k: float(v) for k, v in figures.items()}))
 
@@ -332,7 +332,7 @@ def print_table(rows: list[Row]) -> None:
 
 def main() -> None:
     """Run the chosen stages and print the table."""
-    parser = argparse.ArgumentParser(prog="python -m matcher.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.engine", description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=("small", "full"), default="full")
     parser.add_argument("--stages", default="abcd", help="which stages to run, e.g. 'ab'")
     parser.add_argument("--keep", type=Path, help="keep instance and result files in this directory")
@@ -343,7 +343,7 @@ def main() -> None:
         return
 
     shrink = 10 if args.scale == "small" else 1
-    print(f"python -m matcher.bench --scale {args.scale} --stages {args.stages}")
+    print(f"python -m bench.engine --scale {args.scale} --stages {args.stages}")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {_memory_gb():.0f} GB, {platform.platform()}"
     )
