@@ -109,18 +109,10 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 def _blueprints(app: Flask) -> None:
-    from web.accounts.views import bp as accounts_bp
-    from web.auth.views import bp as auth_bp
-    from web.careers.views import bp as careers_bp
-    from web.employers.views import bp as employers_bp
-    from web.hub.views import bp as hub_bp
-    from web.parents.views import bp as parents_bp
-    from web.reports import register as register_reports
-    from web.students.views import bp as students_bp
+    from web import accounts, auth, careers, employers, hub, parents, reports, students
 
-    for bp in (accounts_bp, auth_bp, careers_bp, employers_bp, hub_bp, parents_bp, students_bp):
-        app.register_blueprint(bp)
-    register_reports(app)
+    for package in (accounts, auth, careers, employers, hub, parents, students, reports):
+        package.register(app)
     if app.config["OUTBOX_PAGE"]:
         from web.outbox import bp as outbox_bp
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import celery
 from flask import current_app, render_template, url_for
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
@@ -22,6 +23,8 @@ from sqlalchemy.orm import SessionTransaction
 from web.dao import notifications as dao
 
 log = logging.getLogger(__name__)
+
+SEND_TASK = "notifications.send"
 
 Context = Callable[..., dict[str, Any] | None]
 _CONTEXTS: dict[str, Context] = {}
@@ -115,11 +118,10 @@ def _forget_after_rollback(session: Session, rolled_back: SessionTransaction) ->
 
 
 def _enqueue(ids: list[int]) -> None:
-    from workers.notification_tasks import send_notification
-
+    # By the task's name: the worker's module renders with this one, so this one does not import it back.
     for notification_id in ids:
         try:
-            send_notification.apply_async(args=[notification_id], retry=False)
+            celery.current_app.send_task(SEND_TASK, args=[notification_id], retry=False)
         except Exception:  # noqa: BLE001 - the broker is away: the repair task sends the rest later
             log.warning("Could not queue %s notifications; the repair task will send them", len(ids))
             return

@@ -14,7 +14,7 @@ from jinja2 import TemplateNotFound
 
 from web.dao import notifications as dao
 from web.dao.base import transaction
-from web.emails import render
+from web.emails import SEND_TASK, render
 from web.models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def _permanent(error: OSError) -> bool:
 
 
 @shared_task(  # type: ignore[untyped-decorator]
-    bind=True, name="notifications.send", max_retries=None, acks_late=True, ignore_result=True
+    bind=True, name=SEND_TASK, max_retries=None, acks_late=True, ignore_result=True
 )
 def send_notification(self: Task, notification_id: int) -> None:
     """Render and send one queued message, once; a second delivery finds it claimed or sent."""

@@ -8,9 +8,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from web.accounts import bp
 from web.accounts.emails import organisation
 from web.accounts.forms import InviteForm
-from web.accounts.views import bp
 from web.auth.roles import role_required
 from web.dao import accounts
 from web.dao.base import transaction

@@ -8,12 +8,15 @@ import re
 import time
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from web.accounts import emails  # noqa: F401 - registers the invitation and reset emails
+from web.accounts import (
+    bp,
+    emails,  # noqa: F401 - registers the invitation and reset emails
+)
 from web.accounts.forms import PasswordForm, ResetForm
 from web.auth.roles import public
 from web.auth.views import HOME
@@ -22,8 +25,6 @@ from web.dao.base import transaction
 from web.extensions import limiter
 from web.models import User
 from web.models.base import utcnow
-
-bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 # The link's token moves from the URL into the session at once, so it is not left in the browser's history
 # or sent onward as a referrer.

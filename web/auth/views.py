@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from web.auth import bp
 from web.auth.forms import SignInForm
 from web.auth.roles import public, role_required
 from web.dao.base import audit, transaction
@@ -15,8 +16,6 @@ from web.dao.sign_in import authenticate
 from web.dao.users import get_user_by_session_token, rotate_session_token
 from web.extensions import limiter, login_manager
 from web.models.base import ROLES, utcnow
-
-bp = Blueprint("auth", __name__)
 
 HOME = {
     "hub_admin": "hub.overview",

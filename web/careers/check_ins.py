@@ -7,8 +7,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
+from web.careers import bp
 from web.careers.record_forms import CHECK_IN_KINDS, CheckInForm
-from web.careers.views import bp
 from web.dao import records as dao
 from web.dao.base import transaction
 from web.dao.students import today

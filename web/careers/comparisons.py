@@ -8,15 +8,16 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from web import round_pages
 from web.auth.roles import owned_or_404, role_required
-from web.careers.views import _school_id, bp
+from web.careers import bp
+from web.careers.views import _school_id
 from web.dao import rounds as rounds_dao
 from web.dao import what_if
 from web.dao.base import transaction
 from web.dates import london_today
 from web.models import MatchRound
-from web.round_forms import SEED_MAX, SettingsForm, WhatIfScopeForm
+from web.rounds import pages as round_pages
+from web.rounds.forms import SEED_MAX, SettingsForm, WhatIfScopeForm
 
 
 def _own_draft(round_id: int) -> MatchRound:

@@ -12,9 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
-from web.careers import import_csv
+from web.careers import bp, import_csv
 from web.careers.forms import ImportConfirmForm, ImportForm
-from web.careers.views import bp
 from web.dao import imports as dao
 from web.dao.base import transaction
 from web.fields import ConfirmForm

@@ -7,9 +7,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
-from web.careers import emails  # noqa: F401 - registers the emails these pages send
+from web.careers import (
+    bp,
+    emails,  # noqa: F401 - registers the emails these pages send
+)
 from web.careers.record_forms import OwnPlacementDecisionForm
-from web.careers.views import bp
 from web.dao import own_placements as dao
 from web.dao.base import transaction
 

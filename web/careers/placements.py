@@ -10,8 +10,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
+from web.careers import bp
 from web.careers.placement_forms import PaperConsentForm, WithdrawForm
-from web.careers.views import bp
 from web.dao import consent as consent_dao
 from web.dao import offers as offers_dao
 from web.dao.base import transaction

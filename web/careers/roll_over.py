@@ -19,8 +19,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
+from web.careers import bp
 from web.careers.forms import LAST_YEARS, RollOverForm
-from web.careers.views import bp
 from web.dao import rounds as rounds_dao
 from web.dao import school_students as dao
 from web.dao.base import transaction

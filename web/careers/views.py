@@ -5,16 +5,16 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
-from web import round_pages
 from web.auth.roles import owned_or_404, role_required
 from web.cache import cached
+from web.careers import bp
 from web.careers.forms import RespondByForm
 from web.careers.reasons import fairness_summary, reasons
 from web.dao import allocations as allocations_dao
@@ -26,9 +26,9 @@ from web.dao.school_students import account_status
 from web.dates import london_today
 from web.fields import ConfirmForm, whole_number
 from web.models import Student
-from web.round_forms import MECHANISM_CHOICES, StartRoundForm
+from web.rounds import pages as round_pages
+from web.rounds.forms import MECHANISM_CHOICES, StartRoundForm
 
-bp = Blueprint("careers", __name__, url_prefix="/school")
 log = logging.getLogger(__name__)
 
 ONE_AT_A_TIME = (
@@ -424,14 +424,3 @@ def _decide(allocation_id: int, decide, done) -> Response:  # type: ignore[no-un
     else:
         flash("This proposal has already been decided", "info")
     return redirect(url_for("careers.round_detail", round_id=round_id, _anchor="proposals"))
-
-
-from web.careers import (  # noqa: E402,F401 - their routes join this blueprint
-    check_ins,
-    comparisons,
-    encounters,
-    imports,
-    own_placements,
-    placements,
-    roll_over,
-)

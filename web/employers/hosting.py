@@ -12,9 +12,11 @@ from web.auth.roles import role_required
 from web.dao import hosting as dao
 from web.dao.base import transaction
 from web.dates import london_today
-from web.employers import emails  # noqa: F401 - registers the hosting emails
+from web.employers import (
+    bp,
+    emails,  # noqa: F401 - registers the hosting emails
+)
 from web.employers.hosting_forms import DeclineForm, FeedbackForm, OutcomeForm
-from web.employers.views import bp
 from web.fields import ConfirmForm
 
 STATUS_LABELS = {

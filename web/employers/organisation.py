@@ -13,8 +13,9 @@ from web.auth.roles import role_required
 from web.dao import hub as hub_dao
 from web.dao import vetting
 from web.dao.base import transaction
+from web.employers import bp
 from web.employers.organisation_forms import OrganisationForm
-from web.employers.views import bp, cannot_publish, own_employer
+from web.employers.views import cannot_publish, own_employer
 from web.hub import emails  # noqa: F401 - registers the emails this page's changes send
 
 

@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 from web.auth.roles import public
 from web.dao import vetting
 from web.dao.base import transaction
+from web.employers import bp
 from web.employers.organisation_forms import RegistrationForm
-from web.employers.views import bp
 from web.extensions import limiter
 
 REGISTERED = (

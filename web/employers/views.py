@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,13 +15,12 @@ from web.dao import opportunities as dao
 from web.dao import vetting
 from web.dao.base import audit, transaction
 from web.dates import long_date
+from web.employers import bp
 from web.employers.forms import NO_PLACES_PUBLISHED, OpportunityForm, capacity_below_taken
 from web.employers.hosting_forms import CloseWithMessageForm
 from web.fields import ConfirmForm
 from web.models import Employer, Opportunity
 from web.models.base import utcnow
-
-bp = Blueprint("employers", __name__, url_prefix="/employer")
 
 # What students who said yes are told about when it changes: they and their parents may then withdraw.
 TOLD_OF = ("start_date", "end_date", "hours_per_day", "remote", "postcode")
@@ -243,6 +242,3 @@ def students_coming(opportunity_id: int) -> str:
 @bp.context_processor
 def _labels() -> dict[str, object]:
     return {"kinds": KINDS, "routes": ROUTES, "pathways": PATHWAYS}
-
-
-from web.employers import hosting, organisation, registration  # noqa: E402,F401 - their routes join this blueprint

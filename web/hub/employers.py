@@ -13,8 +13,8 @@ from matcher.people import ROUTES
 from web.auth.roles import owned_or_404, role_required
 from web.dao import vetting as dao
 from web.dao.base import transaction
+from web.hub import bp
 from web.hub.forms import DECISION_LABELS, CheckForm, DecisionForm
-from web.hub.views import bp
 from web.models import Employer
 from web.models.base import EMPLOYER_STATUSES
 

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, ROUTES
-from web import comparison, round_pages
 from web.auth.roles import role_required
 from web.careers.forms import RespondByForm
 from web.dao import hub_rounds, what_if
@@ -20,9 +19,11 @@ from web.dao.allocations import default_respond_by
 from web.dao.base import audit, transaction
 from web.dates import london_today, long_date
 from web.fields import ConfirmForm, whole_number
-from web.hub.views import bp
+from web.hub import bp
 from web.models import MatchRound
-from web.round_forms import (
+from web.rounds import comparison
+from web.rounds import pages as round_pages
+from web.rounds.forms import (
     MECHANISM_CHOICES,
     SEED_MAX,
     HubSettingsForm,

@@ -11,8 +11,8 @@ from web.auth.roles import owned_or_404, role_required
 from web.dao import accounts
 from web.dao import schools as dao
 from web.dao.base import transaction
+from web.hub import bp
 from web.hub.forms import InviteForm, SchoolForm, urn_taken
-from web.hub.views import bp
 from web.models import School
 
 ALREADY_HAS_ACCOUNT = "This email address already has an account. Ask them to sign in instead"

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 from flask_login import current_user
 
 from matcher.people import KINDS, ROUTES
 from web.auth.roles import role_required
 from web.dao import hub as hub_dao
-from web.hub import emails  # noqa: F401 - registers the vetting and insurance emails
-
-bp = Blueprint("hub", __name__, url_prefix="/hub")
+from web.hub import (
+    bp,
+    emails,  # noqa: F401 - registers the vetting and insurance emails
+)
 
 
 @bp.route("/")
@@ -32,6 +33,3 @@ def overview() -> str:
         route_labels=ROUTES,
         kind_labels=KINDS,
     )
-
-
-from web.hub import employers, rounds, schools  # noqa: E402,F401 - their routes join this blueprint

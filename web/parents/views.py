@@ -7,7 +7,7 @@ over-long secret gets the same 404 page, so the answer tells nobody which links 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import current_app, render_template
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
@@ -17,10 +17,11 @@ from web.dao import consent as consent_dao
 from web.dao.base import transaction
 from web.extensions import limiter
 from web.models.base import utcnow
-from web.parents import emails  # noqa: F401 - registers the consent emails
+from web.parents import (
+    bp,
+    emails,  # noqa: F401 - registers the consent emails
+)
 from web.parents.forms import ConsentForm
-
-bp = Blueprint("parents", __name__, url_prefix="/consent")
 
 
 def _rate_limit() -> str:

@@ -11,8 +11,8 @@ from web.auth.roles import role_required
 from web.dao import reports as dao
 from web.dao.base import transaction
 from web.fields import ConfirmForm
+from web.reports import bp
 from web.reports.forms import ApiKeyForm
-from web.reports.views import bp
 
 
 @bp.route("/hub/reports/api-keys", methods=["GET", "POST"])

@@ -15,13 +15,12 @@ from web.dao import reports as dao
 from web.dao.reports import Scope
 from web.fields import whole_number
 from web.models import School
-from web.reports import csv
+from web.reports import bp, csv
 from web.reports.forms import FilterForm
 from web.reports.report import Figures, schools_chart, schools_table
 from web.reports.views import (
     REPORT_RULE,
     SLUGS,
-    bp,
     csv_download,
     csv_name,
     draw_report,

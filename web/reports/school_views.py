@@ -7,9 +7,9 @@ from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
 from web.dao import rounds as rounds_dao
+from web.reports import bp
 from web.reports.views import (
     REPORT_RULE,
-    bp,
     csv_download,
     draw_report,
     filter_form,

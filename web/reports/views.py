@@ -9,19 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from web.cache import cached
 from web.dao.reports import Scope
 from web.dates import london_today
-from web.reports import csv
+from web.reports import bp, csv
 from web.reports.figures import Cell
 from web.reports.forms import FilterForm, academic_year_words
 from web.reports.report import REPORTS, Figures
-
-bp = Blueprint("reports", __name__)
 
 SLUGS = tuple(REPORTS)
 
@@ -126,6 +124,3 @@ def csv_name(scope: Scope, report: str, who: str) -> str:
 def csv_download(scope: Scope, report: str, who: str) -> Response:
     """One report as a CSV file."""
     return csv.download(Figures(scope).table(report), csv_name(scope, report, who))
-
-
-from web.reports import api_keys, hub_views, school_views  # noqa: E402,F401 - their routes join this blueprint

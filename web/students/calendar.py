@@ -8,7 +8,7 @@ from flask_login import current_user
 from web import calendar
 from web.auth.roles import role_required
 from web.dao import hosting
-from web.students.views import bp
+from web.students import bp
 
 
 @bp.route("/placements/<int:allocation_id>/calendar.ics")

@@ -9,7 +9,8 @@ from werkzeug.wrappers import Response
 from web.auth.roles import role_required
 from web.dao import students as dao
 from web.dao.base import transaction
-from web.students.views import bp, own_student
+from web.students import bp
+from web.students.views import own_student
 
 
 @bp.route("/opportunities")

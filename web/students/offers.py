@@ -11,8 +11,10 @@ from web.dao import offers as dao
 from web.dao.base import transaction
 from web.dao.students import today
 from web.fields import ConfirmForm
-from web.students import emails  # noqa: F401 - registers the offer and placement emails
-from web.students.views import bp
+from web.students import (
+    bp,
+    emails,  # noqa: F401 - registers the offer and placement emails
+)
 
 FULL_MESSAGE = "Sorry, this placement is now full"
 

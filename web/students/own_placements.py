@@ -13,8 +13,9 @@ from web.dao.base import transaction
 from web.dao.students import today
 from web.fields import ConfirmForm
 from web.models import OwnPlacement
+from web.students import bp
 from web.students.record_forms import OwnPlacementForm
-from web.students.views import bp, own_student
+from web.students.views import own_student
 
 
 def _form() -> OwnPlacementForm:

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from web.auth.roles import role_required
 from web.dao import records as dao
 from web.dao.base import transaction
+from web.students import bp
 from web.students.record_forms import ReflectionForm
-from web.students.views import bp
 
 
 @bp.route("/record")

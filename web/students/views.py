@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -11,10 +11,10 @@ from web.dao import offers as offers_dao
 from web.dao import students as dao
 from web.dao.base import transaction
 from web.models import Student
+from web.students import bp
 from web.students.display import helpers
 from web.students.forms import PATHWAY_HINTS, InterestsForm
 
-bp = Blueprint("students", __name__, url_prefix="/me")
 bp.context_processor(helpers)
 
 
@@ -56,6 +56,3 @@ def interests() -> Response | str:
     if not form.is_submitted():
         form.fill_from(student)
     return render_template("students/interests.html", form=form, pathway_hints=PATHWAY_HINTS)
-
-
-from web.students import calendar, choices, offers, own_placements, record  # noqa: E402,F401 - their routes join this blueprint

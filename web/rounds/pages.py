@@ -13,7 +13,6 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from web import comparison
 from web.dao import round_claims, what_if
 from web.dao import rounds as rounds_dao
 from web.dao.base import audit, transaction
@@ -21,7 +20,8 @@ from web.dates import london_today
 from web.fields import ConfirmForm
 from web.models import MatchRound
 from web.models.base import ACTIVE_ROUND_STATUSES
-from web.round_forms import SEED_MAX, SettingsForm, WhatIfScopeForm
+from web.rounds import comparison
+from web.rounds.forms import SEED_MAX, SettingsForm, WhatIfScopeForm
 from workers.matching_tasks import enqueue_round
 
 BROKER_DOWN = "The matching service is not available. Try again later."

@@ -7,7 +7,7 @@ from typing import Any
 
 from web.careers.reasons import GROUP_LABELS
 from web.models import MatchRound
-from web.round_forms import MECHANISM_CHOICES, PRIORITIES
+from web.rounds.forms import MECHANISM_CHOICES, PRIORITIES
 
 MECHANISMS = dict(MECHANISM_CHOICES)
 
