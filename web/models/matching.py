@@ -6,7 +6,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
@@ -61,17 +72,17 @@ class MatchRound(db.Model):  # type: ignore[name-defined,misc]
     error: Mapped[str] = mapped_column(Text, default="")
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # Which attempt holds a running round: only the worker whose claim this is may save its result.
-    claim: Mapped[str] = mapped_column(String(32), default="")
+    claim: Mapped[str] = mapped_column(String(32), default="", server_default="")
     # The holder writes this every few seconds; a running round whose heartbeat has stopped lost its worker.
     heartbeat_at: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     # When the round was last handed to the broker, so a message the broker lost can be sent again.
     enqueued_at: Mapped[datetime | None]
     # A top-up round runs over the seats freed since this round, for the students still unplaced.
     top_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id"))
     # A what-if draft: its proposals ("draft") reach no one until it is kept over the draft it is compared
     # with; the other is then deleted.
-    draft: Mapped[bool] = mapped_column(default=False)
+    draft: Mapped[bool] = mapped_column(default=False, server_default=false())
     compared_with_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id", ondelete="SET NULL"))
     # Hub-wide rounds: each school's careers leaders decide their share by this day (Europe/London); the
     # hub admin then releases the approved proposals to students as offers.
@@ -120,7 +131,7 @@ class Allocation(db.Model):  # type: ignore[name-defined,misc]
     responded_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]  # by the employer
     # Why it ended early (the employer's reason for declining, a closure's message), for the school.
-    ended_reason: Mapped[str] = mapped_column(Text, default="")
+    ended_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     ended_at: Mapped[datetime | None]
     # What the employer recorded once it was over.
     attended_days: Mapped[int | None]

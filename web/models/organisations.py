@@ -58,7 +58,7 @@ class Employer(db.Model):  # type: ignore[name-defined,misc]
     postcode: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(12), default="pending")
     # Safeguarding evidence, checked once by the hub for every school (employers' liability cover in pounds).
-    insurer: Mapped[str] = mapped_column(String(200), default="")
+    insurer: Mapped[str] = mapped_column(String(200), default="", server_default="")
     insurance_cover: Mapped[int | None]
     insurance_expires: Mapped[date | None]
     risk_assessment_on_file: Mapped[bool] = mapped_column(default=False)
@@ -67,8 +67,8 @@ class Employer(db.Model):  # type: ignore[name-defined,misc]
     last_checked_on: Mapped[date | None]
     next_check_due: Mapped[date | None]
     # Why the hub asked for changes or suspended the employer, in words the employer sees.
-    status_reason: Mapped[str] = mapped_column(Text, default="")
-    contact_name: Mapped[str] = mapped_column(String(200), default="")
-    contact_email: Mapped[str] = mapped_column(String(320), default="")
-    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    status_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(320), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

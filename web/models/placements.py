@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
@@ -39,14 +39,14 @@ class Consent(db.Model):  # type: ignore[name-defined,misc]
     allocation_id: Mapped[int] = mapped_column(
         ForeignKey("allocation.id", ondelete="CASCADE"), index=True, unique=True
     )
-    salt: Mapped[str] = mapped_column(String(64))
+    salt: Mapped[str] = mapped_column(String(64), server_default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     decision: Mapped[str] = mapped_column(String(10), default="pending")
     parent_name: Mapped[str] = mapped_column(String(200), default="")
-    emergency_name: Mapped[str] = mapped_column(String(200), default="")
-    emergency_phone: Mapped[str] = mapped_column(String(40), default="")
+    emergency_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    emergency_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Medical or access needs, only if the parent chose to share them with the employer.
-    shared_needs: Mapped[str] = mapped_column(Text, default="")
+    shared_needs: Mapped[str] = mapped_column(Text, default="", server_default="")
     expires_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]  # when the newest link was issued; reminders count from here
     used_at: Mapped[datetime | None]
@@ -85,7 +85,7 @@ class ExperienceRecord(db.Model):  # type: ignore[name-defined,misc]
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
     allocation_id: Mapped[int | None] = mapped_column(ForeignKey("allocation.id"))
     benchmark: Mapped[str] = mapped_column(String(1))
-    kind: Mapped[str] = mapped_column(String(20), default="work_experience")
+    kind: Mapped[str] = mapped_column(String(20), default="work_experience", server_default="work_experience")
     title: Mapped[str] = mapped_column(String(200))
     on_date: Mapped[date]
     hours: Mapped[Decimal] = mapped_column(Numeric(5, 1), default=Decimal("0"))
@@ -116,7 +116,9 @@ class Feedback(db.Model):  # type: ignore[name-defined,misc]
     would_host_again: Mapped[bool | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.current_timestamp()
+    )
 
 
 class OwnPlacement(db.Model):  # type: ignore[name-defined,misc]
@@ -148,4 +150,6 @@ class OwnPlacement(db.Model):  # type: ignore[name-defined,misc]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        default=utcnow, onupdate=utcnow, server_default=func.current_timestamp()
+    )

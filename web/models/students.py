@@ -30,16 +30,16 @@ class Student(db.Model):  # type: ignore[name-defined,misc]
     # The unique pupil number: the key a school's MIS export is matched on, year after year.
     upn: Mapped[str | None] = mapped_column(String(13), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))  # legal forename
-    preferred_name: Mapped[str] = mapped_column(String(100), default="")
+    preferred_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     last_name: Mapped[str] = mapped_column(String(100))
     year_group: Mapped[int]
     date_of_birth: Mapped[date]
     postcode: Mapped[str | None] = mapped_column(String(8))
     disadvantaged: Mapped[bool] = mapped_column(default=False)
     send: Mapped[bool] = mapped_column(default=False)  # SEN support or an EHC plan (send_status K or E)
-    send_status: Mapped[str] = mapped_column(String(1), default="N")
+    send_status: Mapped[str] = mapped_column(String(1), default="N", server_default="N")
     email: Mapped[str | None] = mapped_column(String(320))
-    parent_name: Mapped[str] = mapped_column(String(200), default="")
+    parent_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     parent_email: Mapped[str | None] = mapped_column(String(320))
     # A leaver is kept (their record and history stay), never deleted.
     left_on: Mapped[date | None]
