@@ -7,6 +7,8 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 # The hub benchmark's own database: it seeds a hub there and drops it afterwards (created if missing).
 BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/bench_hub
+# `make run PORT=5050` if 5000 is taken; emailed links follow it unless SERVICE_URL says otherwise.
+PORT ?= 5000
 export FLASK_APP := wsgi
 
 .PHONY: help install run web worker db seed test test-sqlite test-postgres lint bench bench-hub clean
@@ -37,14 +39,15 @@ db: install ## Apply database migrations
 seed: db ## Add the demo hub if the database is empty
 	$(BIN)/flask seed-demo --if-empty
 
-run: seed ## Start the web app, a Celery worker and Celery beat with demo data at http://127.0.0.1:5000
-	@# Ctrl-C or a TERM stops all three; if one stops on its own (port 5000 taken, say), so do the others.
+run: export SERVICE_URL ?= http://127.0.0.1:$(PORT)
+run: seed ## Start the web app, a Celery worker and Celery beat with demo data at http://127.0.0.1:5000 (PORT=...)
+	@# Ctrl-C or a TERM stops all three; if one stops on its own (the port taken, say), so do the others.
 	@# Beat sends the repair task that gives a round whose worker died to a worker again.
 	@trap 'kill $$worker $$beat $$web 2>/dev/null; wait' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(BIN)/celery -A workers.celery_app worker -Q matching,notifications --loglevel=INFO --concurrency=1 \
 		--without-gossip --without-mingle & worker=$$!; \
 	$(BIN)/celery -A workers.celery_app beat --loglevel=INFO & beat=$$!; \
-	$(BIN)/flask run --host 127.0.0.1 --port 5000 --no-debugger --no-reload & web=$$!; \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT) --no-debugger --no-reload & web=$$!; \
 	while kill -0 $$worker 2>/dev/null && kill -0 $$beat 2>/dev/null && kill -0 $$web 2>/dev/null; do \
 		sleep 1; done; \
 	echo "The worker, beat or the web server stopped: stopping the others"; exit 1

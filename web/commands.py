@@ -69,7 +69,10 @@ def register(app: Flask) -> None:
     @click.option("--email", required=True, help="The first hub admin's email address.")
     @click.option("--hub", "hub_name", required=True, help="The careers hub's name.")
     @click.option("--area", default="", help="The area the hub covers, e.g. Greater Manchester.")
-    @click.password_option(help="Their password (asked for, twice, if not given).")
+    @click.password_option(
+        envvar="HUB_ADMIN_PASSWORD",
+        help="Their password: asked for, twice, unless given here or in HUB_ADMIN_PASSWORD.",
+    )
     def create_hub_admin(email: str, hub_name: str, area: str, password: str) -> None:
         """Create a careers hub (if it is new) and its first hub admin, who can then invite everyone else."""
         from web.dao.hubs import create_first_admin

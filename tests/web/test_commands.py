@@ -41,3 +41,18 @@ def test_create_hub_admin_refuses_a_taken_email_a_short_password_and_a_blank_hub
     assert "Give the hub's name" in blank.output and blank.exit_code == 1
     assert len(db.session.scalars(select(User)).all()) == 1
     assert len(db.session.scalars(select(Hub)).all()) == 1
+
+
+def test_create_hub_admin_takes_the_password_from_the_environment_or_asks_for_it_twice(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    from_env = runner.invoke(
+        args=["create-hub-admin", "--email", "env@hub.example", "--hub", "Hub"],
+        env={"HUB_ADMIN_PASSWORD": PASSWORD},
+    )
+    asked = runner.invoke(
+        args=["create-hub-admin", "--email", "asked@hub.example", "--hub", "Hub"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert from_env.exit_code == 0 and "Password" not in from_env.output, from_env.output
+    assert asked.exit_code == 0 and "Repeat for confirmation" in asked.output, asked.output
+    assert set(db.session.scalars(select(User.email))) == {"env@hub.example", "asked@hub.example"}
