@@ -9,6 +9,8 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 BENCH_PG_URL ?= postgresql://postgres@127.0.0.1:5432/bench_hub
 # `make run PORT=5050` if 5000 is taken; emailed links follow it unless SERVICE_URL says otherwise.
 PORT ?= 5000
+# pytest-xdist processes for the unit tests (each with its own database): one per core here.
+TEST_CORES ?= 2
 export FLASK_APP := wsgi
 
 .PHONY: help install run web worker db seed test test-sqlite test-postgres lint bench bench-hub clean
@@ -62,10 +64,13 @@ test: install ## Run every test: on SQLite, then on PostgreSQL and Redis when th
 
 test-sqlite: install ## Run the whole suite on the embedded default (SQLite, SQLite-file broker)
 	@test -x /usr/bin/chromium || echo "Chromium is not installed (/usr/bin/chromium): the browser tests in tests/browser are skipped; apt-get install chromium"
-	$(BIN)/pytest -q
+	@# The unit tests on both cores (a database per xdist worker); the tests that start servers one at a time.
+	$(BIN)/pytest -q -n $(TEST_CORES) --dist worksteal --ignore=tests/integration --ignore=tests/browser
+	$(BIN)/pytest -q tests/integration tests/browser
 
 test-postgres: install ## Run the database and integration tests on PostgreSQL with Redis
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q tests/web tests/workers tests/integration
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -n $(TEST_CORES) --dist worksteal tests/web tests/workers
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q tests/integration
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .

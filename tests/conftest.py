@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import text
 
+import tests.per_worker  # noqa: F401 - before anything reads the settings
 from tests import db as factories
 
 
@@ -38,6 +39,17 @@ def app() -> Iterator[Flask]:
         upgrade()
         yield app
         db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def sqlite_stack(app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """gunicorn and a Celery worker on the tests' database and a SQLite-file broker, started once for the
+    integration and the browser tests (tests/integration/conftest.py)."""
+    from tests.integration.conftest import launch, stack_env
+
+    where = tmp_path_factory.mktemp("stack")
+    broker = f"sqla+sqlite:///{where / 'broker.sqlite'}"
+    yield from launch(broker, app, where, stack_env(app, broker), workers=("worker",))
 
 
 def _drop_everything(db: Any) -> None:

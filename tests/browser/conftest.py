@@ -1,5 +1,5 @@
 """Real Chromium (Debian's, driven by Playwright) against the real service: gunicorn and a Celery worker
-on the tests' database, as in tests/integration, on the SQLite-file broker only.
+on the tests' database: tests/integration's stack on the SQLite-file broker.
 
 Without /usr/bin/chromium every test here is skipped, saying so; `.ci/run` installs it.
 """
@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 
 from tests.browser.tab import Tab
-from tests.integration.conftest import Stack, launch, stack_env
+from tests.integration.conftest import Stack
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing that reaches outside this machine (no updates, sync or QUIC probes).
@@ -43,11 +42,10 @@ def chromium() -> Iterator[object]:
 
 
 @pytest.fixture(scope="package")
-def stack(chromium: object, app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The web server and a worker on the tests' database, with the SQLite-file broker."""
-    where = tmp_path_factory.mktemp("browser-stack")
-    broker = f"sqla+sqlite:///{where / 'broker.sqlite'}"
-    yield from launch(broker, app, where, stack_env(app, broker), workers=("worker",))
+def stack(chromium: object, sqlite_stack: Stack) -> Stack:
+    """The web server and a worker on the tests' database, with the SQLite-file broker (the integration
+    tests' stack, started once for both)."""
+    return sqlite_stack
 
 
 @pytest.fixture

@@ -98,7 +98,11 @@ def test_a_round_whose_worker_is_killed_mid_round_is_finished_by_another_worker(
     assert done.attempts == 2
     proposals = _proposals(round_id)
     assert len(proposals) == 6 and len({student for student, _ in proposals}) == 6
-    assert "lost its worker; queued again" in stack.log("rescuer")
+    # The rescuer ran it: sent again by the repair task, or given it by the broker when the killed worker's
+    # unacknowledged delivery came back first (whichever wins on a loaded machine); the whole log, as
+    # beat's repair tasks can push either line out of the usual tail.
+    rescued = stack.logs["rescuer"].read_text(errors="replace")
+    assert "lost its worker; queued again" in rescued or "Task matching.run_round[" in rescued
     page = browser.get(stack.url("careers.round_detail", round_id=round_id))
     assert "6 of 6 students were given a proposed placement" in page.main_text()
 
