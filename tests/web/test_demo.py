@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import date
 
 import numpy as np
@@ -221,3 +222,9 @@ def test_the_command_takes_sizes_and_refuses_ones_it_cannot_make(app: Flask) -> 
     assert "4 schools, 20 students" in made.output
     assert set(db.session.scalars(select(Student.year_group))) == {11}
     assert _count(Opportunity, Opportunity.status == "published") == 90
+
+
+def test_the_demos_titles_say_an_before_a_vowel(seeded: str) -> None:
+    titles = list(db.session.scalars(select(Opportunity.title)))
+    assert not [title for title in titles if re.search(r"\ba [aeiou]", title)]
+    assert any(re.search(r"\ban [aeiou]", title) for title in titles)

@@ -238,6 +238,11 @@ def _opportunities(employers: list[Row], size: Size, rng: random.Random) -> list
     return [opportunity for opportunity in opportunities if opportunity["status"] == "published"]
 
 
+def _a(role: str) -> str:
+    """'an accountant', 'a hairdresser': the demo's roles all sound as they are spelt."""
+    return f"{'an' if role[0] in 'aeiou' else 'a'} {role}"
+
+
 def _opportunity(employer: Row, kind: str, status: str, first_monday: date, rng: random.Random) -> Row:
     details = ROUTE_DETAILS[employer["route"]]
     role = rng.choice(details["roles"])  # type: ignore[arg-type]
@@ -247,8 +252,8 @@ def _opportunity(employer: Row, kind: str, status: str, first_monday: date, rng:
     name = employer["name"]
     title = {
         "work_experience": f"{role.capitalize()} work experience week",
-        "job_shadowing": f"Shadow a {role}",
-        "mentoring": f"Online mentoring with a {role}" if remote else f"Mentoring with a {role}",
+        "job_shadowing": f"Shadow {_a(role)}",
+        "mentoring": f"Online mentoring with {_a(role)}" if remote else f"Mentoring with {_a(role)}",
         "insight_day": f"Insight day: {ROUTES[employer['route']].lower()} at {name}",
         "t_level_placement": f"T Level industry placement: {role}",
     }[kind]

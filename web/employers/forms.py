@@ -47,7 +47,8 @@ UNDER_18_DAY = (
     "young workers allow them at most 8 hours a day and 40 hours a week"
 )
 # Workplace activities in Years 7-9 count towards Benchmark 6, so the youngest pupils (11) can take part.
-MIN_AGE, MAX_AGE = 11, 19
+# Year 7 pupils are 11 at the youngest, Year 13 pupils 18 at the oldest: an age none can have is no choice.
+MIN_AGE, MAX_AGE = YEAR_GROUPS[0] + 4, YEAR_GROUPS[-1] + 5
 # Further ahead than this is more often a mistyped year than a plan: schools plan about a year ahead.
 MONTHS_AHEAD = 18
 # How long each kind usually lasts, first day to last; longer is questioned (a typed month or year is the

@@ -212,8 +212,8 @@ BAD_INPUT = [
     ({"year_groups": []}, "year_groups", "Select at least one year group"),
     ({"year_groups": ["6"]}, "year_groups", "Select year groups from the list"),
     ({"year_groups": ["ten"]}, "year_groups", "Select year groups from the list"),
-    ({"min_age": "10"}, "min_age", "Minimum age must be between 11 and 19"),
-    ({"min_age": "20"}, "min_age", "Minimum age must be between 11 and 19"),
+    ({"min_age": "10"}, "min_age", "Minimum age must be between 11 and 18"),
+    ({"min_age": "19"}, "min_age", "Minimum age must be between 11 and 18"),  # no Year 13 pupil is 19
     ({"min_age": ""}, "min_age", "Enter the minimum age"),
     (
         {"accessibility_notes": "x" * 2001},
