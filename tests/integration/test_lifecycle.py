@@ -175,6 +175,8 @@ def test_offer_consent_confirmation_attendance_feedback_record_and_a_re_offer(
     # Another student declines; a top-up round offers the freed place to someone else, once approved.
     declined_at = time.perf_counter()
     page = declining.get(stack.url("students.offer", allocation_id=second.id))
+    assert "Decline" in page.main_text()
+    page = declining.get(stack.url("students.decline_offer", allocation_id=second.id))  # it asks first
     declining.post_form(page, stack.url("students.decline_offer", allocation_id=second.id))
     page = leader.get(stack.url("careers.round_detail", round_id=round_id))
     assert "Run a top-up round" in page.main_text()

@@ -2,28 +2,63 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
 from web.dao import students as dao
 from web.dao.base import transaction
+from web.fields import whole_number
 from web.students import bp
+from web.students.forms import OpportunityFilterForm
 from web.students.views import own_student
 
 
 @bp.route("/opportunities")
 @role_required("student")
 def opportunities() -> str:
-    """Published opportunities open to the student's year group, marked if already chosen."""
+    """The opportunities open to the student, those that suit them best first, a page at a time, narrowed
+    by the filters asked for in the query string; each marked if already chosen."""
     student = own_student()
+    form = OpportunityFilterForm(request.args)
+    form.validate()
+    asked = whole_number(request.args.get("page"), 6) or 1
+    found = dao.opportunities_page(student, dao.today(), form.filters(), asked)
+    if form.distance.data and not form.distance.errors and not found.located:
+        form.distance.errors = ["Add your home postcode to your interests to find places by distance"]
     return render_template(
         "students/opportunities.html",
-        rows=dao.open_opportunities(student, dao.today()),
+        form=form,
+        found=found,
+        student=student,
+        pagination=_pagination(found, form.args()),
         chosen=dao.chosen_ids(student.id),
         max_choices=dao.MAX_CHOICES,
     )
+
+
+def _pagination(found: dao.OpportunityPage, args: dict[str, Any]) -> dict[str, object]:
+    """GOV.UK pagination: the first and last pages, this one and its neighbours, ellipses between."""
+
+    def link(number: int) -> str:
+        return url_for("students.opportunities", page=number, **args) + "#opportunities"
+
+    page, pages = found.page, found.pages
+    items: list[dict[str, object]] = []
+    for number in range(1, pages + 1):
+        if number in (1, pages) or abs(number - page) <= 1:
+            items.append({"number": number, "href": link(number), "current": number == page})
+        elif items and not items[-1].get("ellipsis"):
+            items.append({"ellipsis": True})
+    return {
+        "items": items if pages > 1 else [],
+        "previous": {"href": link(page - 1)} if page > 1 else None,
+        "next": {"href": link(page + 1)} if page < pages else None,
+        "landmarkLabel": "Pages of opportunities",
+    }
 
 
 @bp.route("/opportunities/<int:opportunity_id>")

@@ -70,6 +70,29 @@ def reasons(allocation: Any, opportunity: Any) -> list[str]:
     return found
 
 
+PATHWAY_FITS = {
+    "technical": "Fits your interest in T Levels and apprenticeships",
+    "academic": "Fits your interest in A levels and degrees",
+}
+
+
+def listing_reasons(row: Any, pathway_interest: str) -> list[str]:
+    """Why a place on the opportunities list suits the student, in plain words: the parts of the engine's
+    score that counted for it (their areas of work, distance from home, their pathway)."""
+    found = []
+    if row.in_route:
+        label = ROUTES.get(row.route, row.route)
+        found.append(f"Matches your interest in {label[:1].lower()}{label[1:]}")
+    if row.remote:
+        found.append("Online, so there is no travel")
+    elif row.km is not None:
+        km = round(row.km)
+        found.append("Less than 1 km from home" if km < 1 else f"About {km} km from home")
+    if row.fits_pathway and pathway_interest in PATHWAY_FITS:
+        found.append(PATHWAY_FITS[pathway_interest])
+    return found
+
+
 def helpers() -> dict[str, Any]:
     """What the student templates use."""
     return {
@@ -80,5 +103,6 @@ def helpers() -> dict[str, Any]:
         "status_label": lambda status: STATUSES.get(status, (status, "grey")),
         "location": location,
         "reasons": reasons,
+        "listing_reasons": listing_reasons,
         "long_date": lambda day: long_date(day) if day else "",
     }

@@ -1,14 +1,16 @@
-"""The student's interests form."""
+"""The student's interests form, and the filters of their opportunities list."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from werkzeug.datastructures import MultiDict
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
-from matcher.people import PATHWAYS, ROUTES
+from matcher.people import KINDS, PATHWAYS, ROUTES
+from web.dao.students import Filters
 from web.fields import (
     ChoiceField,
     ChoicesField,
@@ -16,6 +18,7 @@ from web.fields import (
     Form,
     PostcodeField,
     TextAreaField,
+    TextField,
     WholeNumberField,
 )
 
@@ -97,3 +100,74 @@ class InterestsForm(Form):
             "available_from": self.available_from.data,
             "available_until": self.available_until.data,
         }
+
+
+ANY = ""
+DISTANCES = {ANY: "Any distance", **{str(km): f"Up to {km} km" for km in (2, 5, 10, 20)}}
+
+
+class OpportunityFilterForm(Form):
+    """What the student narrows the opportunities list to; sent by GET, so it needs no CSRF token. A value
+    that is not one on the list gets a message naming the filter, and that filter is left off."""
+
+    class Meta(Form.Meta):
+        csrf = False
+
+    search = TextField("Search", max_length=100, description="For example, a job, a subject or an employer")
+    kind = ChoiceField(
+        "Kind", {ANY: "Any kind", **KINDS}, "Select a kind of opportunity from the list", widget=GovSelect()
+    )
+    route = ChoiceField(
+        "Area of work",
+        {ANY: "Any area of work", **ROUTES},
+        "Select an area of work from the list",
+        widget=GovSelect(),
+    )
+    distance = ChoiceField(
+        "Distance from home", DISTANCES, "Select a distance from the list", widget=GovSelect()
+    )
+    starts_from = DateField("Starting on or after", description="For example, 1 2 2027")
+    starts_until = DateField("Starting on or before", description="For example, 31 3 2027")
+
+    def __init__(self, args: MultiDict[str, str], **kwargs: Any) -> None:
+        # Anything not sent is "any", so a bare link lists everything.
+        sent = MultiDict(args)
+        for name in ("kind", "route", "distance"):
+            sent.setdefault(name, ANY)
+        super().__init__(formdata=sent, **kwargs)
+        for name in ("kind", "route", "distance"):
+            self[name].values.add(ANY)
+
+    def validate_starts_until(self, field: DateField) -> None:
+        """The latest first day cannot come before the earliest."""
+        start = self.starts_from.data
+        if field.data and start and field.data < start:
+            raise ValidationError("Starting on or before must be the same as or after starting on or after")
+
+    def filters(self) -> Filters:
+        """The filters to apply: each one with an error is left off."""
+
+        def chosen(name: str) -> Any:
+            return None if self[name].errors else self[name].data or None
+
+        distance = chosen("distance")
+        return Filters(
+            kind=chosen("kind"),
+            route=chosen("route"),
+            within_km=int(distance) if distance else None,
+            starts_from=chosen("starts_from"),
+            starts_until=chosen("starts_until"),
+            search=chosen("search") or "",
+        )
+
+    def args(self) -> dict[str, Any]:
+        """The query string that asks for the same filters again (for the pages' links)."""
+        values: dict[str, Any] = {}
+        for name in ("search", "kind", "route", "distance"):
+            if self[name].data and not self[name].errors:
+                values[name] = self[name].data
+        for name in ("starts_from", "starts_until"):
+            day = self[name].data
+            if day and not self[name].errors:
+                values[name] = [str(day.day), str(day.month), str(day.year)]
+        return values

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
+from web.dao import consent, placements
 from web.dao import offers as dao
 from web.dao.base import transaction
 from web.dao.students import today
@@ -67,23 +68,48 @@ def accept_offer(allocation_id: int) -> Response:
     if not seated:
         flash(FULL_MESSAGE, "problem")
         return redirect(url_for("students.offer", allocation_id=allocation_id))
-    flash("You have accepted this placement", "success")
+    flash(f"You have accepted this placement. {_next_step(allocation_id)}", "success")
     return redirect(url_for("students.offer", allocation_id=allocation_id))
 
 
-@bp.route("/offers/<int:allocation_id>/decline", methods=["POST"])
+def _next_step(allocation_id: int) -> str:
+    """What the placement waits for now that it is accepted: a parent's consent (under 18 on its first
+    day), asked for by email or, with no parent email on record, by the careers leader; else the employer."""
+    if not placements.allocation_needs_consent(allocation_id):
+        return "The employer will now confirm it"
+    asked = consent.for_allocation(allocation_id)
+    how = (
+        "We have emailed them a link"
+        if asked is not None and asked.sent_at is not None
+        else "Your careers leader will ask them"
+    )
+    return f"It now waits for your parent or carer to agree to it. {how}, then the employer confirms it"
+
+
+@bp.route("/offers/<int:allocation_id>/decline", methods=["GET", "POST"])
 @role_required("student")
-def decline_offer(allocation_id: int) -> Response:
-    """Decline an offer."""
-    _own_offer_or_404(allocation_id)
-    try:
-        with transaction():
-            dao.decline_offer(allocation_id, current_user.student_id, current_user.id, today())
-    except dao.OfferError as problem:
-        flash(str(problem), "problem")
-    else:
-        flash("You have declined this offer", "success")
-    return redirect(url_for("students.offer", allocation_id=allocation_id))
+def decline_offer(allocation_id: int) -> Response | str:
+    """Ask, then decline an offer: it cannot be undone."""
+    allocation, opportunity, employer_name, can_answer = _own_offer_or_404(allocation_id)
+    button = ConfirmForm()
+    if request.method == "POST" and button.validate_on_submit():
+        try:
+            with transaction():
+                dao.decline_offer(allocation_id, current_user.student_id, current_user.id, today())
+        except dao.OfferError as problem:
+            flash(str(problem), "problem")
+        else:
+            flash("You have declined this offer", "success")
+        return redirect(url_for("students.offer", allocation_id=allocation_id))
+    if not can_answer:
+        return redirect(url_for("students.offer", allocation_id=allocation_id))
+    return render_template(
+        "students/decline.html",
+        allocation=allocation,
+        opportunity=opportunity,
+        employer_name=employer_name,
+        button=button,
+    )
 
 
 @bp.route("/offers/<int:allocation_id>/withdraw", methods=["GET", "POST"])

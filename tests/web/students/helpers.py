@@ -52,3 +52,24 @@ def create_experience(student: Student, **overrides: Any) -> ExperienceRecord:
     db.session.add(record)
     db.session.commit()
     return record
+
+
+def cards(page: Any) -> list[dict[str, Any]]:
+    """Each opportunity card on the list: its title, employer, details by name and reasons."""
+    found = []
+    for card in page.select("#opportunities .app-opportunity"):
+        title = card.select_one(".govuk-summary-card__title")
+        details = {
+            " ".join(row.dt.text.split()): " ".join(row.dd.text.split())
+            for row in card.select(".govuk-summary-list__row")
+        }
+        found.append(
+            {
+                "title": " ".join(title.a.text.split()),
+                "employer": " ".join(title.span.text.split()),
+                "details": details,
+                "reasons": [" ".join(item.text.split()) for item in card.select(".app-reasons li")],
+                "chosen": "In your choices" in card.text,
+            }
+        )
+    return found

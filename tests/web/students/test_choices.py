@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.pages import banner, rows
-from tests.web.students.helpers import hub_opportunity, me
+from tests.web.students.helpers import cards, hub_opportunity, me
 from web.extensions import db
 from web.models import Hub, Opportunity, Preference, School, Student
 
@@ -39,13 +39,17 @@ def test_the_list_shows_open_opportunities_with_their_details(student_request: C
     )
     hub_opportunity(student, title="Remote coding mentor", kind="mentoring", remote=True, postcode=None)
     page = student_request.get("students.opportunities")
-    listed = rows(page, "opportunities", cells="td")
-    assert [row[0].split(" Employer")[0] for row in listed] == ["Nursing insight day", "Remote coding mentor"]
-    nursing = listed[0]
-    assert nursing[1:4] == ["Insight day", "Health and science", "Academic (A levels, degrees)"]
-    assert nursing[5] == "M13"  # the district only, never the full postcode
+    listed = {card["title"]: card for card in cards(page)}
+    assert set(listed) == {"Nursing insight day", "Remote coding mentor"}
+    nursing = listed["Nursing insight day"]["details"]
+    assert (nursing["Kind"], nursing["Area of work"], nursing["Pathway"]) == (
+        "Insight day",
+        "Health and science",
+        "Academic (A levels, degrees)",
+    )
+    assert nursing["Where"] == "M13"  # the district only, never the full postcode
     assert "M13 9WL" not in page.text
-    assert listed[1][5] == "Remote"
+    assert listed["Remote coding mentor"]["details"]["Where"] == "Remote"
 
 
 def test_the_list_leaves_out_what_the_student_cannot_choose(student_request: ClientRequest) -> None:
@@ -63,10 +67,8 @@ def test_the_list_leaves_out_what_the_student_cannot_choose(student_request: Cli
         status="suspended",
     )
     factories.create_opportunity(suspended, title="Suspended employer")
-    titles = [
-        row[0] for row in rows(student_request.get("students.opportunities"), "opportunities", cells="td")
-    ]
-    assert len(titles) == 1 and titles[0].startswith("Open to you")
+    titles = [card["title"] for card in cards(student_request.get("students.opportunities"))]
+    assert titles == ["Open to you"]
 
 
 def test_an_empty_list_says_so(student_request: ClientRequest) -> None:
@@ -101,8 +103,8 @@ def test_adding_a_choice_puts_it_last_and_marks_it_in_the_list(student_request: 
     )
     assert "Second has been added to your choices" in banner(page)
     assert _ranks(student) == [(1, first.id), (2, second.id)]
-    listed = rows(student_request.get("students.opportunities"), "opportunities", cells="td")
-    assert all(row[-1] == "In your choices" for row in listed)
+    listed = cards(student_request.get("students.opportunities"))
+    assert len(listed) == 2 and all(card["chosen"] for card in listed)
     detail = student_request.get("students.opportunity", opportunity_id=first.id)
     assert "This is in your choices" in detail.text
     assert detail.select_one("main form") is None

@@ -67,3 +67,13 @@ def test_home_counts_only_offers_the_student_can_answer(student_request: ClientR
     create_offer(student, hub_opportunity(student), status="accepted")
     steps = _steps(student_request.get("students.home"))
     assert "You have 2 offers to accept or decline" in steps
+
+
+def test_home_greets_the_student_by_the_name_they_go_by(student_request: ClientRequest) -> None:
+    student = me(student_request)
+    student.first_name, student.preferred_name = "Zoë", "Zoe"
+    db.session.commit()
+    assert student_request.get("students.home").h1.text.strip() == "Hello Zoe"
+    student.preferred_name = ""
+    db.session.commit()
+    assert student_request.get("students.home").h1.text.strip() == "Hello Zoë"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -213,3 +215,49 @@ def test_home_counts_offers_waiting(student_request: ClientRequest) -> None:
     create_offer(student, hub_opportunity(student))
     page = student_request.get("students.home")
     assert "You have 1 offer to accept or decline" in " ".join(page.select_one("#next-steps").text.split())
+
+
+def test_declining_asks_first_and_changes_nothing_until_confirmed(student_request: ClientRequest) -> None:
+    student = me(student_request)
+    allocation = create_offer(student, hub_opportunity(student, title="Bakery week"))
+    offer = student_request.get("students.offer", allocation_id=allocation.id)
+    confirm_url = offer.select_one("#decline")["href"]
+    assert confirm_url == student_request.url("students.decline_offer", allocation_id=allocation.id)
+    page = student_request.get("students.decline_offer", allocation_id=allocation.id)
+    assert page.h1.text.strip() == "Are you sure you want to decline this offer?"
+    assert "You cannot undo this" in page.text and page.select_one("#confirm-decline")
+    assert page.select_one("main form input[name=csrf_token]") is not None
+    assert _status(allocation) == "offered"
+    # A post without the form's CSRF token declines nothing.
+    student_request.client.post(student_request.url("students.decline_offer", allocation_id=allocation.id))
+    assert _status(allocation) == "offered"
+    student_request.post("students.decline_offer", allocation_id=allocation.id)
+    assert _status(allocation) == "declined"
+
+
+@pytest.mark.parametrize(
+    ("parent_email", "years_old", "told"),
+    [
+        (
+            "parent@example.org",
+            15,
+            "It now waits for your parent or carer to agree to it. We have emailed them a link",
+        ),
+        ("", 15, "It now waits for your parent or carer to agree to it. Your careers leader will ask them"),
+        ("parent@example.org", 19, "The employer will now confirm it"),
+    ],
+)
+def test_accepting_says_the_placement_now_waits_for_consent_when_it_does(
+    student_request: ClientRequest, parent_email: str, years_old: int, told: str
+) -> None:
+    student = me(student_request)
+    student.parent_email = parent_email
+    student.date_of_birth = date.today() - timedelta(days=366 * years_old)
+    db.session.commit()
+    allocation = create_offer(student, hub_opportunity(student, min_age=0))
+    page = student_request.post(
+        "students.accept_offer", allocation_id=allocation.id, _follow=True, _expected_status=200
+    )
+    assert "You have accepted this placement" in banner(page) and told in banner(page)
+    if years_old >= 18:
+        assert "parent" not in banner(page)
