@@ -105,3 +105,57 @@ def test_messages_show_as_text_not_as_escaped_markup(employer_request: ClientReq
     banner = page.select_one(".govuk-notification-banner")
     assert "You have signed out" in banner.text
     assert "<p" not in banner.text
+
+
+def _leader_and_round() -> tuple[User, int]:
+    school = factories.create_school()
+    leader = factories.create_user_for("careers_leader", school, email="lead@example.org")
+    return leader, factories.create_round(school, status="succeeded").id
+
+
+def test_following_a_link_that_needs_sign_in_lands_back_on_it(client_request: ClientRequest) -> None:
+    _, round_id = _leader_and_round()
+    proposals = client_request.url("careers.round_detail", round_id=round_id)
+
+    asked = client_request.client.get(proposals + "?status=proposed")
+    sign_in_url = asked.headers["Location"]
+    assert "/sign-in?next=" in sign_in_url
+    with client_request.client.session_transaction() as session:
+        session["csrf_token"] = client_request._raw_csrf
+    answers = {"csrf_token": client_request.csrf_token, "email": "lead@example.org"}
+    response = client_request.client.post(sign_in_url, data={**answers, "password": factories.PASSWORD})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == proposals + "?status=proposed"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/careers/students",
+        "//evil.example/careers/students",
+        "/\\evil.example/careers/students",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "/%0a/evil.example",
+        " /careers/students",
+        "javascript:alert(1)",
+        "http:/careers/students",
+        "careers/students",
+        "///evil.example",
+        "/no/such/page",
+        "/hub/",  # a page the careers leader's role may not use
+        "/sign-in",
+        "/" + "a" * 3000,
+    ],
+)
+def test_sign_in_never_follows_next_off_this_site_or_to_a_page_the_role_cannot_use(
+    client_request: ClientRequest, target: str
+) -> None:
+    _leader_and_round()
+
+    page = client_request.post(
+        "auth.sign_in", {"email": "lead@example.org", "password": factories.PASSWORD}, next=target
+    )
+
+    assert page.location == client_request.url("careers.students")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from web.auth import bp
 from web.auth.forms import SignInForm
+from web.auth.return_to import return_path
 from web.auth.roles import public, role_required
 from web.dao.base import audit, transaction
 from web.dao.sign_in import authenticate
@@ -60,7 +61,8 @@ def index() -> Response:
     deduct_when=lambda response: response.status_code != 302,
 )
 def sign_in() -> Response | str:
-    """Sign in with email and password; repeated wrong passwords lock the account for a while."""
+    """Sign in with email and password, then go back to the page asked for (`next`, a path on this site) or
+    to the role's home; repeated wrong passwords lock the account for a while."""
     form = SignInForm()
     if form.validate_on_submit():
         config = current_app.config
@@ -79,7 +81,8 @@ def sign_in() -> Response | str:
         if attempt.user is not None:
             session.clear()  # nothing from before sign-in survives into the new session
             login_user(attempt.user)
-            return redirect(url_for(HOME[attempt.user.role]))
+            back = return_path(request.args.get("next", type=str), attempt.user.role)
+            return redirect(back or url_for(HOME[attempt.user.role]))
         message = LOCKED.format(minutes=config["SIGN_IN_LOCKOUT_MINUTES"]) if attempt.locked else WRONG
         form.email.errors.append(message)
     return render_template("auth/sign_in.html", form=form)
