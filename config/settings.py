@@ -61,6 +61,8 @@ class Config:
     # Asking for a password reset link (every request counts: each one sends an email) and choosing a
     # password with an emailed link (only failures count, as for sign-in), per network address.
     ACCOUNT_RATE_LIMIT = "10 per minute;50 per hour"
+    # Reset links asked for one email address, from any network address (account or not, alike).
+    RESET_ADDRESS_RATE_LIMIT = "5 per hour;10 per day"
     API_RATE_LIMIT = "120 per minute"  # per key, on the reports API
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_KEY_PREFIX = "arrange-work-experience"
@@ -85,10 +87,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_FROM", "Arrange work experience <no-reply@localhost>")
     MAIL_TIMEOUT = 30
     OUTBOX_PAGE = not MAIL_SERVER
-    # An email that cannot go is tried again this many times, backing off from a minute to three hours
-    # (about a day in all), then marked failed; one left "sending" by a worker that died, or whose task was
-    # lost, is sent again after NOTIFICATION_STALE_SECONDS.
-    NOTIFICATION_MAX_RETRIES = 14
+    # An email that cannot go is tried again, backing off from a minute to three hours, for this long after
+    # it was written, then marked not delivered (failed) with the kind of failure; one left "sending" by a
+    # worker that died, or whose task was lost, is sent again after NOTIFICATION_STALE_SECONDS.
+    NOTIFICATION_GIVE_UP_HOURS = 24.0
     NOTIFICATION_STALE_SECONDS = 600.0
     NOTIFICATION_REPAIR_SECONDS = 300.0
     # Single-use links: an invitation lasts a week, a password reset a day.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from tests import db as factories
 from tests.mail import deliver_queued, link_in, outbox, sent_to
 from tests.smtp import SmtpServer, body
 from web.dao import accounts, tokens
+from web.dao import notifications as notifications_dao
 from web.dao.base import transaction
 from web.emails import notify
 from web.extensions import db
@@ -138,7 +140,7 @@ def test_a_temporary_refusal_is_tried_again_later(app: Flask, enqueued: list[int
     with pytest.raises(Retry):
         send_notification.run(queued.id)
     [waiting] = _notifications()
-    assert (waiting.status, waiting.error) == ("queued", "Will try again: SMTPDataError")
+    assert (waiting.status, waiting.error) == ("queued", "Will try again: SMTPDataError 451")
     assert waiting.next_attempt_at > utcnow() + timedelta(seconds=50)
     # The repair task leaves a message waiting for its retry alone, however long ago it was written.
     waiting.created_at = utcnow() - timedelta(hours=1)
@@ -161,24 +163,99 @@ def test_a_permanent_refusal_fails_the_message_without_trying_again(
     smtp.inbox.refuse_with = "550 5.1.1 No such mailbox"
     send_notification.run(queued.id)
     [failed] = _notifications()
-    assert (failed.status, failed.error) == ("failed", "Refused by the mail server: SMTPDataError")
+    assert (failed.status, failed.error) == ("failed", "refused: SMTPDataError 550")
+    assert notifications_dao.not_delivered_reason(failed.error).startswith("The email address was refused")
 
 
-def test_the_mail_server_away_is_tried_again_then_given_up(
-    app: Flask, enqueued: list[int], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _mail_server_away(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     config = {**app.config, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1}
     config["MAIL_USE_TLS"] = False
     monkeypatch.setitem(app.extensions, "mailman", Mail.init_mail(config))
+
+
+def test_the_mail_server_away_is_tried_again_with_backoff_for_about_a_day_then_not_delivered(
+    app: Flask, enqueued: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _mail_server_away(app, monkeypatch)
     _invite()
     [queued] = _notifications()
-    for _ in range(app.config["NOTIFICATION_MAX_RETRIES"]):
-        with pytest.raises(Retry):
+    start = clock = queued.created_at
+    monkeypatch.setattr(notification_tasks, "utcnow", lambda: clock)
+    waits = []
+
+    for _ in range(100):  # far more than a day's tries: the bound is the time, not this loop
+        try:
             send_notification.run(queued.id)
-    send_notification.run(queued.id)
+        except Retry:
+            [waiting] = _notifications()
+            waits.append(waiting.next_attempt_at - clock)
+            clock = waiting.next_attempt_at  # the retry runs when it is due
+        else:
+            break
+
     [failed] = _notifications()
-    attempts = app.config["NOTIFICATION_MAX_RETRIES"] + 1
-    assert failed.status == "failed" and failed.error.startswith(f"Gave up after {attempts} attempts")
+    assert failed.status == "failed"
+    assert failed.error == f"unreachable: {len(waits) + 1} attempts, ConnectionRefusedError"
+    reason = notifications_dao.not_delivered_reason(failed.error)
+    assert reason == "We tried for a day and could not deliver it"
+    # Backing off from a minute, doubling, to three hours between tries; all within the day allowed.
+    assert waits[:3] == [timedelta(minutes=1), timedelta(minutes=2), timedelta(minutes=4)]
+    assert max(waits) == timedelta(hours=3)
+    assert timedelta(hours=20) < clock - start <= timedelta(hours=app.config["NOTIFICATION_GIVE_UP_HOURS"])
+    # Given up is given up: another delivery of its task (or the repair task) changes nothing.
+    clock += timedelta(hours=1)
+    send_notification.run(queued.id)
+    enqueued.clear()
+    repair_notifications.run()
+    assert enqueued == [] and _notifications()[0].attempts == failed.attempts
+
+
+def test_a_retry_that_comes_round_after_a_day_is_not_tried_but_marked_not_delivered(
+    app: Flask, enqueued: list[int]
+) -> None:
+    _invite()
+    [queued] = _notifications()
+    # Tried twice and put back, then its worker and broker were away for longer than the day allowed.
+    queued.attempts, queued.error = 2, "Will try again: SMTPServerDisconnected"
+    queued.created_at = utcnow() - timedelta(hours=25)
+    queued.next_attempt_at = utcnow() - timedelta(hours=20)
+    db.session.commit()
+    enqueued.clear()
+
+    repair_notifications.run()
+    assert enqueued == [queued.id]
+    send_notification.run(queued.id)
+
+    assert outbox() == []  # the mail server is there now, but the message is not sent a day late
+    [failed] = _notifications()
+    assert failed.status == "failed" and failed.error.startswith("unreachable: 2 attempts")
+
+
+def test_a_message_written_long_ago_and_never_tried_is_still_sent(app: Flask, enqueued: list[int]) -> None:
+    _invite()
+    [queued] = _notifications()
+    queued.created_at = utcnow() - timedelta(hours=30)  # its task was lost; nothing had failed
+    db.session.commit()
+
+    send_notification.run(queued.id)
+
+    assert _notifications()[0].status == "sent"
+
+
+def test_a_refusal_of_the_services_own_mail_account_is_tried_again(
+    app: Flask, enqueued: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*_: Any, **__: Any) -> None:
+        raise smtplib.SMTPAuthenticationError(535, b"5.7.8 Authentication failed")
+
+    monkeypatch.setattr(notification_tasks.EmailMessage, "send", refuse)
+    _invite()
+    [queued] = _notifications()
+
+    with pytest.raises(Retry):
+        send_notification.run(queued.id)
+
+    assert _notifications()[0].status == "queued"  # not the address's fault: not "refused"
 
 
 def test_a_message_about_a_link_that_was_replaced_is_not_sent(app: Flask, enqueued: list[int]) -> None:

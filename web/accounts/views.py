@@ -3,12 +3,13 @@ a reset link. Each organisation's team is in web/accounts/team.py."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import time
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import login_user
 from werkzeug.wrappers import Response
@@ -37,6 +38,17 @@ SAVED = {"invitation": "Your password is saved and you are signed in", "reset": 
 
 def _account_rate_limit() -> str:
     return str(current_app.config["ACCOUNT_RATE_LIMIT"])
+
+
+def _reset_address() -> str:
+    """The email address a reset is asked for, as accounts are looked up by it (trimmed, any case)."""
+    return str(request.form.get("email", "")).strip().lower()
+
+
+def _reset_address_key() -> str:
+    # Hashed, so no address is kept in the rate limiter's store; counted alike whether or not an account
+    # has it, so being limited says nothing about who has one.
+    return "reset-address:" + hashlib.sha256(_reset_address().encode()).hexdigest()
 
 
 @bp.route("/link/<string:token>")
@@ -81,8 +93,16 @@ def set_password() -> Response | str | tuple[str, int]:
 @bp.route("/reset", methods=["GET", "POST"])
 @public
 @limiter.limit(_account_rate_limit, methods=["POST"])
+# Per address asked for too, so nobody fills one person's inbox with links from many network addresses.
+@limiter.limit(
+    lambda: str(current_app.config["RESET_ADDRESS_RATE_LIMIT"]),
+    key_func=_reset_address_key,
+    methods=["POST"],
+    exempt_when=lambda: not _reset_address(),  # nothing typed: the form asks for an address, no email
+)
 def reset() -> str:
-    """Ask for a password reset link; the answer is the same whether or not the address has an account."""
+    """Ask for a password reset link; the answer is the same whether or not the address has an account,
+    and so is the limit on how often one address may be asked for."""
     form = ResetForm()
     if form.validate_on_submit():
         started = time.monotonic()

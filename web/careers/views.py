@@ -19,6 +19,7 @@ from web.careers.forms import RespondByForm
 from web.careers.reasons import fairness_summary, reasons
 from web.dao import allocations as allocations_dao
 from web.dao import hub_rounds, round_claims, school_students
+from web.dao import notifications as notifications_dao
 from web.dao import rounds as rounds_dao
 from web.dao.accounts import AccountError
 from web.dao.base import audit, transaction
@@ -73,7 +74,8 @@ def students() -> str:
 @bp.route("/students/<int:student_id>")
 @role_required("careers_leader")
 def student(student_id: int) -> str:
-    """One of the school's students: details from the MIS, account, interests, choices and allocations."""
+    """One of the school's students: details from the MIS, account, interests, choices, allocations, and
+    the emails sent to them and their parent or carer (delivered or not, and why)."""
     record = _own_student(student_id)
     return render_template(
         "careers/student.html",
@@ -81,6 +83,7 @@ def student(student_id: int) -> str:
         account=account_status(school_students.account_of(record.id)),
         preferences=rounds_dao.student_preferences(record.id),
         allocations=rounds_dao.student_allocations(record.id),
+        messages=notifications_dao.about_student(record.id),
         button=ConfirmForm(),
     )
 

@@ -6,16 +6,46 @@ does nothing, and a message whose worker died while sending is put back for anot
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from web.extensions import db
-from web.models import Notification
+from web.models import AccessToken, Allocation, Consent, Notification, Student, User
 from web.models.base import utcnow
+
+# Why a message was not delivered, in its sender's words: a failed message's error starts with one of these
+# kinds, then ": " and the technical kind of failure (never the message or the address).
+NOT_DELIVERED = {
+    "refused": "The email address was refused. Check it, then correct it in your MIS and import again",
+    "unreachable": "We tried for a day and could not deliver it",
+    "unwritten": "The message could not be written. We have been told about the problem",
+    "gone": "Not sent, because what it was about changed (for example, a newer email replaced it)",
+}
+# What each kind of message is, in the words of the pages that list them.
+WHAT = {
+    "invitation": "Invitation to choose a password",
+    "password_reset": "Password reset link",
+    "offer_made": "Offer of a placement",
+    "offer_reminder": "Reminder to answer an offer",
+    "offer_expired": "Offer ran out",
+    "consent_request": "Request for consent",
+    "consent_reminder": "Reminder to give consent",
+    "consent_result": "Consent given or refused",
+    "consent_expired": "Consent request ran out",
+    "placement_confirmed": "Placement confirmed",
+    "placement_cancelled": "Placement cancelled",
+    "placement_declined": "Placement declined",
+    "placement_withdrawn": "Placement withdrawn",
+    "opportunity_changed": "Placement details changed",
+    "own_placement_decided": "Decision on their own placement",
+}
+# How many of a pupil's messages their page lists, newest first.
+STUDENT_MESSAGES = 20
 
 # (transaction, id) of messages queued in this session, sent to a worker once the outermost transaction
 # commits (web/emails.py); the transaction, a savepoint perhaps, says which rollback takes them back.
@@ -161,3 +191,70 @@ def waiting(due_before: datetime) -> list[int]:
     return list(
         db.session.scalars(select(Notification.id).where(Notification.status == "queued", due < due_before))
     )
+
+
+def failure(kind: str, detail: str) -> str:
+    """A failed message's error: one of NOT_DELIVERED's kinds and the technical detail."""
+    assert kind in NOT_DELIVERED
+    return f"{kind}: {detail}"
+
+
+def not_delivered_reason(error: str) -> str:
+    """Why a failed message was not delivered, in its sender's words."""
+    return NOT_DELIVERED.get(error.partition(":")[0], "It could not be sent")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message as its sender sees it: when, to whom, what, and whether it was delivered (and if not,
+    why)."""
+
+    written: datetime
+    to_parent: bool
+    recipient: str
+    what: str
+    status: str  # queued, sending, sent or failed
+    reason: str
+
+
+def about_student(student_id: int) -> list[Delivery]:
+    """The latest STUDENT_MESSAGES emails to a pupil (or their account) or their parent or carer about the
+    pupil: their account's links, offers, placements and consent, newest first."""
+    student = db.session.get(Student, student_id)
+    if student is None:
+        return []
+    account = db.session.scalar(select(User.email).where(User.student_id == student_id))
+    parent = (student.parent_email or "").strip().lower()
+    addresses = {address.strip().lower() for address in (student.email, account, parent) if address}
+    if not addresses:
+        return []
+    allocations = select(Allocation.id).where(Allocation.student_id == student_id)
+    consents = select(Consent.id).where(Consent.allocation_id.in_(allocations))
+    links = (
+        select(AccessToken.id).join(User, AccessToken.user_id == User.id).where(User.student_id == student_id)
+    )
+    about = Notification.about
+    found = db.session.scalars(
+        select(Notification)
+        .where(
+            func.lower(Notification.recipient).in_(sorted(addresses)),
+            or_(
+                about["allocation_id"].as_integer().in_(allocations),
+                about["consent_id"].as_integer().in_(consents),
+                about["token_id"].as_integer().in_(links),
+            ),
+        )
+        .order_by(Notification.id.desc())
+        .limit(STUDENT_MESSAGES)
+    )
+    return [
+        Delivery(
+            written=notification.created_at,
+            to_parent=notification.recipient.strip().lower() == parent,
+            recipient=notification.recipient,
+            what=WHAT.get(notification.template, notification.template.replace("_", " ").capitalize()),
+            status=notification.status,
+            reason=not_delivered_reason(notification.error) if notification.status == "failed" else "",
+        )
+        for notification in found
+    ]

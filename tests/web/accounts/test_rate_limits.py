@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.accounts.helpers import choose_password, emailed_link, follow, invite
 from web.accounts import views
+from web.extensions import db
+from web.models import Notification
 
 ALLOWED = 10  # a minute, from ACCOUNT_RATE_LIMIT
 
@@ -85,3 +88,51 @@ def test_reading_the_account_pages_is_not_limited(client_request: ClientRequest)
     for _ in range(ALLOWED * 3):
         client_request.get("accounts.reset")
         assert client_request.client.get(client_request.url("accounts.set_password")).status_code == 404
+
+
+PER_ADDRESS_ASKED = 5  # an hour, from RESET_ADDRESS_RATE_LIMIT
+
+
+def test_the_per_account_limit_is_the_configured_one(app: Flask) -> None:
+    assert app.config["RESET_ADDRESS_RATE_LIMIT"].startswith(f"{PER_ADDRESS_ASKED} per hour")
+
+
+@pytest.mark.parametrize("has_account", [True, False])
+def test_resets_for_one_account_from_many_network_addresses_are_limited_alike(
+    client_request: ClientRequest, has_account: bool
+) -> None:
+    if has_account:
+        factories.create_user_for("careers_leader", email="target@example.org")
+    spread = [f"198.51.100.{n}" for n in range(PER_ADDRESS_ASKED + 1)]
+
+    # Written as people type it: the case and spaces do not make another address.
+    emails = [" Target@Example.org", *["target@example.org"] * PER_ADDRESS_ASKED]
+    answers = [
+        _post(client_request, "accounts.reset", {"email": email}, address)
+        for address, email in zip(spread, emails, strict=True)
+    ]
+
+    # The same answers and the same limit whether or not the address has an account.
+    assert answers == [200] * PER_ADDRESS_ASKED + [429]
+    # Another address asked for from the same network address is counted on its own.
+    assert _post(client_request, "accounts.reset", {"email": "other@example.org"}, spread[-1]) == 200
+
+
+def test_only_the_allowed_reset_emails_are_sent_to_one_account(client_request: ClientRequest) -> None:
+    factories.create_user_for("careers_leader", email="target@example.org")
+
+    for n in range(PER_ADDRESS_ASKED + 3):
+        _post(client_request, "accounts.reset", {"email": "target@example.org"}, f"203.0.113.{n}")
+
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == PER_ADDRESS_ASKED
+
+
+def test_a_reset_posted_with_no_address_is_not_counted_against_any_account(
+    client_request: ClientRequest,
+) -> None:
+    answers = [
+        _post(client_request, "accounts.reset", {"email": ""}, f"203.0.113.{n}")
+        for n in range(PER_ADDRESS_ASKED + 1)
+    ]
+
+    assert answers == [200] * (PER_ADDRESS_ASKED + 1)
