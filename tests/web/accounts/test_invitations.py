@@ -76,7 +76,8 @@ def test_an_invited_careers_leader_chooses_a_password_from_the_email_and_is_sign
     assert "Your password is saved" in banner(home)
     user = _user("new.leader@example.org")
     assert password_matches(user, NEW_PASSWORD)
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.record_id == user.id)).all()
+    listed = select(AuditEvent.action).where(AuditEvent.record_id == user.id).order_by(AuditEvent.id)
+    actions = db.session.scalars(listed).all()
     assert actions == ["user_invited", "invitation_accepted"]
 
 

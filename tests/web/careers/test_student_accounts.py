@@ -186,7 +186,9 @@ def test_an_account_can_be_deactivated_ending_its_sessions_and_reactivated(
     )
     assert "Account reactivated" in banner(page)
     assert account(ann).active is True
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.record_id == user.id))
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.record_id == user.id).order_by(AuditEvent.id)
+    )
     assert list(actions) == ["user_deactivated", "user_reactivated"]
 
 
