@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from web.extensions import db
 from web.models import Allocation, Employer, Hub, MatchRound, Opportunity, Preference, School, Student
@@ -53,70 +54,103 @@ def get_hub(hub_id: int) -> Hub | None:
     return db.session.get(Hub, hub_id)
 
 
-def school_summaries(hub_id: int) -> list[SchoolSummary]:
-    """Every school of the hub, by name, with its student, ranked and placed counts."""
-    students = (
-        select(Student.school_id, func.count().label("n"))
-        .join(School, School.id == Student.school_id)
-        .where(School.hub_id == hub_id)
-        .group_by(Student.school_id)
-        .subquery()
-    )
-    ranked = (
-        select(Student.school_id, func.count(func.distinct(Student.id)).label("n"))
-        .join(Preference, Preference.student_id == Student.id)
-        .join(School, School.id == Student.school_id)
-        .where(School.hub_id == hub_id)
-        .group_by(Student.school_id)
-        .subquery()
-    )
-    placed = (
-        select(Student.school_id, func.count(func.distinct(Student.id)).label("n"))
-        .join(Allocation, Allocation.student_id == Student.id)
-        .join(School, School.id == Student.school_id)
-        .where(School.hub_id == hub_id, Allocation.status.in_(HOLDING_STATUSES))
-        .group_by(Student.school_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            School.id,
-            School.name,
-            School.urn,
-            func.coalesce(students.c.n, 0),
-            func.coalesce(ranked.c.n, 0),
-            func.coalesce(placed.c.n, 0),
+def _schools_matching(hub_id: int, search: str) -> list[ColumnElement[bool]]:
+    """The hub's schools whose name contains `search` (any case), or whose URN starts with it."""
+    conditions = [School.hub_id == hub_id]
+    words = " ".join(search.split())
+    if words:
+        conditions.append(
+            or_(
+                func.lower(School.name).contains(words.lower(), autoescape=True),
+                School.urn.startswith(words.replace(" ", ""), autoescape=True),
+            )
         )
-        .outerjoin(students, students.c.school_id == School.id)
-        .outerjoin(ranked, ranked.c.school_id == School.id)
-        .outerjoin(placed, placed.c.school_id == School.id)
-        .where(School.hub_id == hub_id)
-        .order_by(School.name, School.id)
-    )
-    return [SchoolSummary(*row) for row in rows]
+    return conditions
 
 
-def employers_of_hub(hub_id: int) -> list[Employer]:
-    """The hub's employers, those awaiting a decision first, then by name."""
-    waiting_first = case(
-        {status: order for order, status in enumerate(EMPLOYER_STATUSES)}, value=Employer.status
+def count_schools(hub_id: int, search: str = "") -> int:
+    """How many of the hub's schools the search finds (all of them when there is none)."""
+    return int(db.session.scalar(select(func.count()).where(*_schools_matching(hub_id, search))) or 0)
+
+
+def school_summaries(
+    hub_id: int, search: str = "", page: int = 1, per_page: int | None = None
+) -> list[SchoolSummary]:
+    """A page of the hub's schools the search finds, by name, with their student, ranked and placed
+    counts (every school when per_page is None); the counts are for that page's schools only."""
+    query = select(School.id, School.name, School.urn).where(*_schools_matching(hub_id, search))
+    query = query.order_by(School.name, School.id)
+    if per_page is not None:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    schools = list(db.session.execute(query))
+    ids = [school_id for school_id, _, _ in schools]
+    if not ids:
+        return []
+    students = _per_school(select(Student.school_id, func.count()).where(Student.school_id.in_(ids)))
+    ranked = _per_school(
+        select(Student.school_id, func.count(func.distinct(Student.id)))
+        .join(Preference, Preference.student_id == Student.id)
+        .where(Student.school_id.in_(ids))
     )
+    placed = _per_school(
+        select(Student.school_id, func.count(func.distinct(Student.id)))
+        .join(Allocation, Allocation.student_id == Student.id)
+        .where(Student.school_id.in_(ids), Allocation.status.in_(HOLDING_STATUSES))
+    )
+    return [
+        SchoolSummary(school_id, name, urn, *(n.get(school_id, 0) for n in (students, ranked, placed)))
+        for school_id, name, urn in schools
+    ]
+
+
+def _per_school(query: Select[tuple[int, int]]) -> dict[int, int]:
+    return {school_id: int(n) for school_id, n in db.session.execute(query.group_by(Student.school_id))}
+
+
+def employers_waiting(hub_id: int, limit: int = 10) -> list[Employer]:
+    """The hub's employers waiting for a decision (pending), those registered first first."""
     return list(
         db.session.scalars(
             select(Employer)
-            .where(Employer.hub_id == hub_id)
-            .order_by(waiting_first, Employer.name, Employer.id)
+            .where(Employer.hub_id == hub_id, Employer.status == "pending")
+            .order_by(Employer.created_at, Employer.id)
+            .limit(limit)
         )
     )
 
 
-def employer_status_counts(hub_id: int) -> dict[str, int]:
-    """How many of the hub's employers are in each status (every status listed, zero included)."""
+def _employers_matching(hub_id: int, search: str) -> list[ColumnElement[bool]]:
+    """The hub's employers whose name contains `search`, in any case (all of them when it is empty)."""
+    conditions = [Employer.hub_id == hub_id]
+    words = " ".join(search.split())
+    if words:
+        conditions.append(func.lower(Employer.name).contains(words.lower(), autoescape=True))
+    return conditions
+
+
+def employers_page(
+    hub_id: int, status: str | None = None, search: str = "", page: int = 1, per_page: int | None = None
+) -> list[Employer]:
+    """The hub's employers by name: only those in `status` when one is given and those whose name holds
+    the search; a page of them when per_page is given."""
+    query = select(Employer).where(*_employers_matching(hub_id, search)).order_by(Employer.name, Employer.id)
+    if status is not None:
+        query = query.where(Employer.status == status)
+    if per_page is not None:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    return list(db.session.scalars(query))
+
+
+def employer_status_counts(hub_id: int, search: str = "") -> dict[str, int]:
+    """How many of the hub's employers (whose name holds the search) are in each status, every status
+    listed with zero included."""
     rows = db.session.execute(
-        select(Employer.status, func.count()).where(Employer.hub_id == hub_id).group_by(Employer.status)
+        select(Employer.status, func.count())
+        .where(*_employers_matching(hub_id, search))
+        .group_by(Employer.status)
     )
     counts = dict.fromkeys(EMPLOYER_STATUSES, 0)
-    counts.update({status: n for status, n in rows})
+    counts.update({status: int(n) for status, n in rows})
     return counts
 
 

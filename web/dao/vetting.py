@@ -4,6 +4,8 @@ reminders all live here, with who is told about each."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,7 +21,7 @@ from web.dates import long_date
 from web.emails import notify
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Employer, Hub, Opportunity, Student, User
-from web.models.base import EMPLOYER_STATUSES, HOLDING_STATUSES
+from web.models.base import HOLDING_STATUSES
 
 # Employers' liability cover the hub needs before a student goes on a placement, in pounds.
 MIN_COVER = 5_000_000
@@ -144,22 +146,6 @@ def get_employer(employer_id: int) -> Employer | None:
     return db.session.get(Employer, employer_id)
 
 
-def employers_of_hub(hub_id: int, status: str | None = None) -> list[Employer]:
-    """The hub's employers, by name; only those in `status` when one is given."""
-    query = select(Employer).where(Employer.hub_id == hub_id).order_by(Employer.name, Employer.id)
-    if status is not None:
-        query = query.where(Employer.status == status)
-    return list(db.session.scalars(query))
-
-
-def status_counts(hub_id: int) -> dict[str, int]:
-    """How many of the hub's employers are in each status (every status, zero included)."""
-    counts = dict.fromkeys(EMPLOYER_STATUSES, 0)
-    for status in db.session.scalars(select(Employer.status).where(Employer.hub_id == hub_id)):
-        counts[status] += 1
-    return counts
-
-
 def hubs() -> list[Hub]:
     """Every careers hub in the service, by name."""
     return list(db.session.scalars(select(Hub).order_by(Hub.name, Hub.id)))
@@ -225,11 +211,55 @@ def register(hub_id: int, email: str, password: str, **fields: Any) -> tuple[Emp
     return employer, user
 
 
+def _plain(value: Any) -> Any:
+    """A column value as the audit trail's JSON keeps it."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def check_changes(employer: Employer, fields: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """What a check would change: each check field whose answer differs, as (saved value, new value)."""
+    return {
+        name: (getattr(employer, name), fields[name])
+        for name in CHECK_FIELDS
+        if getattr(employer, name) != fields[name]
+    }
+
+
+def replaces_evidence(changes: dict[str, tuple[Any, Any]]) -> bool:
+    """Whether the changes alter evidence already recorded (not only fill in what was missing, or move the
+    check's dates): the hub admin confirms such a change before it is saved."""
+    recorded = (*EVIDENCE_FIELDS, "risk_assessment_on_file")
+    return any(name in recorded and saved not in (None, "", False) for name, (saved, _) in changes.items())
+
+
+def evidence_seen(employer: Employer) -> str:
+    """A digest of the employer's saved check fields, to tell whether they changed after a hub admin was
+    shown what their check would change."""
+    saved = json.dumps([_plain(getattr(employer, name)) for name in CHECK_FIELDS])
+    return hashlib.sha256(saved.encode()).hexdigest()
+
+
+_PERSONAL = ("supervisor_name",)
+
+
 def record_check(employer: Employer, by_id: int, **fields: Any) -> list[str]:
-    """Save the evidence and check dates the hub admin recorded; the names of the fields that changed."""
-    changed = _changed(employer, {name: fields[name] for name in CHECK_FIELDS})
+    """Save the evidence and check dates the hub admin recorded; the names of the fields that changed.
+    The audit event keeps each changed field's value before and after, so the trail shows what a check
+    replaced; but of the supervisor, a person, only that their name changed (the trail holds no names)."""
+    changes = check_changes(employer, {name: fields[name] for name in CHECK_FIELDS})
+    changed = sorted(changes)
+    for name in changed:
+        setattr(employer, name, fields[name])
     if changed:
-        audit(by_id, "employer_evidence_recorded", "employer", employer.id, fields=changed)
+        audit(
+            by_id,
+            "employer_evidence_recorded",
+            "employer",
+            employer.id,
+            fields=changed,
+            was={name: _plain(changes[name][0]) for name in changed if name not in _PERSONAL},
+            now={name: _plain(changes[name][1]) for name in changed if name not in _PERSONAL},
+        )
     return changed
 
 

@@ -11,10 +11,11 @@ from werkzeug.wrappers import Response
 
 from matcher.people import ROUTES
 from web.auth.roles import owned_or_404, role_required
+from web.dao import hub as hub_dao
 from web.dao import vetting as dao
 from web.dao.base import transaction
-from web.hub import bp
-from web.hub.forms import DECISION_LABELS, CheckForm, DecisionForm
+from web.hub import bp, paging
+from web.hub.forms import CHECK_LABELS, DECISION_LABELS, CheckForm, DecisionForm, EmployerSearchForm
 from web.models import Employer
 from web.models.base import EMPLOYER_STATUSES
 
@@ -33,19 +34,37 @@ def _own_employer(employer_id: int) -> Employer:
 @bp.route("/employers")
 @role_required("hub_admin")
 def employers() -> str:
-    """The hub's employers with their vetting status and what is missing, filtered by status."""
+    """The hub's employers with their vetting status and what is missing, a page at a time, filtered by
+    status and found by name."""
     status = request.args.get("status", type=str)
     status = status if status in EMPLOYER_STATUSES else None
+    form = EmployerSearchForm(request.args)
+    form.validate()
+    search = form.words()
     today = date.today()
-    listed = dao.employers_of_hub(current_user.hub_id, status)
+    counts = hub_dao.employer_status_counts(current_user.hub_id, search)
+    pages = paging.page_count(counts[status] if status else sum(counts.values()))
+    page = paging.asked_page(pages)
+    listed = hub_dao.employers_page(current_user.hub_id, status, search, page, paging.PER_PAGE)
+    kept = {name: value for name, value in (("status", status), ("q", search)) if value}
+
+    def link(number: int) -> str:
+        return url_for("hub.employers", page=number, **kept) + "#employers-table"
+
     return render_template(
         "hub/employers.html",
+        form=form,
         employers=listed,
         missing={
             employer.id: dao.problems(employer, today) + dao.warnings(employer, today) for employer in listed
         },
         status=status,
-        counts=dao.status_counts(current_user.hub_id),
+        search=search,
+        counts=counts,
+        page=page,
+        pages=pages,
+        per_page=paging.PER_PAGE,
+        pagination=paging.pagination(page, pages, link, "Pages of employers"),
         routes=ROUTES,
     )
 
@@ -82,16 +101,35 @@ def employer(employer_id: int) -> Response | str:
 @bp.route("/employers/<int:employer_id>/check", methods=["GET", "POST"])
 @role_required("hub_admin")
 def employer_check(employer_id: int) -> Response | str:
-    """Record the employer's safeguarding evidence as checked, and the dates of this check and the next."""
+    """Record the employer's safeguarding evidence as checked, and the dates of this check and the next; a
+    change to evidence already recorded is shown (saved -> new) to confirm before it is saved."""
     employer = _own_employer(employer_id)
     form = CheckForm()
     if not form.is_submitted():
         form.fill_from(employer)
         if form.last_checked_on.data is None or form.last_checked_on.data < date.today():
             form.last_checked_on.data = date.today()  # the usual answer: the check being recorded is today's
-    if form.validate_on_submit():
+    elif "edit" not in request.form and form.validate_on_submit():
+        values = form.values()
+        changes = dao.check_changes(employer, values)
+        seen = dao.evidence_seen(employer)
+        if dao.replaces_evidence(changes) and request.form.get("confirm") != seen:
+            return render_template(
+                "hub/employer_check_confirm.html",
+                employer=employer,
+                changes=changes,
+                labels=CHECK_LABELS,
+                seen=seen,
+                # A confirmation of evidence that has changed since: the changes are shown again.
+                moved="confirm" in request.form,
+                answers=[
+                    (key, value)
+                    for key, value in request.form.items(multi=True)
+                    if key not in ("csrf_token", "confirm", "edit", "submit")
+                ],
+            )
         with transaction():
-            changed = dao.record_check(employer, current_user.id, **form.values())
+            changed = dao.record_check(employer, current_user.id, **values)
         flash("Check recorded" if changed else "Nothing has changed", "success")
         return redirect(url_for("hub.employer", employer_id=employer.id))
     return render_template("hub/employer_check.html", form=form, employer=employer)

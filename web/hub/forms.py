@@ -6,8 +6,8 @@ import re
 from datetime import date
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput
-from wtforms import BooleanField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SubmitField
 from wtforms.validators import Email, ValidationError
 
 from web.dao import schools as schools_dao
@@ -78,32 +78,79 @@ class InviteForm(Form):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
-class CheckForm(Form):
-    """The employer's safeguarding evidence as the hub checked it, when it was checked and when it is next."""
+# The answer to "have you seen the risk assessment?", as radios: a box left unticked cannot be told from an
+# answer forgotten, and a check must never erase evidence by omission.
+ON_FILE_LABELS = {
+    "y": "Yes, we have seen it and keep a copy on file",
+    "n": "No",
+}
 
-    insurer = TextField("Employers' liability insurer", called="Insurer", max_length=200)
+# The check's answers as the confirm step names them.
+CHECK_LABELS = {
+    "insurer": "Employers' liability insurer",
+    "insurance_cover": "Cover",
+    "insurance_expires": "Insurance expires",
+    "risk_assessment_on_file": "Risk assessment on file",
+    "risk_assessment_summary": "Risk assessment summary for parents",
+    "supervisor_name": "Named supervisor",
+    "last_checked_on": "Last checked",
+    "next_check_due": "Next check due",
+}
+
+
+class CheckForm(Form):
+    """The employer's safeguarding evidence as the hub checked it, when it was checked and when it is next.
+    Every answer is required: a check records what was seen, so an empty box never clears evidence."""
+
+    insurer = TextField(
+        "Employers' liability insurer",
+        called="Insurer",
+        required="Enter the employers' liability insurer",
+        max_length=200,
+    )
     insurance_cover = WholeNumberField(
         "Employers' liability cover, in pounds",
         called="Insurance cover",
+        required="Enter the employers' liability cover, in pounds",
         minimum=1,
         maximum=MAX_COVER,
         example=5000000,
         unit="pounds",
         description="At least £5 million (5000000) is needed to approve",
     )
-    insurance_expires = DateField("Insurance expiry date", description="For example, 31 3 2027")
-    risk_assessment_on_file = BooleanField(
-        "We have seen the employer's risk assessment and keep a copy on file", widget=GovCheckboxInput()
+    insurance_expires = DateField(
+        "Insurance expiry date",
+        required="Enter the insurance expiry date",
+        description="For example, 31 3 2027",
+    )
+    risk_assessment_on_file = ChoiceField(
+        "Have you seen the employer's risk assessment?",
+        ON_FILE_LABELS,
+        "Select whether you have seen the employer's risk assessment",
     )
     risk_assessment_summary = TextAreaField(
         "Risk assessment summary for parents and carers",
         called="Risk assessment summary",
+        required="Enter the risk assessment summary for parents and carers",
         max_length=2000,
         description="Plain words: the main risks of the placement and how the employer controls them",
     )
-    supervisor_name = TextField("Named supervisor", called="Supervisor's name", max_length=200)
-    last_checked_on = DateField("Date of the last check", description="For example, 2 12 2026")
-    next_check_due = DateField("Next check due", description="Usually a year after the last check")
+    supervisor_name = TextField(
+        "Named supervisor",
+        called="Supervisor's name",
+        required="Enter the named supervisor's name",
+        max_length=200,
+    )
+    last_checked_on = DateField(
+        "Date of the last check",
+        required="Enter the date of the last check",
+        description="For example, 2 12 2026",
+    )
+    next_check_due = DateField(
+        "Next check due",
+        required="Enter the date the next check is due",
+        description="Usually a year after the last check",
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def validate_last_checked_on(self, field: DateField) -> None:
@@ -118,17 +165,43 @@ class CheckForm(Form):
             raise ValidationError("Next check due must be after the date of the last check")
 
     def values(self) -> dict[str, Any]:
-        """The answers as Employer columns (a question left empty clears it)."""
+        """The answers as Employer columns."""
         values = {name: getattr(self, name).data for name in CHECK_FIELDS}
-        values["risk_assessment_on_file"] = bool(values["risk_assessment_on_file"])
-        for name in ("insurer", "risk_assessment_summary", "supervisor_name"):
-            values[name] = values[name] or ""
+        values["risk_assessment_on_file"] = values["risk_assessment_on_file"] == "y"
         return values
 
     def fill_from(self, employer: Employer) -> None:
-        """Show the employer's saved evidence."""
+        """Show the employer's saved evidence; "No" to the risk assessment only once a check has said so."""
         for name in CHECK_FIELDS:
             getattr(self, name).data = getattr(employer, name)
+        on_file = employer.risk_assessment_on_file
+        checked = employer.last_checked_on is not None
+        self.risk_assessment_on_file.data = "y" if on_file else ("n" if checked else None)
+
+
+class SearchForm(Form):
+    """A list's search box; sent by GET (a bookmarkable list), so it needs no CSRF token."""
+
+    class Meta(Form.Meta):
+        csrf = False
+
+    q = TextField("Search", max_length=100)
+
+    def words(self) -> str:
+        """What to search for, or "" for none (or one too long, which the page says)."""
+        return "" if self.q.errors else self.q.data or ""
+
+
+class SchoolSearchForm(SearchForm):
+    """Find schools on the overview by name or URN."""
+
+    q = TextField("School name or URN", called="Search", max_length=100)
+
+
+class EmployerSearchForm(SearchForm):
+    """Find employers by name."""
+
+    q = TextField("Employer name", called="Search", max_length=100)
 
 
 DECISION_LABELS = {

@@ -31,7 +31,7 @@ def check_form(**overrides: Any) -> dict[str, Any]:
         "insurer": "Mutual Employers Insurance",
         "insurance_cover": "5000000",
         "insurance_expires": _parts(TODAY + timedelta(days=200)),
-        "risk_assessment_on_file": "y",
+        "risk_assessment_on_file": "y",  # the radio "Yes, we have seen it"
         "risk_assessment_summary": "Office work only. A named supervisor is with students all day.",
         "supervisor_name": "Sam Supervisor",
         "last_checked_on": _parts(TODAY),
@@ -208,7 +208,7 @@ def test_the_check_form_shows_the_saved_evidence_and_todays_date_for_the_check(
 
     assert page.find("input", {"name": "insurer"})["value"] == "Old Insurer Ltd"
     assert page.find("input", {"name": "insurance_cover"})["value"] == "5000000"
-    assert page.find("input", {"name": "risk_assessment_on_file"}).has_attr("checked")
+    assert page.find("input", {"name": "risk_assessment_on_file", "value": "y"}).has_attr("checked")
     assert [int(box["value"]) for box in page.select("input[name=last_checked_on]")] == [
         TODAY.day,
         TODAY.month,
@@ -250,10 +250,10 @@ def test_saving_the_same_check_again_changes_and_audits_nothing(hub_admin_reques
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
 
 
-def test_the_overview_links_to_each_school_and_employer(hub_admin_request: ClientRequest) -> None:
+def test_the_overview_links_to_each_school_and_employer_waiting(hub_admin_request: ClientRequest) -> None:
     hub = _hub_of(hub_admin_request)
     school = factories.create_school(hub)
-    employer = factories.create_employer(hub)
+    employer = unchecked(hub)
 
     page = hub_admin_request.get("hub.overview")
 
@@ -268,3 +268,189 @@ def test_cover_may_be_written_with_thousands_separators(hub_admin_request: Clien
     )
     db.session.refresh(employer)
     assert employer.insurance_cover == 10_000_000
+
+
+def test_a_check_posted_empty_names_every_answer_and_erases_nothing(hub_admin_request: ClientRequest) -> None:
+    employer = factories.create_employer(_hub_of(hub_admin_request), insurer="Old Insurer Ltd")
+    before = {name: getattr(employer, name) for name in vetting.CHECK_FIELDS}
+
+    page = hub_admin_request.post("hub.employer_check", {}, employer_id=employer.id, _expected_status=200)
+
+    assert error_messages(page) == [
+        "Enter the employers' liability insurer",
+        "Enter the employers' liability cover, in pounds",
+        "Enter the insurance expiry date",
+        "Select whether you have seen the employer's risk assessment",
+        "Enter the risk assessment summary for parents and carers",
+        "Enter the named supervisor's name",
+        "Enter the date of the last check",
+        "Enter the date the next check is due",
+    ]
+    assert page.title.text.startswith("Error: ")
+    db.session.refresh(employer)
+    assert {name: getattr(employer, name) for name in vetting.CHECK_FIELDS} == before
+    assert employer.status == "approved"
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_a_new_employer_is_not_answered_no_to_the_risk_assessment_before_a_check(
+    hub_admin_request: ClientRequest,
+) -> None:
+    employer = unchecked(_hub_of(hub_admin_request))
+
+    page = hub_admin_request.get("hub.employer_check", employer_id=employer.id)
+
+    assert not page.select("input[name=risk_assessment_on_file][checked]")
+
+
+def test_replacing_recorded_evidence_shows_old_and_new_and_saves_only_once_confirmed(
+    hub_admin_request: ClientRequest,
+) -> None:
+    employer = factories.create_employer(
+        _hub_of(hub_admin_request),
+        insurer="Old Insurer Ltd",
+        insurance_cover=5_000_000,
+        insurance_expires=TODAY + timedelta(days=200),
+        risk_assessment_on_file=True,
+        risk_assessment_summary="Office work only. A named supervisor is with students all day.",
+        supervisor_name="Sam Supervisor",
+        last_checked_on=TODAY - timedelta(days=300),
+        next_check_due=TODAY + timedelta(days=65),
+    )
+    form = check_form(insurer="New Insurer plc", risk_assessment_on_file="n")
+
+    page = hub_admin_request.post("hub.employer_check", form, employer_id=employer.id, _expected_status=200)
+
+    assert page.h1.text.strip() == "Check the changes to the evidence"
+    assert rows(page, "changes") == [
+        ["Employers' liability insurer", "Old Insurer Ltd", "New Insurer plc"],
+        [
+            "Risk assessment on file",
+            "Yes",
+            "No",
+        ],
+        ["Last checked", _long(TODAY - timedelta(days=300)), _long(TODAY)],
+        ["Next check due", _long(TODAY + timedelta(days=65)), _long(TODAY + timedelta(days=365))],
+    ]
+    db.session.refresh(employer)
+    assert employer.insurer == "Old Insurer Ltd"  # nothing saved yet
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+    answers = _answers(page)
+    assert answers["insurer"] == ["New Insurer plc"]
+    confirm = page.find("button", {"name": "confirm"})["value"]
+    hub_admin_request.post("hub.employer_check", {**answers, "confirm": confirm}, employer_id=employer.id)
+
+    db.session.refresh(employer)
+    assert (employer.insurer, employer.risk_assessment_on_file) == ("New Insurer plc", False)
+    event = db.session.scalar(select(AuditEvent))
+    assert event.detail["was"]["insurer"] == "Old Insurer Ltd"
+    assert event.detail["now"]["insurer"] == "New Insurer plc"
+    on_file = "risk_assessment_on_file"
+    assert (event.detail["was"][on_file], event.detail["now"][on_file]) == (True, False)
+    assert event.detail["was"]["last_checked_on"] == (TODAY - timedelta(days=300)).isoformat()
+    assert sorted(event.detail["fields"]) == event.detail["fields"]
+
+
+def test_a_confirmation_of_evidence_changed_since_is_shown_again(hub_admin_request: ClientRequest) -> None:
+    employer = factories.create_employer(_hub_of(hub_admin_request), insurer="Old Insurer Ltd")
+    page = _post_check(hub_admin_request, employer, check_form(insurer="New Insurer plc"))
+    confirm = page.find("button", {"name": "confirm"})["value"]
+    employer.supervisor_name = "Someone Else"  # the employer corrects their evidence meanwhile
+    db.session.commit()
+
+    page = _post_check(hub_admin_request, employer, {**_answers(page), "confirm": confirm})
+
+    assert "changed after you were shown" in page.get_text(" ", strip=True)
+    db.session.refresh(employer)
+    assert employer.insurer == "Old Insurer Ltd"
+
+
+def test_changing_the_answers_from_the_confirm_step_shows_the_form_with_them(
+    hub_admin_request: ClientRequest,
+) -> None:
+    employer = factories.create_employer(_hub_of(hub_admin_request), insurer="Old Insurer Ltd")
+    page = _post_check(hub_admin_request, employer, check_form(insurer="New Insurer plc"))
+
+    page = _post_check(hub_admin_request, employer, {**_answers(page), "edit": "yes"})
+
+    assert page.find("input", {"name": "insurer"})["value"] == "New Insurer plc"
+    assert not error_messages(page)
+    db.session.refresh(employer)
+    assert employer.insurer == "Old Insurer Ltd"
+
+
+def test_filling_in_missing_evidence_needs_no_confirm_step(hub_admin_request: ClientRequest) -> None:
+    employer = unchecked(_hub_of(hub_admin_request), insurer="Mutual Employers Insurance")
+
+    page = hub_admin_request.post("hub.employer_check", check_form(), employer_id=employer.id)
+
+    assert page.location == hub_admin_request.url("hub.employer", employer_id=employer.id)
+
+
+def _post_check(request: ClientRequest, employer: Employer, form: dict[str, Any]) -> Any:
+    """Post the check form, expecting a page back rather than a redirect."""
+    return request.post("hub.employer_check", form, employer_id=employer.id, _expected_status=200)
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def _answers(page: Any) -> dict[str, list[str]]:
+    """The answers the confirm step posts back, as hidden fields."""
+    answers: dict[str, list[str]] = {}
+    for box in page.select("form input[type=hidden]"):
+        if box["name"] != "csrf_token":
+            answers.setdefault(box["name"], []).append(box["value"])
+    return answers
+
+
+def _many(hub: Hub, n: int, prefix: str = "Employer", **fields: Any) -> None:
+    for i in range(n):
+        factories.create_employer(hub, name=f"{prefix} {i:03}", **fields)
+
+
+def _listed(request: ClientRequest, **args: Any) -> list[str]:
+    return [row[0] for row in rows(request.get("hub.employers", **args), "employers-table")]
+
+
+def test_the_list_shows_50_employers_a_page_with_govuk_pagination(hub_admin_request: ClientRequest) -> None:
+    _many(_hub_of(hub_admin_request), 75)
+
+    first = hub_admin_request.get("hub.employers")
+    second = hub_admin_request.get("hub.employers", page=2)
+
+    assert [row[0] for row in rows(first, "employers-table")] == [f"Employer {i:03}" for i in range(50)]
+    assert [row[0] for row in rows(second, "employers-table")] == [f"Employer {i:03}" for i in range(50, 75)]
+    assert "75 employers, showing 51 to 75" in second.select_one("#employers-table caption").text
+    following = first.select_one("nav.govuk-pagination .govuk-pagination__next a")["href"]
+    assert following == hub_admin_request.url("hub.employers", page=2) + "#employers-table"
+    assert _listed(hub_admin_request, page="x") == _listed(hub_admin_request)
+    assert _listed(hub_admin_request, page=50) == _listed(hub_admin_request, page=2)
+
+
+def test_the_list_finds_employers_by_name_within_a_status(hub_admin_request: ClientRequest) -> None:
+    hub = _hub_of(hub_admin_request)
+    _many(hub, 55, "Bakery")
+    _many(hub, 3, "Bakery Pending", status="pending")
+    factories.create_employer(hub, name="Acme 100% Logistics")
+    factories.create_employer(factories.create_hub(), name="Bakery Elsewhere")
+
+    assert _listed(hub_admin_request, q="100%") == ["Acme 100% Logistics"]
+    waiting = [f"Bakery Pending {i:03}" for i in range(3)]
+    assert _listed(hub_admin_request, q="bakery pend") == waiting
+    assert _listed(hub_admin_request, q="BAKERY", status="pending") == waiting
+    page = hub_admin_request.get("hub.employers", q="bakery", status="approved", page=2)
+    assert [row[0] for row in rows(page, "employers-table")] == [f"Bakery {i:03}" for i in range(50, 55)]
+    # Counts, status links and page links keep the search.
+    assert page.select_one("#status-filter [aria-current=page]").text.strip() == "Approved (55)"
+    pending = page.select_one("#status-filter a[href*=pending]")
+    assert pending.text.strip() == "Pending (3)"
+    assert pending["href"] == hub_admin_request.url("hub.employers", status="pending", q="bakery")
+    previous = page.select_one(".govuk-pagination__prev a")["href"]
+    assert previous == hub_admin_request.url("hub.employers", page=1, status="approved", q="bakery") + (
+        "#employers-table"
+    )
+    nothing = hub_admin_request.get("hub.employers", q="nowhere").get_text(" ", strip=True)
+    assert "No employers match ‘nowhere’" in nothing

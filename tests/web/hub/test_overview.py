@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.pages import rows
+from web.dao import hub as hub_dao
 from web.extensions import db
 from web.models import Allocation, Hub
 
@@ -87,16 +91,24 @@ def test_opportunities_are_counted_by_status_with_seats_and_seats_taken(
     ]
 
 
-def test_employers_are_listed_with_their_status_pending_first(hub_admin_request: ClientRequest) -> None:
+def test_employers_are_counted_by_status_and_those_waiting_listed_oldest_first(
+    hub_admin_request: ClientRequest,
+) -> None:
     hub = _hub_of(hub_admin_request)
-    factories.create_employer(hub, name="Acme Logistics", status="approved", route="transport-and-logistics")
-    factories.create_employer(hub, name="Zest Kitchens", status="pending", route="catering-and-hospitality")
+    factories.create_employer(hub, name="Acme Logistics", status="approved")
+    catering = {"route": "catering-and-hospitality", "created_at": datetime(2026, 1, 5)}
+    factories.create_employer(hub, name="Zest Kitchens", status="pending", **catering)
+    factories.create_employer(hub, name="Early Bird", status="pending", created_at=datetime(2026, 1, 2))
 
     page = hub_admin_request.get("hub.overview")
 
-    assert [row[0] for row in rows(page, "employers-table")] == ["Zest Kitchens", "Acme Logistics"]
-    assert rows(page, "employers-table")[1][1:] == ["Transport and logistics", "M1 1AD", "Approved"]
-    assert "1 pending, 1 approved, 0 suspended" in page.get_text(" ", strip=True)
+    assert rows(page, "waiting-employers-table") == [
+        ["Early Bird", "Digital", "M1 1AD", "2 January 2026"],
+        ["Zest Kitchens", "Catering and hospitality", "M1 1AD", "5 January 2026"],
+    ]
+    counts = page.select("#employer-counts a")
+    assert [link.text.strip() for link in counts] == ["2 pending", "1 approved", "0 suspended"]
+    assert counts[0]["href"] == hub_admin_request.url("hub.employers", status="pending")
 
 
 def test_rounds_show_the_latest_first_with_scope_and_status(hub_admin_request: ClientRequest) -> None:
@@ -135,3 +147,80 @@ def test_another_hubs_schools_employers_opportunities_and_rounds_never_show(
     assert [row[0] for row in rows(page, "schools-table")] == ["Our School"]
     assert ["Published", "0", "0", "0"] in rows(page, "opportunities-table")
     assert "No matching rounds yet" in text
+
+
+def _schools(hub: Hub, n: int) -> None:
+    for i in range(n):
+        factories.create_school(hub, name=f"Academy {i:03}", urn=f"{190000 + i}")
+
+
+def _names(page: Any, table: str = "schools-table") -> list[str]:
+    return [row[0] for row in rows(page, table)]
+
+
+def test_schools_are_shown_50_a_page_with_govuk_pagination(hub_admin_request: ClientRequest) -> None:
+    _schools(_hub_of(hub_admin_request), 120)
+
+    first = hub_admin_request.get("hub.overview")
+    last = hub_admin_request.get("hub.overview", page=3)
+
+    assert _names(first) == [f"Academy {i:03}" for i in range(50)]
+    assert _names(last) == [f"Academy {i:03}" for i in range(100, 120)]
+    assert "120 schools, showing 101 to 120" in last.select_one("#schools-table caption").text
+    pages = first.select_one("nav.govuk-pagination")
+    assert pages["aria-label"] == "Pages of schools"
+    following = pages.select_one(".govuk-pagination__next a")["href"]
+    assert following == hub_admin_request.url("hub.overview", page=2) + "#schools"
+    # A page beyond the last is the last; anything but digits is the first.
+    assert _names(hub_admin_request.get("hub.overview", page=99)) == _names(last)
+    for nonsense in ("abc", "²", "-1", "0", "9" * 40):
+        assert _names(hub_admin_request.get("hub.overview", page=nonsense))[0] == "Academy 000"
+
+
+def test_schools_are_found_by_part_of_the_name_or_the_start_of_the_urn(
+    hub_admin_request: ClientRequest,
+) -> None:
+    hub = _hub_of(hub_admin_request)
+    _schools(hub, 60)
+    factories.create_school(hub, name="Brook Vale High School", urn="105432")
+    factories.create_school(hub, name="St Mary_s 100% Boys", urn="105999")
+    factories.create_school(factories.create_hub(), name="Brookside Elsewhere", urn="106000")
+
+    assert _names(hub_admin_request.get("hub.overview", q="  BROOK ")) == ["Brook Vale High School"]
+    assert _names(hub_admin_request.get("hub.overview", q="1054")) == ["Brook Vale High School"]
+    assert _names(hub_admin_request.get("hub.overview", q="100%")) == ["St Mary_s 100% Boys"]
+    assert _names(hub_admin_request.get("hub.overview", q="_")) == ["St Mary_s 100% Boys"]
+    found = hub_admin_request.get("hub.overview", q="academy 05")
+    assert _names(found) == [f"Academy {i:03}" for i in range(50, 60)]
+    assert "10 schools matching ‘academy 05’" in found.select_one("#schools-table caption").text
+    nothing = hub_admin_request.get("hub.overview", q="nowhere")
+    assert "No schools match ‘nowhere’" in nothing.select_one("#no-schools").text
+
+
+def test_a_search_on_page_two_keeps_the_search_in_its_page_links(hub_admin_request: ClientRequest) -> None:
+    _schools(_hub_of(hub_admin_request), 70)
+
+    page = hub_admin_request.get("hub.overview", q="Academy", page=2)
+
+    assert _names(page) == [f"Academy {i:03}" for i in range(50, 70)]
+    previous = page.select_one(".govuk-pagination__prev a")["href"]
+    assert previous == hub_admin_request.url("hub.overview", page=1, q="Academy") + "#schools"
+
+
+def test_a_search_too_long_is_named_and_every_school_shown(hub_admin_request: ClientRequest) -> None:
+    _schools(_hub_of(hub_admin_request), 3)
+
+    page = hub_admin_request.get("hub.overview", q="x" * 101)
+
+    assert "Search must be 100 characters or fewer" in page.select_one(".govuk-error-summary").text
+    assert len(rows(page, "schools-table")) == 3
+
+
+def test_a_page_of_schools_is_read_from_the_database_a_page_at_a_time(
+    hub_admin_request: ClientRequest,
+) -> None:
+    hub = _hub_of(hub_admin_request)
+    _schools(hub, 60)
+
+    assert len(hub_dao.school_summaries(hub.id, "", 2, 50)) == 10
+    assert hub_dao.count_schools(hub.id, "academy 00") == 10
