@@ -5,6 +5,9 @@ check and today's date, asks the database which UPNs belong to other schools (ta
 the rows with the school's students (compare). Every problem names the row as the file numbers it (the header
 is row 1) and the column as the file names it, in plain words, and a value is never echoed back into a page
 it was not typed into. Cells that a spreadsheet would run as a formula are refused, never kept.
+
+A cell the row can do without (no usable home postcode, an optional contact email that is not an address) is
+a warning, not a problem: the row imports with that detail left empty, and the careers leader is told.
 """
 
 from __future__ import annotations
@@ -46,6 +49,23 @@ NO_ROWS = "The selected file has no students in it, only the row of column names
 UNREADABLE = "This row could not be read. Check the file is saved as a CSV"
 TOO_MANY_CELLS = "This row has more cells than the first row has column names"
 FORMULA = "Cells must not start with =, +, -, @, a tab or a line break. Remove it from the start"
+# Warnings: the row imports, the detail is left empty. A pupil with no home postcode is measured from their
+# school's postcode when matched (web/dao/rounds.py), so their record never holds an address they do not have.
+NO_POSTCODE = "No home postcode. Distances will be measured from your school's postcode"
+PSEUDO_POSTCODE = (
+    "This is a ZZ99 pseudo-postcode (used for no fixed abode or a withheld address), not a home postcode. "
+    "Distances will be measured from your school's postcode"
+)
+UNKNOWN_POSTCODE = (
+    "This postcode is not in the postcode directory, so it will not be saved. Distances will be measured "
+    "from your school's postcode. Check it in your MIS"
+)
+BAD_EMAIL = (
+    "This is not a real email address, so it will not be saved and nobody will be emailed at it. "
+    "Correct it in your MIS"
+)
+POSTCODE_FIELDS = frozenset({"postcode"})
+CONTACT_FIELDS = frozenset({"email", "parent_email"})
 DATE_EXAMPLE = "27/03/2010"
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 0 to 22; I, O and S are never used
 YES = {"y", "yes", "true", "1"}
@@ -103,6 +123,14 @@ _ISO = re.compile(rf"([0-9]{{4}})-([0-9]{{1,2}})-([0-9]{{1,2}}){_TIME}")
 
 class CellError(ValueError):
     """What is wrong with one cell, in words for the person who will correct it."""
+
+
+class CellLeftEmptyError(ValueError):
+    """A cell the row can do without: the row imports with this detail empty, and the message says why."""
+
+
+class PostcodeNotFoundError(ValueError):
+    """Raised by check_postcode for a well-formed postcode the postcode directory does not know."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +243,7 @@ class ReadFile:
     columns: dict[str, str] = field(default_factory=dict)  # field -> the file's column name
     ignored: list[str] = field(default_factory=list)
     upns: dict[str, int] = field(default_factory=dict)  # every well-formed UPN -> its row, bad rows too
+    warnings: list[Problem] = field(default_factory=list)  # of rows that import, with a detail left empty
 
     @property
     def file_problem(self) -> bool:
@@ -225,9 +254,10 @@ class ReadFile:
 def read(data: bytes, check_postcode: Callable[[str], str], today: date) -> ReadFile:
     """Read an MIS export: the cleaned rows, ready to compare and save, and every problem by row and column.
 
-    check_postcode(text) returns the postcode as kept or raises ValueError whose message is for the person.
-    A cleaned row holds the row number, the UPN and each detail whose column the file has, so a detail the
-    file does not give is left as it is on the student's record.
+    check_postcode(text) returns the postcode as kept, raises PostcodeNotFoundError for one the postcode
+    directory does not know (a warning), or ValueError whose message is for the person. A cleaned row holds
+    the row number, the UPN and each detail whose column the file has, so a detail the file does not give is
+    left as it is on the student's record; a row with warnings holds them too, as [field, column, message].
     """
     result = ReadFile()
     try:
@@ -355,16 +385,20 @@ class _Checker:
             "postcode": self._postcode,
             "disadvantaged": clean_yes_no,
             "send_status": clean_send_status,
-            "email": clean_email,
+            "email": _contact_email,
             "parent_name": lambda text: _name(text, 200, None),
-            "parent_email": clean_email,
+            "parent_email": _contact_email,
         }
 
     def _postcode(self, text: str) -> str | None:
         if not text:
-            return None
+            raise CellLeftEmptyError(NO_POSTCODE)
+        if "".join(text.split()).upper().startswith("ZZ99"):
+            raise CellLeftEmptyError(PSEUDO_POSTCODE)
         try:
             return self.check_postcode(text)
+        except PostcodeNotFoundError:
+            raise CellLeftEmptyError(UNKNOWN_POSTCODE) from None
         except ValueError as problem:
             raise CellError(str(problem)) from None
 
@@ -375,6 +409,7 @@ class _Checker:
         if any(cell.strip() for cell in record[len(self.header) :]):
             problems.append(Problem(TOO_MANY_CELLS, row=number))
         cleaned: dict[str, Any] = {"row": number}
+        warnings: list[list[str]] = []
         for index, column in self.columns.items():
             raw = record[index] if index < len(record) else ""
             try:
@@ -382,12 +417,18 @@ class _Checker:
             except CellError as problem:
                 problems.append(Problem(str(problem), row=number, column=self.header[index]))
                 continue
+            except CellLeftEmptyError as warning:
+                warnings.append([column.field, self.header[index], str(warning)])
+                value = None
             if column.field == "disadvantaged":  # pupil premium or free school meals: either counts
                 value = value or cleaned.get("disadvantaged", False)
             cleaned[column.field] = value
         problems += self._twice(number, cleaned)
         self.result.problems += problems
         if not problems:
+            if warnings:
+                cleaned["warnings"] = warnings
+                self.result.warnings += [Problem(text, row=number, column=name) for _, name, text in warnings]
             self.result.rows.append(cleaned)
 
     def _cell(self, column: Column, raw: str) -> Any:
@@ -529,6 +570,33 @@ def clean_email(text: str) -> str | None:
     if len(address) > 320:
         raise CellError("Enter an email address in the correct format, like name@example.com")
     return address.lower()
+
+
+def _contact_email(text: str) -> str | None:
+    # A contact address is optional: one that is not an address is left out rather than blocking the pupil.
+    try:
+        return clean_email(text)
+    except CellError:
+        raise CellLeftEmptyError(BAD_EMAIL) from None
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """A pupil the file imports with a detail left empty: who, and what was wrong where."""
+
+    name: str
+    upn: str
+    problem: Problem
+    field: str
+
+
+def flagged(rows: Iterable[Mapping[str, Any]]) -> list[Flagged]:
+    """Each warning of these cleaned rows, in row order, with the pupil it is about."""
+    return [
+        Flagged(display_name(row), row["upn"], Problem(text, row=row["row"], column=column), name)
+        for row in sorted(rows, key=lambda row: row["row"])
+        for name, column, text in row.get("warnings", ())
+    ]
 
 
 def taken_elsewhere(upns: Mapping[str, int], taken: Iterable[str], column: str) -> list[Problem]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from matcher.postcodes import PostcodeError, format_postcode, normalise
 from web.auth.roles import role_required
 from web.careers import bp, import_csv
 from web.careers.forms import ImportConfirmForm, ImportForm
@@ -19,7 +20,7 @@ from web.dao.base import transaction
 from web.fields import ConfirmForm
 from web.models import StudentImport
 from web.models.base import utcnow
-from web.postcodes import clean_postcode
+from web.postcodes import SHAPE_MESSAGE, InvalidPostcodeError, postcode_index
 
 # Problems listed on the page at most: a file that is wrong in every cell would make a page too big to use.
 PROBLEMS_SHOWN = 1000
@@ -31,6 +32,38 @@ CHANGED = (
 
 def _school_id() -> int:
     return int(current_user.school_id)
+
+
+def home_postcode(text: str) -> str:
+    """A pupil's home postcode written the Royal Mail way; InvalidPostcodeError if it is malformed, and
+    PostcodeNotFoundError (a warning: the pupil imports without it) if the postcode directory lacks it."""
+    try:
+        compact = normalise(text)
+    except PostcodeError:
+        raise InvalidPostcodeError(SHAPE_MESSAGE) from None
+    if not postcode_index().locate([compact])[1][0]:
+        raise import_csv.PostcodeNotFoundError()
+    return format_postcode(compact)
+
+
+def _left_empty(found: import_csv.Changes) -> str:
+    """What the confirmation adds about pupils imported with a detail left empty, or nothing."""
+    rows = [change.row for change in (*found.added, *found.updated, *found.unchanged)]
+    flags = import_csv.flagged(rows)
+    no_home = len({flag.upn for flag in flags if flag.field in import_csv.POSTCODE_FIELDS})
+    no_contact = len({flag.upn for flag in flags if flag.field in import_csv.CONTACT_FIELDS})
+    said = []
+    if no_home:
+        said.append(
+            f"{no_home} {'student has' if no_home == 1 else 'students have'} no usable home postcode: "
+            "distances are measured from your school's postcode"
+        )
+    if no_contact:
+        said.append(
+            f"{no_contact} {'student has' if no_contact == 1 else 'students have'} a contact email that is "
+            "not a real address: it was not saved"
+        )
+    return "".join(f". {words}" for words in said)
 
 
 def _problem_text(read: import_csv.ReadFile) -> str:
@@ -49,7 +82,7 @@ def import_students() -> Response | str:
     read = None
     if form.validate_on_submit():
         today = utcnow().date()
-        read = import_csv.read(form.read_upload(), clean_postcode, today)
+        read = import_csv.read(form.read_upload(), home_postcode, today)
         if read.upns:
             read.problems += import_csv.taken_elsewhere(
                 read.upns, dao.upns_elsewhere(_school_id(), read.upns), read.columns["upn"]
@@ -79,15 +112,21 @@ def _check_page(staged: StudentImport, form: ImportConfirmForm) -> str:
     changes = dao.changes(staged)
     upns = {row["upn"]: row["row"] for row in staged.rows}
     # Checked again now: another school may have added one of these students since the upload.
+    columns = staged.summary.get("columns", {})
     problems = import_csv.taken_elsewhere(
-        upns, dao.upns_elsewhere(staged.school_id, upns), staged.summary.get("columns", {}).get("upn", "UPN")
+        upns, dao.upns_elsewhere(staged.school_id, upns), columns.get("upn", "UPN")
     )
+    emails = dao.email_changes(changes)
+    problems += dao.email_problems(emails, columns.get("email", "Email"))
+    problems.sort(key=lambda problem: problem.row or 0)
     form.seen.data = changes.fingerprint(staged.id)
     return render_template(
         "careers/import_check.html",
         staged=staged,
         changes=changes,
         problems=problems,
+        flagged=import_csv.flagged(staged.rows),
+        emails=[move for move in emails if not move.taken],
         form=form,
         cancel=ConfirmForm(),
         labels=import_csv.FIELD_LABELS,
@@ -123,7 +162,7 @@ def confirm_import() -> Response:
     counts = done.counts()
     flash(
         f"Students imported: {counts['added']} added, {counts['updated']} updated, "
-        f"{counts['left']} marked as leavers",
+        f"{counts['left']} marked as leavers{_left_empty(done)}",
         "success",
     )
     return redirect(url_for("careers.students"))

@@ -4,16 +4,18 @@ leader confirms it (everything saved, matched by UPN within the school) or cance
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import delete, select
 
-from web.careers.import_csv import FIELDS, Changes, ReadFile, compare
+from web.careers.import_csv import FIELDS, Change, Changes, Problem, ReadFile, compare
+from web.dao import tokens
 from web.dao.base import audit
-from web.dao.school_students import IMPORTED, lock_school
+from web.dao.school_students import IMPORTED, accounts_of, end_access, lock_school
 from web.extensions import db
-from web.models import Student, StudentImport
+from web.models import Student, StudentImport, User
 
 # SQLite allows 32,766 bound values in one statement; a file has at most 5,000 UPNs, but stay well clear.
 _CHUNK = 1000
@@ -111,7 +113,12 @@ def confirm(school_id: int, user_id: int, seen: str, today: date) -> Changes | N
     found = changes(staged)
     if found.fingerprint(staged.id) != seen:
         return None
+    moves = email_changes(found)
+    if any(move.taken for move in moves):
+        return None
     _apply(school_id, found, today)
+    _move_emails(moves, user_id)
+    deactivated = end_access([cast(int, change.student_id) for change in found.leaving], user_id)
     audit(
         user_id,
         IMPORTED,
@@ -119,10 +126,75 @@ def confirm(school_id: int, user_id: int, seen: str, today: date) -> Changes | N
         school_id,
         full_export=staged.full_export,
         returned=sum("left_on" in change.fields for change in found.updated),
+        emails_changed=len(moves),
+        accounts_deactivated=deactivated,
         **found.counts(),
     )
     _forget(school_id, user_id)
     return found
+
+
+EMAIL_TAKEN = (
+    "Someone else's account already uses this email address, so this student's sign-in email cannot "
+    "change to it. Check it in your MIS"
+)
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    """A student whose account's sign-in email the import changes, from the old address to the new."""
+
+    change: Change
+    user_id: int
+    old: str
+    new: str
+    taken: bool  # another account has the new address already, so it cannot change
+
+
+def email_changes(found: Changes) -> list[EmailChange]:
+    """The accounts whose email confirming these changes would change (a new email in the file for a student
+    with an account); an address the file left empty or that is not an address changes no account."""
+    changed = [change for change in found.updated if "email" in change.fields and change.row.get("email")]
+    users = accounts_of([cast(int, change.student_id) for change in changed])
+    moves = [
+        (change, users[cast(int, change.student_id)])
+        for change in changed
+        if change.student_id in users and users[cast(int, change.student_id)].email != change.row["email"]
+    ]
+    wanted = [change.row["email"] for change, _ in moves]
+    owners = {
+        email: user_id
+        for start in range(0, len(wanted), _CHUNK)
+        for email, user_id in db.session.execute(
+            select(User.email, User.id).where(User.email.in_(wanted[start : start + _CHUNK]))
+        )
+    }
+    return [
+        EmailChange(
+            change,
+            user.id,
+            user.email,
+            change.row["email"],
+            owners.get(change.row["email"], user.id) != user.id,
+        )
+        for change, user in moves
+    ]
+
+
+def email_problems(moves: list[EmailChange], column: str) -> list[Problem]:
+    """A problem for each new email another account has: the import waits until it is put right."""
+    return [Problem(EMAIL_TAKEN, row=move.change.row["row"], column=column) for move in moves if move.taken]
+
+
+def _move_emails(moves: list[EmailChange], by_id: int) -> None:
+    for move in moves:
+        user = db.session.get(User, move.user_id)
+        if user is None:
+            continue
+        user.email = move.new
+        # Links already emailed went to the old address: they must not open the account any more.
+        tokens.expire_all(user.id)
+        audit(by_id, "user_email_changed", "user", user.id, by="student_import")
 
 
 def _values(row: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:

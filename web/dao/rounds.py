@@ -192,13 +192,19 @@ def covered_students(match_round: MatchRound) -> Select[tuple[int]]:
     return query.where(Student.school_id.in_(hub_schools))
 
 
+# A pupil with no usable home postcode (none in the MIS, or a ZZ99 pseudo-postcode for no fixed abode or a
+# withheld address) is measured from their school's postcode: resolved here, never stored on their record.
+_HOME_OR_SCHOOL = func.coalesce(
+    func.nullif(Student.postcode, ""),
+    select(School.postcode).where(School.id == Student.school_id).scalar_subquery(),
+).label("postcode")
 # The columns of a student the engine reads (web.models.Student), and of an opportunity.
 STUDENT_COLUMNS = (
     Student.id,
     Student.school_id,
     Student.year_group,
     Student.date_of_birth,
-    Student.postcode,
+    _HOME_OR_SCHOOL,
     Student.max_travel_km,
     Student.routes,
     Student.statement,

@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 
-from web.dao import accounts
+from web.dao import accounts, tokens
 from web.dao.accounts import AccountError
 from web.dao.base import audit
 from web.dao.users import get_user_by_email
 from web.extensions import db
-from web.models import AuditEvent, School, Student, User
+from web.models import Allocation, AuditEvent, Consent, Preference, School, Student, User
+from web.models.base import HOLDING_STATUSES, utcnow
 
 ROLLED_OVER = "students_rolled_over"
 IMPORTED = "students_imported"
@@ -72,6 +74,116 @@ def uninvited(school_id: int) -> list[Student]:
             .order_by(Student.last_name, Student.first_name, Student.id)
         )
     )
+
+
+def count_uninvited(school_id: int) -> int:
+    """How many of the school's current students have an email address and no account."""
+    has_account = select(User.id).where(User.student_id == Student.id).exists()
+    return int(
+        db.session.scalar(
+            select(func.count(Student.id)).where(
+                Student.school_id == school_id,
+                Student.left_on.is_(None),
+                Student.email.is_not(None),
+                Student.email != "",
+                ~has_account,
+            )
+        )
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class StudentFilters:
+    """Which of a school's students its students page lists."""
+
+    leavers: bool = False  # leavers only, else current students only
+    year_group: int | None = None
+    search: str = ""  # words of a name, or a UPN
+    account: str = ""  # "has", "none" or "" for either
+    missing: str = ""  # "no_contact", "no_email", "no_parent_email", "no_postcode" or "" for any
+
+
+def _blank(column: Any) -> ColumnElement[bool]:
+    return or_(column.is_(None), column == "")
+
+
+_MISSING = {
+    "no_contact": lambda: and_(_blank(Student.email), _blank(Student.parent_email)),
+    "no_email": lambda: _blank(Student.email),
+    "no_parent_email": lambda: _blank(Student.parent_email),
+    "no_postcode": lambda: _blank(Student.postcode),
+}
+
+
+def _like(column: Any, word: str) -> ColumnElement[bool]:
+    # Lower case on both sides: SQLite's LIKE ignores case only for ASCII, PostgreSQL's never does.
+    return func.lower(column).contains(word.lower(), autoescape=True)
+
+
+def _found(school_id: int, filters: StudentFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        Student.school_id == school_id,
+        Student.left_on.is_not(None) if filters.leavers else Student.left_on.is_(None),
+    ]
+    if filters.year_group is not None:
+        conditions.append(Student.year_group == filters.year_group)
+    if filters.account:
+        # Aliased: the page's own query joins User, and this must not correlate with that join.
+        account = aliased(User)
+        has_account = select(account.id).where(account.student_id == Student.id).exists()
+        conditions.append(has_account if filters.account == "has" else ~has_account)
+    if filters.missing in _MISSING:
+        conditions.append(_MISSING[filters.missing]())
+    for word in filters.search.split():
+        conditions.append(
+            or_(
+                _like(Student.first_name, word),
+                _like(Student.preferred_name, word),
+                _like(Student.last_name, word),
+                Student.upn == word.upper(),
+            )
+        )
+    return conditions
+
+
+def count_students(school_id: int, filters: StudentFilters) -> int:
+    """How many of the school's students the filters find."""
+    return int(db.session.scalar(select(func.count(Student.id)).where(*_found(school_id, filters))) or 0)
+
+
+def count_leavers(school_id: int) -> int:
+    """How many of the school's students have left."""
+    return count_students(school_id, StudentFilters(leavers=True))
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One row of the students page."""
+
+    student: Student
+    ranked: bool  # has ranked an opportunity
+    placed: bool  # holds a placement
+    account: str  # account_status of their account
+
+
+def find_students(school_id: int, filters: StudentFilters, page: int, per_page: int) -> list[Listed]:
+    """One page of the school's students the filters find, by surname then forename, each with whether they
+    ranked anything, hold a placement, and their account's status: one query, whatever the school's size."""
+    ranked = exists().where(Preference.student_id == Student.id)
+    placed = exists().where(Allocation.student_id == Student.id, Allocation.status.in_(HOLDING_STATUSES))
+    rows = db.session.execute(
+        select(Student, ranked, placed, User)
+        .outerjoin(User, User.student_id == Student.id)
+        .where(*_found(school_id, filters))
+        .order_by(Student.last_name, Student.first_name, Student.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return [
+        Listed(student, bool(has_ranked), bool(has_place), account_status(user))
+        for student, has_ranked, has_place, user in rows
+    ]
 
 
 def invite_student(student: Student, by_id: int) -> User:
@@ -138,6 +250,40 @@ def set_account_active(student: Student, active: bool, by_id: int) -> bool:
     return True
 
 
+# Bound values per statement when ending leavers' access: SQLite allows 32,766, stay well clear.
+_CHUNK = 1000
+
+
+def end_access(student_ids: list[int], by_id: int) -> int:
+    """For students who have left: deactivate their accounts (signing them out) and end every link that
+    could still act for them: invitations and password resets, and their parents' pending consent links
+    (the schedule then lets the placement's seat go, as for any link that ran out). In the caller's
+    transaction; how many accounts were deactivated."""
+    now = utcnow()
+    deactivated = 0
+    for start in range(0, len(student_ids), _CHUNK):
+        chunk = student_ids[start : start + _CHUNK]
+        for user in db.session.scalars(select(User).where(User.student_id.in_(chunk)).order_by(User.id)):
+            if user.active:
+                accounts.set_active(user, False, by_id)
+                deactivated += 1
+            else:
+                tokens.expire_all(user.id)
+        theirs = select(Allocation.id).where(Allocation.student_id.in_(chunk))
+        db.session.execute(
+            update(Consent)
+            .where(
+                Consent.allocation_id.in_(theirs),
+                Consent.decision == "pending",
+                Consent.used_at.is_(None),
+                Consent.expires_at > now,
+            )
+            .values(expires_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return deactivated
+
+
 def year_counts(school_id: int) -> Counter[int]:
     """How many current students the school has in each year group."""
     rows = db.session.execute(
@@ -187,6 +333,11 @@ def roll_over(
     if rolled_over_on(school_id, academic_year) is not None:
         return None
     current = (Student.school_id == school_id, Student.left_on.is_(None))
+    leaving = list(
+        db.session.scalars(
+            select(Student.id).where(*current, Student.year_group >= last_year).order_by(Student.id)
+        )
+    )
     # Leavers first: moved up first, Year 12 would reach 13 and leave with it.
     left = db.session.execute(
         update(Student)
@@ -201,6 +352,7 @@ def roll_over(
         .execution_options(synchronize_session=False)
     )
     counts = (_rowcount(moved), _rowcount(left))
+    deactivated = end_access(leaving, by_id)
     audit(
         by_id,
         ROLLED_OVER,
@@ -210,6 +362,7 @@ def roll_over(
         last_year=last_year,
         moved=counts[0],
         left=counts[1],
+        accounts_deactivated=deactivated,
     )
     return counts
 

@@ -4,6 +4,7 @@ exception, and good ones give cleaned rows; no Flask and no database."""
 from __future__ import annotations
 
 import codecs
+import re
 from datetime import date
 
 import pytest
@@ -21,8 +22,10 @@ REAL_POSTCODES = {"M14 5TP", "M1 1AD", "M13 9PL"}
 def check_postcode(text: str) -> str:
     """A stand-in for the postcode directory that knows three postcodes."""
     cleaned = " ".join(text.upper().split())
+    if not re.fullmatch(r"[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}", cleaned):
+        raise ValueError("Enter a postcode in the correct format, like M1 1AD")
     if cleaned not in REAL_POSTCODES:
-        raise ValueError("Enter a real postcode, like M1 1AD")
+        raise import_csv.PostcodeNotFoundError()
     return cleaned
 
 
@@ -282,15 +285,9 @@ def test_utf8_with_and_without_a_byte_order_mark_and_windows_1252_all_read_alike
         ("Year", "Reception", "Enter a year group from 7 to 14, like 10 or Year 10"),
         ("Year", "Year 6", "Year group must be from 7 to 14"),
         ("Year", "15", "Year group must be from 7 to 14"),
-        ("Postcode", "M99 9ZZ", "Enter a real postcode, like M1 1AD"),
+        ("Postcode", "M99 9", "Enter a postcode in the correct format, like M1 1AD"),
         ("Pupil Premium", "maybe", "Enter Y or N (Yes, No, True, False, 1 and 0 also work)"),
         ("SEN Status", "S", "Enter N, K or E (N for none, K for SEN support, E for an EHC plan)"),
-        ("Email", "pupil at school", "Enter an email address in the correct format, like name@example.com"),
-        (
-            "Primary Contact Email",
-            "parent@",
-            "Enter an email address in the correct format, like name@example.com",
-        ),
     ],
 )
 def test_each_bad_cell_is_named_by_row_and_column(column: str, value: str, message: str) -> None:
@@ -298,6 +295,47 @@ def test_each_bad_cell_is_named_by_row_and_column(column: str, value: str, messa
 
     assert messages(result) == [f"Row 3, {column}: {message}"]
     assert [row["upn"] for row in result.rows] == [upn(1), upn(3)]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", import_csv.NO_POSTCODE),
+        ("  ", import_csv.NO_POSTCODE),
+        ("ZZ99 3VZ", import_csv.PSEUDO_POSTCODE),
+        ("zz993wz", import_csv.PSEUDO_POSTCODE),
+        ("M99 9ZZ", import_csv.UNKNOWN_POSTCODE),
+    ],
+)
+def test_a_pupil_with_no_usable_home_postcode_imports_with_a_warning(value: str, message: str) -> None:
+    result = read_rows([pupil(1), pupil(2, Postcode=value), pupil(3)])
+
+    assert result.problems == []
+    assert [row["upn"] for row in result.rows] == [upn(1), upn(2), upn(3)]
+    assert result.rows[1]["postcode"] is None
+    assert [str(warning) for warning in result.warnings] == [f"Row 3, Postcode: {message}"]
+    [flag] = import_csv.flagged(result.rows)
+    assert (flag.name, flag.upn, flag.field, flag.problem.row) == ("Pupil2 Surname002", upn(2), "postcode", 3)
+
+
+@pytest.mark.parametrize("column", ["Email", "Primary Contact Email"])
+@pytest.mark.parametrize("value", ["pupil at school", "parent@", "a@b@example.org"])
+def test_a_contact_email_that_is_not_an_address_is_a_warning_and_never_kept(column: str, value: str) -> None:
+    result = read_rows([pupil(1), pupil(2, **{column: value})])
+
+    assert result.problems == []
+    assert [row["upn"] for row in result.rows] == [upn(1), upn(2)]
+    field = "email" if column == "Email" else "parent_email"
+    assert result.rows[1][field] is None
+    assert value not in str(result.rows)
+    assert [str(warning) for warning in result.warnings] == [f"Row 3, {column}: {import_csv.BAD_EMAIL}"]
+
+
+def test_a_wrong_required_value_stays_an_error_beside_a_postcode_warning() -> None:
+    result = read_rows([pupil(1, Postcode="ZZ99 3VZ", DOB="", Year="6", UPN=upn(1)[:-1])])
+
+    assert result.rows == [] and result.warnings == []
+    assert [problem.column for problem in result.problems] == ["UPN", "DOB", "Year"]
 
 
 @pytest.mark.parametrize(
@@ -353,7 +391,6 @@ def test_several_problems_in_one_row_are_all_listed() -> None:
         "Row 2, UPN: Enter a UPN of 13 characters: a letter, 11 numbers, then a number or a letter",
         "Row 2, DOB: Enter the date of birth as day, month and year, like 27/03/2010",
         "Row 2, Year: Year group must be from 7 to 14",
-        "Row 2, Email: Enter an email address in the correct format, like name@example.com",
     ]
 
 

@@ -98,7 +98,13 @@ def test_everyone_moves_up_and_the_last_year_leaves_and_nobody_is_deleted(
     assert db.session.get(Student, elsewhere.id).left_on is None
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "students_rolled_over"))
     assert (event.record_type, event.record_id) == ("school", school.id)
-    assert event.detail == {"academic_year": int(this_year()), "last_year": 13, "moved": 3, "left": 1}
+    assert event.detail == {
+        "academic_year": int(this_year()),
+        "last_year": 13,
+        "moved": 3,
+        "left": 1,
+        "accounts_deactivated": 0,
+    }
 
 
 def test_the_same_form_sent_twice_moves_students_up_once(careers_leader_request: ClientRequest) -> None:
