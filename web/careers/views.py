@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 from matcher.people import KINDS, PATHWAYS, ROUTES
 from web.auth.roles import owned_or_404, role_required
 from web.cache import cached
-from web.careers import bp
+from web.careers import bp, students_list
 from web.careers.forms import RespondByForm
 from web.careers.reasons import fairness_summary, reasons
 from web.dao import allocations as allocations_dao
@@ -54,20 +54,33 @@ def _school_id() -> int:
 @bp.route("/students")
 @role_required("careers_leader")
 def students() -> str:
-    """The school's current students, then its leavers: year, account, and whether they ranked anything."""
-    school = rounds_dao.get_school(_school_id())
-    rows = rounds_dao.school_students_summary(_school_id())
-    users = school_students.accounts_of([student.id for student, _, _ in rows])
-    listed = [
-        (student, ranked, placed, account_status(users.get(student.id))) for student, ranked, placed in rows
-    ]
+    """The school's students, 50 a page: current ones or leavers, found by year group, name or UPN,
+    account and missing details, each with their account and whether they ranked anything or are placed."""
+    form = students_list.StudentFilterForm(request.args)
+    filters = form.filters()
+    matching = school_students.count_students(_school_id(), filters)
+    pages = students_list.page_count(matching)
+    page = students_list.asked_page(request.args.get("page"), pages)
+    shown = students_list.query_values(filters)
+
+    def link(number: int) -> str:
+        return url_for("careers.students", page=number, **shown) + "#students"
+
     return render_template(
         "careers/students.html",
-        school=school,
-        current=[row for row in listed if row[0].left_on is None],
-        leavers=[row for row in listed if row[0].left_on is not None],
-        to_invite=len(school_students.uninvited(_school_id())),
+        school=rounds_dao.get_school(_school_id()),
+        form=form,
+        filters=filters,
+        filtered=bool(shown),
+        listed=school_students.find_students(_school_id(), filters, page, students_list.PER_PAGE),
+        matching=matching,
+        page=page,
+        per_page=students_list.PER_PAGE,
+        pagination=students_list.pagination(page, pages, link),
+        leavers=0 if filters.leavers else school_students.count_leavers(_school_id()),
+        to_invite=school_students.count_uninvited(_school_id()),
         button=ConfirmForm(),
+        missing_words=students_list.missing_words,
     )
 
 

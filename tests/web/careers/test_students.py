@@ -14,6 +14,9 @@ from tests.web.pages import rows
 from web.extensions import db
 from web.models import Hub
 
+# The factory's students have a home postcode and no email addresses.
+MISSING = "Pupil email, Parent or carer email"
+
 
 @pytest.mark.parametrize("role", ["hub_admin", "employer", "student"])
 @pytest.mark.parametrize("endpoint", ["careers.students", "careers.student"])
@@ -54,9 +57,9 @@ def test_students_list_shows_only_this_schools_students_with_ranked_and_placed(
     page = careers_leader_request.get("careers.students")
 
     assert rows(page, "students-table") == [
-        ["Priya Akhtar", "Year 11", "No account", "Digital", "No", "Yes"],
-        ["Ben Brown", "Year 10", "No account", "Health and science, Digital", "Yes", "No"],
-        ["Cara Cole", "Year 10", "No account", "None chosen", "No", "No"],
+        ["Priya Akhtar", "Year 11", "No account", "Digital", "No", "Yes", MISSING],
+        ["Ben Brown", "Year 10", "No account", "Health and science, Digital", "Yes", "No", MISSING],
+        ["Cara Cole", "Year 10", "No account", "None chosen", "No", "No", MISSING],
     ]
     link = page.select_one("#students-table a")
     assert link["href"] == careers_leader_request.url("careers.student", student_id=placed.id)
@@ -120,9 +123,12 @@ def test_leavers_are_listed_apart_from_current_students(careers_leader_request: 
     )
 
     page = careers_leader_request.get("careers.students")
+    leavers = careers_leader_request.get("careers.students", show="left")
 
     assert [row[0] for row in rows(page, "students-table")] == ["Ann Ash"]
-    assert rows(page, "leavers-table") == [["Lee Left", "Year 13", "20 July 2026", "No account", "No"]]
+    assert page.select_one("#leavers a").get_text(strip=True) == "Show the 1 leaver"
+    assert rows(leavers, "leavers-table") == [["Lee Left", "Year 13", "20 July 2026", "No account", "No"]]
+    assert leavers.select_one("#students-table") is None
 
 
 def test_a_preferred_name_is_used_in_the_list_and_the_legal_name_on_the_student_page(
