@@ -1,9 +1,9 @@
 """The whole service for real: the web app served over HTTP by its own process, and a Celery worker process
 consuming the matching queue from a real broker, both on the tests' database. No mocks, no eager Celery.
 
-The stack is started once per session for each broker: kombu's SQLAlchemy transport on a SQLite file (the
-embedded default, shared with tests/browser) and Redis (only when REDIS_URL is set, as `make test-postgres`
-does); tests/integration/test_faults.py starts its own, with beat. The processes are
+The stack is started once per session on kombu's SQLAlchemy transport on a SQLite file (the embedded
+default, shared with tests/browser), and once per module on Redis (only when REDIS_URL is set, as
+`make test-postgres` does); tests/integration/test_faults.py starts its own, with beat. The processes are
 always stopped, and their logs are printed when a test fails.
 """
 
@@ -195,12 +195,13 @@ def _broker_url(param: str, where: Path) -> str:
     return f"sqla+sqlite:///{where / 'broker.sqlite'}"
 
 
-@pytest.fixture(scope="session", params=["sqlite", "redis"], ids=["sqlite-file broker", "redis broker"])
+@pytest.fixture(scope="module", params=["sqlite", "redis"], ids=["sqlite-file broker", "redis broker"])
 def stack(
     request: pytest.FixtureRequest, app: Flask, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
     """The web server and a worker on the tests' database and the broker of this parameter: the SQLite-file
-    one is the stack the browser tests use too (tests/conftest.py), started once for both."""
+    one is the stack the browser tests use too (tests/conftest.py), started once for both. The Redis one
+    stops with its module: other modules' stacks share that broker, and its worker would take their mail."""
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_stack")
         return
