@@ -3,8 +3,6 @@ of 50, and what each row says about a student's missing details."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from math import ceil
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
@@ -91,30 +89,3 @@ def query_values(filters: StudentFilters) -> dict[str, Any]:
         "missing": filters.missing,
     }
     return {name: value for name, value in values.items() if value}
-
-
-def page_count(matching: int) -> int:
-    """How many pages `matching` rows fill (one, however few)."""
-    return max(1, ceil(matching / PER_PAGE))
-
-
-def asked_page(text: str | None, pages: int) -> int:
-    """The page asked for (?page=), within 1..pages; anything else is the first."""
-    return min(max(whole_number(text, 6) or 1, 1), pages)
-
-
-def pagination(page: int, pages: int, link: Callable[[int], str]) -> dict[str, object]:
-    """GOV.UK pagination: the first and last pages, this one and its neighbours, ellipses between; no
-    items when everything fits on one page."""
-    items: list[dict[str, object]] = []
-    for number in range(1, pages + 1):
-        if number in (1, pages) or abs(number - page) <= 1:
-            items.append({"number": number, "href": link(number), "current": number == page})
-        elif not items[-1].get("ellipsis"):
-            items.append({"ellipsis": True})
-    return {
-        "items": items if pages > 1 else [],
-        "previous": {"href": link(page - 1)} if page > 1 else None,
-        "next": {"href": link(page + 1)} if page < pages else None,
-        "landmarkLabel": "Pages of students",
-    }

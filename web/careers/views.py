@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import KINDS, PATHWAYS, ROUTES
+from web import paging
 from web.auth.roles import owned_or_404, role_required
 from web.cache import cached
 from web.careers import bp, students_list
@@ -59,8 +60,8 @@ def students() -> str:
     form = students_list.StudentFilterForm(request.args)
     filters = form.filters()
     matching = school_students.count_students(_school_id(), filters)
-    pages = students_list.page_count(matching)
-    page = students_list.asked_page(request.args.get("page"), pages)
+    pages = paging.page_count(matching, students_list.PER_PAGE)
+    page = paging.asked_page(pages)
     shown = students_list.query_values(filters)
 
     def link(number: int) -> str:
@@ -76,7 +77,7 @@ def students() -> str:
         matching=matching,
         page=page,
         per_page=students_list.PER_PAGE,
-        pagination=students_list.pagination(page, pages, link),
+        pagination=paging.pagination(page, pages, link, "Pages of students"),
         leavers=0 if filters.leavers else school_students.count_leavers(_school_id()),
         to_invite=school_students.count_uninvited(_school_id()),
         button=ConfirmForm(),

@@ -10,11 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from matcher.people import ROUTES
+from web import paging
 from web.auth.roles import owned_or_404, role_required
 from web.dao import hub as hub_dao
 from web.dao import vetting as dao
 from web.dao.base import transaction
-from web.hub import bp, paging
+from web.hub import bp
 from web.hub.forms import CHECK_LABELS, DECISION_LABELS, CheckForm, DecisionForm, EmployerSearchForm
 from web.models import Employer
 from web.models.base import EMPLOYER_STATUSES

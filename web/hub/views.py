@@ -6,12 +6,12 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from matcher.people import KINDS, ROUTES
+from web import paging
 from web.auth.roles import role_required
 from web.dao import hub as hub_dao
 from web.hub import (
     bp,
     emails,  # noqa: F401 - registers the vetting and insurance emails
-    paging,
 )
 from web.hub.forms import SchoolSearchForm
 

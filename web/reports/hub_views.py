@@ -9,6 +9,7 @@ from flask import abort, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from web import paging
 from web.auth.roles import role_required
 from web.dao import hub as hub_dao
 from web.dao import reports as dao
@@ -97,18 +98,7 @@ def _pagination(page: int, pages: int, form: FilterForm) -> dict[str, object]:
     def link(number: int) -> str:
         return url_for("reports.hub", page=number, **args) + "#schools"
 
-    items: list[dict[str, object]] = []
-    for number in range(1, pages + 1):
-        if number in (1, pages) or abs(number - page) <= 1:
-            items.append({"number": number, "href": link(number), "current": number == page})
-        elif items and not items[-1].get("ellipsis"):
-            items.append({"ellipsis": True})
-    return {
-        "items": items if pages > 1 else [],
-        "previous": {"href": link(page - 1)} if page > 1 else None,
-        "next": {"href": link(page + 1)} if page < pages else None,
-        "landmarkLabel": "Pages of schools",
-    }
+    return paging.pagination(page, pages, link, "Pages of schools")
 
 
 @bp.route(f"/hub/reports/{report_rule(*SLUGS, SCHOOLS_CSV)}")

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from web import paging
 from web.auth.roles import role_required
 from web.dao import students as dao
 from web.dao.base import transaction
@@ -46,19 +47,7 @@ def _pagination(found: dao.OpportunityPage, args: dict[str, Any]) -> dict[str, o
     def link(number: int) -> str:
         return url_for("students.opportunities", page=number, **args) + "#opportunities"
 
-    page, pages = found.page, found.pages
-    items: list[dict[str, object]] = []
-    for number in range(1, pages + 1):
-        if number in (1, pages) or abs(number - page) <= 1:
-            items.append({"number": number, "href": link(number), "current": number == page})
-        elif items and not items[-1].get("ellipsis"):
-            items.append({"ellipsis": True})
-    return {
-        "items": items if pages > 1 else [],
-        "previous": {"href": link(page - 1)} if page > 1 else None,
-        "next": {"href": link(page + 1)} if page < pages else None,
-        "landmarkLabel": "Pages of opportunities",
-    }
+    return paging.pagination(found.page, found.pages, link, "Pages of opportunities")
 
 
 @bp.route("/opportunities/<int:opportunity_id>")

@@ -1,5 +1,5 @@
-"""Pages of the hub admin's long lists (the overview's schools, the employers): which page was asked for,
-and GOV.UK pagination links that keep the list's filters."""
+"""Pages of long lists (schools, employers, students, opportunities): which page was asked for, and the
+GOV.UK pagination component's links, which keep the list's filters."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ def page_count(matching: int, per_page: int = PER_PAGE) -> int:
     return max(1, ceil(matching / per_page))
 
 
-def asked_page(pages: int) -> int:
-    """The page asked for in the query string (?page=), within 1..pages; anything else is the first."""
-    number = whole_number(request.args.get("page"), 6) or 1
+def asked_page(pages: int, text: str | None = None) -> int:
+    """The page asked for (`text`, else ?page= in the query string), within 1..pages; anything else is the
+    first."""
+    number = whole_number(request.args.get("page") if text is None else text, 6) or 1
     return min(max(number, 1), pages)
 
 
