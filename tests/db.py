@@ -177,3 +177,10 @@ def create_api_key(hub: Hub, secret: str | None = None, **overrides: Any) -> tup
         "token_hash": hashlib.sha256(secret.encode()).hexdigest(),
     }
     return _save(HubApiToken(**{**fields, **overrides})), secret
+
+
+def from_today(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields with each timedelta made a date that many days from today: a parametrized test names
+    its dates this way so that they are read when it runs, not when its module is imported."""
+    today = date.today()
+    return {name: today + value if isinstance(value, timedelta) else value for name, value in fields.items()}

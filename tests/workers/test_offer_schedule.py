@@ -3,7 +3,7 @@ not answered by then expires, freeing its seat; each change and email once, howe
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,8 +19,13 @@ from web.models import Allocation, AuditEvent, Hub, Notification, School, Studen
 from web.models.base import utcnow
 from workers.schedule_tasks import offer_deadlines
 
-TODAY = london_today()
-LONG_AGO = utcnow() - timedelta(days=6)
+
+def today() -> date:
+    return london_today()
+
+
+def long_ago() -> datetime:
+    return utcnow() - timedelta(days=6)
 
 
 @pytest.fixture
@@ -36,7 +41,7 @@ def _offer(student: Student, **overrides: Any) -> Allocation:
     employer = factories.create_employer(db.session.get(Hub, school.hub_id), name="Acme Labs")
     place = factories.create_opportunity(employer, title="Lab week")
     match_round = factories.create_round(school, status="succeeded")
-    fields = {"status": "offered", "offered_at": LONG_AGO, **overrides}
+    fields = {"status": "offered", "offered_at": long_ago(), **overrides}
     return factories.create_allocation(match_round, student, place, **fields)
 
 
@@ -55,8 +60,8 @@ def test_beat_runs_the_offer_deadlines_every_15_minutes(app: Flask) -> None:
 
 
 def test_a_student_is_reminded_once_two_days_before(student: Student) -> None:
-    due = _offer(student, respond_by=TODAY + timedelta(days=2))
-    _offer(student, respond_by=TODAY + timedelta(days=3))
+    due = _offer(student, respond_by=today() + timedelta(days=2))
+    _offer(student, respond_by=today() + timedelta(days=3))
 
     offer_deadlines.run()
     offer_deadlines.run()
@@ -64,28 +69,28 @@ def test_a_student_is_reminded_once_two_days_before(student: Student) -> None:
     assert _keys() == [f"offer-reminder:{due.id}"]
     assert deliver_queued() == 1
     [message] = sent_to("priya@example.org")
-    respond_by = TODAY + timedelta(days=2)
+    respond_by = today() + timedelta(days=2)
     assert message.subject == f"Respond to your placement offer by {respond_by.day} {respond_by:%B %Y}"
     assert link_in(message) == f"/me/offers/{due.id}"
     assert _status(due) == "offered"
 
 
 def test_an_offer_released_inside_the_window_gets_no_reminder(student: Student) -> None:
-    _offer(student, respond_by=TODAY + timedelta(days=1), offered_at=utcnow())
+    _offer(student, respond_by=today() + timedelta(days=1), offered_at=utcnow())
     offer_deadlines.run()
     assert _keys() == []
 
 
 def test_a_reminder_missed_on_its_day_is_sent_the_next(student: Student) -> None:
-    late = _offer(student, respond_by=TODAY + timedelta(days=1))
+    late = _offer(student, respond_by=today() + timedelta(days=1))
     offer_deadlines.run()
     assert _keys() == [f"offer-reminder:{late.id}"]
 
 
 def test_an_unanswered_offer_expires_the_day_after_its_date_once(student: Student) -> None:
-    overdue = _offer(student, respond_by=TODAY - timedelta(days=1))
-    due_today = _offer(student, respond_by=TODAY)
-    accepted = _offer(student, respond_by=TODAY - timedelta(days=1), status="accepted")
+    overdue = _offer(student, respond_by=today() - timedelta(days=1))
+    due_today = _offer(student, respond_by=today())
+    accepted = _offer(student, respond_by=today() - timedelta(days=1), status="accepted")
 
     offer_deadlines.run()
     offer_deadlines.run()
@@ -100,14 +105,14 @@ def test_an_unanswered_offer_expires_the_day_after_its_date_once(student: Studen
 
 
 def test_an_expired_offer_frees_its_seat_for_the_next_round(student: Student) -> None:
-    overdue = _offer(student, respond_by=TODAY - timedelta(days=1))
+    overdue = _offer(student, respond_by=today() - timedelta(days=1))
     assert rounds_dao.outstanding_seats([overdue.opportunity_id]) == {overdue.opportunity_id: 1}
     offer_deadlines.run()
     assert rounds_dao.outstanding_seats([overdue.opportunity_id]) == {}
 
 
 def test_an_offer_answered_before_its_reminder_is_sent_says_nothing(student: Student) -> None:
-    due = _offer(student, respond_by=TODAY + timedelta(days=2))
+    due = _offer(student, respond_by=today() + timedelta(days=2))
     offer_deadlines.run()
     db.session.execute(Allocation.__table__.update().where(Allocation.id == due.id).values(status="declined"))
     db.session.commit()
@@ -116,6 +121,6 @@ def test_an_offer_answered_before_its_reminder_is_sent_says_nothing(student: Stu
 
 
 def test_a_student_without_an_account_is_expired_without_an_email(app: Flask) -> None:
-    overdue = _offer(factories.create_student(), respond_by=TODAY - timedelta(days=1))
+    overdue = _offer(factories.create_student(), respond_by=today() - timedelta(days=1))
     offer_deadlines.run()
     assert _status(overdue) == "expired" and _keys() == []

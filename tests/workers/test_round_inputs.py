@@ -17,9 +17,17 @@ from web.extensions import db
 from web.models import ExperienceRecord, Hub, MatchRound, School
 from workers.round_inputs import RoundInputs, load_round_inputs, policy_for
 
-TODAY = date.today()
-START = TODAY + timedelta(days=60)
-BORN = TODAY - timedelta(days=365 * 15)
+
+def today() -> date:
+    return date.today()
+
+
+def start() -> date:
+    return today() + timedelta(days=60)
+
+
+def born() -> date:
+    return today() - timedelta(days=365 * 15)
 
 
 @pytest.fixture
@@ -30,8 +38,8 @@ def world(app: Flask) -> dict[str, Any]:
     hub = db.session.get(Hub, school.hub_id)
     neighbour = factories.create_school(hub)
     employer = factories.create_employer(hub)
-    lapsed = factories.create_employer(hub, insurance_expires=TODAY - timedelta(days=1))
-    mentoring = {"kind": "mentoring", "start_date": START, "end_date": START + timedelta(days=41)}
+    lapsed = factories.create_employer(hub, insurance_expires=today() - timedelta(days=1))
+    mentoring = {"kind": "mentoring", "start_date": start(), "end_date": start() + timedelta(days=41)}
     places = {
         "open": factories.create_opportunity(employer, title="Open", capacity=3, places_taken=1, **mentoring),
         "remote": factories.create_opportunity(
@@ -42,9 +50,9 @@ def world(app: Flask) -> dict[str, Any]:
     for title, fields in {
         "Insurance ran out": {"employer": lapsed},
         "Draft": {"status": "draft"},
-        "Started": {"start_date": TODAY, "end_date": TODAY + timedelta(days=41)},
+        "Started": {"start_date": today(), "end_date": today() + timedelta(days=41)},
         "Found by a student": {"self_found": True},
-        "Too early": {"start_date": TODAY + timedelta(days=10), "end_date": TODAY + timedelta(days=51)},
+        "Too early": {"start_date": today() + timedelta(days=10), "end_date": today() + timedelta(days=51)},
         "Another hub": {"employer": factories.create_employer()},
     }.items():
         owner = fields.pop("employer", employer)
@@ -53,17 +61,17 @@ def world(app: Flask) -> dict[str, Any]:
     earlier = factories.create_round(school, status="succeeded")
 
     def pupil(name: str, at: School = school, **fields: Any) -> Any:
-        return factories.create_student(at, first_name=name, date_of_birth=BORN, **fields)
+        return factories.create_student(at, first_name=name, date_of_birth=born(), **fields)
 
     students = {
         "ranked": pupil("Ranked", routes=["digital", "care-services"], disadvantaged=True, send=True),
         "busy": pupil("Busy", postcode="M13 9PL", max_travel_km=20.0),
         "waiting": pupil("Waiting"),
-        "refused": pupil("Refused", available_from=START, available_until=START + timedelta(days=90)),
+        "refused": pupil("Refused", available_from=start(), available_until=start() + timedelta(days=90)),
         "recorded": pupil("Recorded", year_group=11, pathway_interest="technical", statement=""),
         "holding": pupil("Holding"),
         "neighbour": pupil("Neighbour", neighbour),
-        "leaver": pupil("Leaver", left_on=TODAY - timedelta(days=1)),
+        "leaver": pupil("Leaver", left_on=today() - timedelta(days=1)),
         "sixth form": pupil("Sixth", year_group=12),
     }
     factories.create_preference(students["ranked"], places["remote"], rank=1)
@@ -91,12 +99,12 @@ def world(app: Flask) -> dict[str, Any]:
 
 
 def _round(world: dict[str, Any], **fields: Any) -> MatchRound:
-    policy = {"year_groups": [10, 11], "starts_from": (START - timedelta(days=7)).isoformat()}
+    policy = {"year_groups": [10, 11], "starts_from": (start() - timedelta(days=7)).isoformat()}
     return factories.create_round(world["school"], kind="mentoring", policy=policy, **fields)
 
 
 def _read(match_round: MatchRound) -> RoundInputs:
-    return load_round_inputs(match_round, policy_for(match_round), TODAY)
+    return load_round_inputs(match_round, policy_for(match_round), today())
 
 
 def test_a_rounds_students_are_the_engines_records_with_their_rankings_busy_days_and_refusals(
@@ -113,7 +121,7 @@ def test_a_rounds_students_are_the_engines_records_with_their_rankings_busy_days
         id=str(students["ranked"].id),
         school=str(school.id),
         year_group=10,
-        date_of_birth=BORN,
+        date_of_birth=born(),
         postcode="M14 5TP",
         max_travel_km=15.0,
         routes=("digital", "care-services"),
@@ -133,8 +141,8 @@ def test_a_rounds_students_are_the_engines_records_with_their_rankings_busy_days
     refused = by_id[students["refused"].id]
     assert refused.refused == (str(places["refused"].id),)
     # Days outside a student's availability count as busy.
-    until = START + timedelta(days=90)
-    assert refused.busy == ((date.min, START - timedelta(days=1)), (until + timedelta(days=1), date.max))
+    until = start() + timedelta(days=90)
+    assert refused.busy == ((date.min, start() - timedelta(days=1)), (until + timedelta(days=1), date.max))
     recorded = by_id[students["recorded"].id]
     assert (recorded.year_group, recorded.has_workplace_experience, recorded.statement) == (11, True, "")
     assert inputs.ranks == {
@@ -162,8 +170,8 @@ def test_a_rounds_places_are_the_engines_records_with_the_seats_still_free(world
         postcode=None,
         remote=True,
         capacity=2,
-        start=START,
-        end=START + timedelta(days=41),
+        start=start(),
+        end=start() + timedelta(days=41),
         year_groups=(10, 11),
         min_age=14,
         max_per_school=1,
@@ -193,7 +201,7 @@ def test_a_round_reads_with_a_few_bound_values_however_many_students_it_covers(
     """SQLite takes a few thousand bound values a statement at most: a hub-wide round of 35,000 students
     must select them by its scope, never by a list of their ids."""
     for _ in range(30):
-        factories.create_student(world["school"], date_of_birth=BORN)
+        factories.create_student(world["school"], date_of_birth=born())
     hub_round = _round(world, school_id=None)
     sizes: list[int] = []
 
@@ -218,8 +226,8 @@ def test_a_top_up_counts_the_seats_and_students_a_round_would_read_now(world: di
         kind="mentoring",
         capacity=1,
         places_taken=1,
-        start_date=START,
-        end_date=START + timedelta(days=41),
+        start_date=start(),
+        end_date=start() + timedelta(days=41),
     )
     factories.create_allocation(
         factories.create_round(world["school"], status="succeeded"),
@@ -228,7 +236,7 @@ def test_a_top_up_counts_the_seats_and_students_a_round_would_read_now(world: di
         status="proposed",
     )
 
-    now = top_up_now(match_round, TODAY)
+    now = top_up_now(match_round, today())
 
     inputs = _read(match_round)
     # Open 3 - 1 taken - 1 offered, online 2, turned down 2; overbooked 1 - 1 - 1 counts as none.

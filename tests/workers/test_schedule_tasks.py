@@ -19,7 +19,9 @@ from web.extensions import db
 from web.models import Employer, Notification
 from workers.schedule_tasks import insurance_reminders
 
-TODAY = date.today()
+
+def today() -> date:
+    return date.today()
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def _queued() -> int:
 def test_thirty_days_before_expiry_the_employers_users_and_hub_admins_are_reminded_once(
     people: dict[str, Any],
 ) -> None:
-    _expires(people["employer"], TODAY + timedelta(days=30))
+    _expires(people["employer"], today() + timedelta(days=30))
 
     insurance_reminders()
     insurance_reminders()
@@ -64,7 +66,7 @@ def test_thirty_days_before_expiry_the_employers_users_and_hub_admins_are_remind
         "first@acme.example",
         "second@acme.example",
     ]
-    expires = TODAY + timedelta(days=30)
+    expires = today() + timedelta(days=30)
     (to_employer,) = sent_to("first@acme.example")
     assert (
         to_employer.subject
@@ -80,9 +82,9 @@ def test_thirty_days_before_expiry_the_employers_users_and_hub_admins_are_remind
 
 
 def test_nothing_is_sent_thirty_one_days_before_or_for_insurance_a_year_away(people: dict[str, Any]) -> None:
-    later = factories.create_employer(name="Later Ltd", insurance_expires=TODAY + timedelta(days=365))
+    later = factories.create_employer(name="Later Ltd", insurance_expires=today() + timedelta(days=365))
     factories.create_user_for("employer", later)
-    _expires(people["employer"], TODAY + timedelta(days=31))
+    _expires(people["employer"], today() + timedelta(days=31))
 
     insurance_reminders()
 
@@ -90,7 +92,7 @@ def test_nothing_is_sent_thirty_one_days_before_or_for_insurance_a_year_away(peo
 
 
 def test_a_reminder_missed_on_the_day_is_sent_on_a_later_run(people: dict[str, Any]) -> None:
-    _expires(people["employer"], TODAY + timedelta(days=12))
+    _expires(people["employer"], today() + timedelta(days=12))
 
     insurance_reminders()
 
@@ -101,7 +103,7 @@ def test_a_reminder_missed_on_the_day_is_sent_on_a_later_run(people: dict[str, A
 @pytest.mark.parametrize("status", ["pending", "suspended"])
 def test_employers_not_approved_are_not_reminded(people: dict[str, Any], status: str) -> None:
     people["employer"].status = status
-    _expires(people["employer"], TODAY + timedelta(days=10))
+    _expires(people["employer"], today() + timedelta(days=10))
 
     insurance_reminders()
 
@@ -109,9 +111,9 @@ def test_employers_not_approved_are_not_reminded(people: dict[str, Any], status:
 
 
 def test_insurance_renewed_before_the_reminder_is_sent_sends_nothing(people: dict[str, Any]) -> None:
-    _expires(people["employer"], TODAY + timedelta(days=30))
+    _expires(people["employer"], today() + timedelta(days=30))
     insurance_reminders()
-    _expires(people["employer"], TODAY + timedelta(days=395))
+    _expires(people["employer"], today() + timedelta(days=395))
 
     deliver_queued()
 
@@ -120,9 +122,9 @@ def test_insurance_renewed_before_the_reminder_is_sent_sends_nothing(people: dic
 
 
 def test_a_renewal_that_runs_out_in_turn_is_reminded_about_again(people: dict[str, Any]) -> None:
-    _expires(people["employer"], TODAY + timedelta(days=20))
+    _expires(people["employer"], today() + timedelta(days=20))
     insurance_reminders()
-    _expires(people["employer"], TODAY + timedelta(days=25))
+    _expires(people["employer"], today() + timedelta(days=25))
 
     insurance_reminders()
 
@@ -132,7 +134,7 @@ def test_a_renewal_that_runs_out_in_turn_is_reminded_about_again(people: dict[st
 def test_once_expired_everyone_is_told_once_and_the_employer_cannot_publish(people: dict[str, Any]) -> None:
     employer = people["employer"]
     draft = factories.create_opportunity(employer, status="draft")
-    _expires(employer, TODAY - timedelta(days=1))
+    _expires(employer, today() - timedelta(days=1))
 
     insurance_reminders()
     insurance_reminders()
@@ -143,12 +145,12 @@ def test_once_expired_everyone_is_told_once_and_the_employer_cannot_publish(peop
     assert "You cannot publish opportunities" in str(to_employer.body)
     assert sent_to("admin@hub.example")[0].subject == "Insurance for Acme Logistics has run out"
     with transaction():
-        assert opportunities_dao.publish_opportunity(draft.id, TODAY) is False
-    assert db.session.scalar(select(Employer.id).where(vetting.evidence_current(TODAY))) is None
+        assert opportunities_dao.publish_opportunity(draft.id, today()) is False
+    assert db.session.scalar(select(Employer.id).where(vetting.evidence_current(today()))) is None
 
 
 def test_insurance_that_ran_out_long_ago_is_not_announced_again(people: dict[str, Any]) -> None:
-    _expires(people["employer"], TODAY - timedelta(days=31))
+    _expires(people["employer"], today() - timedelta(days=31))
 
     insurance_reminders()
 
@@ -158,10 +160,10 @@ def test_insurance_that_ran_out_long_ago_is_not_announced_again(people: dict[str
 def test_the_reminder_before_and_the_notice_after_expiry_are_separate_messages(
     people: dict[str, Any],
 ) -> None:
-    expires = TODAY + timedelta(days=5)
+    expires = today() + timedelta(days=5)
     _expires(people["employer"], expires)
     with transaction():
-        vetting.remind_about_insurance(TODAY)
+        vetting.remind_about_insurance(today())
     with transaction():
         vetting.remind_about_insurance(expires + timedelta(days=1))
     with transaction():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,9 @@ from web.dates import london_today
 from web.extensions import db
 from web.models import Allocation, CheckIn, Hub, School
 
-TODAY = london_today()
+
+def today() -> date:
+    return london_today()
 
 
 def _placement(school: School, status: str = "confirmed") -> Allocation:
@@ -29,7 +31,7 @@ def _placement(school: School, status: str = "confirmed") -> Allocation:
 def _answers(**overrides: object) -> dict[str, object]:
     return {
         "kind": "call",
-        "on_date": [str(TODAY.day), str(TODAY.month), str(TODAY.year)],
+        "on_date": [str(today().day), str(today().month), str(today().year)],
         "note": "Settling in well; supervisor happy.",
         **overrides,
     }
@@ -50,7 +52,7 @@ def test_careers_leader_logs_a_check_in_and_sees_it(
     )
     assert "Check-in saved" in banner(page)
     assert rows(page, "check-ins") == [
-        [f"{TODAY.day} {TODAY:%B %Y}", "Phone or video call", "Settling in well; supervisor happy."]
+        [f"{today().day} {today():%B %Y}", "Phone or video call", "Settling in well; supervisor happy."]
     ]
     (check_in,) = _check_ins()
     assert (check_in.allocation_id, check_in.kind, check_in.created_by_id) == (
@@ -72,7 +74,7 @@ def test_a_double_submit_logs_one_check_in(careers_leader_request: ClientRequest
 
 def test_check_in_answers_are_checked(careers_leader_request: ClientRequest) -> None:
     allocation = _placement(school_of(careers_leader_request))
-    tomorrow = TODAY + timedelta(days=1)
+    tomorrow = today() + timedelta(days=1)
     page = careers_leader_request.post(
         "careers.check_ins",
         _answers(kind="email", on_date=[str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)], note=""),
@@ -91,7 +93,7 @@ def test_a_completed_placement_shows_its_check_ins_but_takes_no_more(
     careers_leader_request: ClientRequest,
 ) -> None:
     allocation = _placement(school_of(careers_leader_request), "completed")
-    db.session.add(CheckIn(allocation_id=allocation.id, kind="visit", on_date=TODAY, note="Went well"))
+    db.session.add(CheckIn(allocation_id=allocation.id, kind="visit", on_date=today(), note="Went well"))
     db.session.commit()
     page = careers_leader_request.get("careers.check_ins", allocation_id=allocation.id)
     assert "Went well" in page.text and page.select_one("#ended") is not None

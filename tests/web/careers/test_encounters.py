@@ -14,14 +14,16 @@ from web.dates import london_today
 from web.extensions import db
 from web.models import ExperienceRecord
 
-YESTERDAY = london_today() - timedelta(days=1)
+
+def yesterday() -> date:
+    return london_today() - timedelta(days=1)
 
 
 def _answers(**overrides: object) -> dict[str, object]:
     return {
         "kind": "employer_talk",
         "title": "Talk by airport engineers",
-        "on_date": [str(YESTERDAY.day), str(YESTERDAY.month), str(YESTERDAY.year)],
+        "on_date": [str(yesterday().day), str(yesterday().month), str(yesterday().year)],
         "hours": "1.5",
         "year_groups": ["9", "10"],
         **overrides,
@@ -47,10 +49,10 @@ def test_an_encounter_goes_on_the_record_of_every_current_student_in_the_year_gr
     records = _records()
     assert [record.student_id for record in records] == [year_9.id, year_10.id]
     assert {(r.benchmark, r.kind, r.title, r.on_date, str(r.hours)) for r in records} == {
-        ("5", "employer_talk", "Talk by airport engineers", YESTERDAY, "1.5")
+        ("5", "employer_talk", "Talk by airport engineers", yesterday(), "1.5")
     }
     assert rows(page, "recent-encounters") == [
-        ["Talk by airport engineers", "Employer talk", f"{YESTERDAY.day} {YESTERDAY:%B %Y}", "1.5", "2"]
+        ["Talk by airport engineers", "Employer talk", f"{yesterday().day} {yesterday():%B %Y}", "1.5", "2"]
     ]
 
 
@@ -112,7 +114,7 @@ def test_recent_encounters_are_only_the_schools_own(careers_leader_request: Clie
     other = factories.create_student(year_group=9)
     db.session.add(
         ExperienceRecord(
-            student_id=other.id, benchmark="5", kind="careers_fair", title="Their fair", on_date=YESTERDAY
+            student_id=other.id, benchmark="5", kind="careers_fair", title="Their fair", on_date=yesterday()
         )
     )
     db.session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -30,7 +30,9 @@ from web.models import (
     User,
 )
 
-START = london_today() + timedelta(days=30)
+
+def start() -> date:
+    return london_today() + timedelta(days=30)
 
 
 def _student(school: School, **overrides: Any) -> tuple[Student, User]:
@@ -47,8 +49,8 @@ def _proposal(student: Student, **overrides: Any) -> OwnPlacement:
         "postcode": "M1 1AD",
         "kind": "work_experience",
         "role": "Shadowing a vet nurse",
-        "start_date": START,
-        "end_date": START + timedelta(days=4),
+        "start_date": start(),
+        "end_date": start() + timedelta(days=4),
         "hours_per_day": 7,
         **overrides,
     }
@@ -116,7 +118,7 @@ def test_approving_with_a_hub_employer_makes_a_self_found_placement(
         opportunity.year_groups,
         opportunity.start_date,
         opportunity.hours_per_day,
-    ) == (True, "published", 1, 1, employer.id, "care-services", "both", [10], START, 7)
+    ) == (True, "published", 1, 1, employer.id, "care-services", "both", [10], start(), 7)
     (allocation,) = db.session.scalars(select(Allocation))
     assert (allocation.round_id, allocation.student_id, allocation.status) == (None, student.id, "accepted")
     assert allocation.responded_at is not None
@@ -330,7 +332,7 @@ def test_a_placement_whose_dates_clash_with_one_the_student_holds_is_not_approve
     school = school_of(careers_leader_request)
     student, _ = _student(school)
     hub = db.session.get(Hub, school.hub_id)
-    held = factories.create_opportunity(factories.create_employer(hub), start_date=START, end_date=START)
+    held = factories.create_opportunity(factories.create_employer(hub), start_date=start(), end_date=start())
     factories.create_allocation(factories.create_round(school), student, held, status="confirmed")
     placement = _proposal(student, employer_id=factories.create_employer(hub).id)
 

@@ -3,7 +3,7 @@ starts a top-up round over them with the same settings and a new lottery number.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +20,11 @@ from web.extensions import db
 from web.models import Allocation, AuditEvent, Hub, MatchRound, School
 from workers.matching_tasks import run_round
 
-TODAY = london_today()
+
+def today() -> date:
+    return london_today()
+
+
 POLICY = {"route": 0.7, "reserves": {}}
 
 
@@ -51,7 +55,9 @@ def _finished(school: School, **overrides: Any) -> MatchRound:
     factories.create_allocation(match_round, factories.create_student(school), place, status="declined")
     # Places that are not free for this round: another kind, started, closed, and a student's own find.
     factories.create_opportunity(employer, kind="job_shadowing", capacity=5)
-    factories.create_opportunity(employer, start_date=TODAY, end_date=TODAY + timedelta(days=2), capacity=5)
+    factories.create_opportunity(
+        employer, start_date=today(), end_date=today() + timedelta(days=2), capacity=5
+    )
     factories.create_opportunity(employer, status="closed", capacity=5)
     factories.create_opportunity(employer, self_found=True, capacity=5)
     return match_round
@@ -156,7 +162,7 @@ def test_self_found_placements_are_never_matched(app: Flask) -> None:
     employer = factories.create_employer(db.session.get(Hub, school.hub_id))
     listed = factories.create_opportunity(employer)
     factories.create_opportunity(employer, self_found=True)
-    places, lapsed = rounds_dao.round_opportunities(factories.create_round(school), TODAY)
+    places, lapsed = rounds_dao.round_opportunities(factories.create_round(school), today())
     assert ([place.id for place in places], lapsed) == ([listed.id], 0)
 
 

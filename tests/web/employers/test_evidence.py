@@ -18,7 +18,9 @@ from web.dao import vetting
 from web.extensions import db
 from web.models import AuditEvent, Employer, Hub, Notification, Opportunity
 
-TODAY = date.today()
+
+def today() -> date:
+    return date.today()
 
 
 def _employer_of(request: ClientRequest) -> Employer:
@@ -102,7 +104,7 @@ def test_the_page_shows_the_evidence_and_contact_details(employer_request: Clien
 
 def test_insurance_running_out_soon_is_pointed_out(employer_request: ClientRequest) -> None:
     employer = _employer_of(employer_request)
-    employer.insurance_expires = TODAY + timedelta(days=12)
+    employer.insurance_expires = today() + timedelta(days=12)
     db.session.commit()
 
     page = employer_request.get("employers.organisation")
@@ -157,7 +159,7 @@ def test_an_approved_employer_renewing_insurance_stays_approved_and_waits_for_th
     _contact(employer)
     admin = factories.create_user_for("hub_admin", _hub(employer), email="admin@hub.example")
     factories.create_user_for("hub_admin", factories.create_hub(), email="other@hub.example")
-    renewed = TODAY + timedelta(days=730)
+    renewed = today() + timedelta(days=730)
 
     page = employer_request.post(
         "employers.edit_organisation",
@@ -173,9 +175,9 @@ def test_an_approved_employer_renewing_insurance_stays_approved_and_waits_for_th
         "New Insurer plc",
         renewed,
     )
-    assert employer.next_check_due == TODAY  # the re-check falls due now, and the hub's list says so
-    assert "Check due today" in vetting.problems(employer, TODAY)
-    assert not vetting.is_current(employer, TODAY)  # changed evidence counts once the hub has checked it
+    assert employer.next_check_due == today()  # the re-check falls due now, and the hub's list says so
+    assert "Check due today" in vetting.problems(employer, today())
+    assert not vetting.is_current(employer, today())  # changed evidence counts once the hub has checked it
     deliver_queued()
     assert [message.to for message in outbox()] == [admin.email]
     (message,) = sent_to(admin.email)
@@ -252,7 +254,7 @@ def test_wrong_answers_are_named_and_nothing_is_saved(employer_request: ClientRe
             contact_email="not an address",
             contact_phone="123",
             insurance_cover="five million",
-            insurance_expires=_parts(TODAY - timedelta(days=1)),
+            insurance_expires=_parts(today() - timedelta(days=1)),
         ),
         _expected_status=200,
     )
@@ -271,7 +273,7 @@ def test_an_expiry_date_already_past_can_stay_while_other_details_change(
     employer_request: ClientRequest,
 ) -> None:
     employer = _employer_of(employer_request)
-    employer.insurance_expires = TODAY - timedelta(days=3)
+    employer.insurance_expires = today() - timedelta(days=3)
     _contact(employer)
 
     employer_request.post("employers.edit_organisation", details(employer, contact_name="Jo Contact"))
@@ -289,7 +291,7 @@ def test_the_employer_cannot_record_its_own_risk_assessment_as_on_file_or_its_ow
 
     employer_request.post(
         "employers.edit_organisation",
-        details(employer, risk_assessment_on_file="y", last_checked_on=_parts(TODAY), status="approved"),
+        details(employer, risk_assessment_on_file="y", last_checked_on=_parts(today()), status="approved"),
     )
 
     db.session.refresh(employer)
@@ -341,7 +343,9 @@ def test_an_employer_whose_insurance_has_expired_cannot_publish_and_is_told_to_r
     employer_request: ClientRequest,
 ) -> None:
     employer = _employer_of(employer_request)
-    employer.insurance_expires = date(2026, 1, 31) if date(2026, 1, 31) < TODAY else TODAY - timedelta(days=1)
+    employer.insurance_expires = (
+        date(2026, 1, 31) if date(2026, 1, 31) < today() else today() - timedelta(days=1)
+    )
     db.session.commit()
     opportunity = _draft(employer_request)
 
@@ -381,7 +385,7 @@ def test_insurance_that_runs_out_today_still_lets_the_employer_publish(
     employer_request: ClientRequest,
 ) -> None:
     employer = _employer_of(employer_request)
-    employer.insurance_expires = TODAY
+    employer.insurance_expires = today()
     db.session.commit()
     opportunity = _draft(employer_request)
 
@@ -396,11 +400,11 @@ def test_the_database_refuses_to_publish_for_an_employer_whose_evidence_lapsed_m
 ) -> None:
     employer = _employer_of(employer_request)
     opportunity = _draft(employer_request)
-    employer.insurance_expires = TODAY - timedelta(days=1)
+    employer.insurance_expires = today() - timedelta(days=1)
     db.session.commit()
 
-    assert opportunities_dao.publish_opportunity(opportunity.id, TODAY) is False
-    assert opportunities_dao.publish_opportunity(opportunity.id, TODAY - timedelta(days=1)) is True
+    assert opportunities_dao.publish_opportunity(opportunity.id, today()) is False
+    assert opportunities_dao.publish_opportunity(opportunity.id, today() - timedelta(days=1)) is True
 
 
 @pytest.mark.parametrize(
@@ -410,8 +414,8 @@ def test_the_database_refuses_to_publish_for_an_employer_whose_evidence_lapsed_m
         {"status": "pending"},
         {"status": "suspended"},
         {"insurance_expires": None},
-        {"insurance_expires": TODAY - timedelta(days=1)},
-        {"insurance_expires": TODAY},
+        {"insurance_expires": timedelta(days=-1)},
+        {"insurance_expires": timedelta(0)},
         {"insurance_cover": None},
         {"insurance_cover": 4_999_999},
         {"insurance_cover": 5_000_000},
@@ -421,12 +425,17 @@ def test_the_database_refuses_to_publish_for_an_employer_whose_evidence_lapsed_m
 def test_evidence_current_in_the_database_agrees_with_the_check_in_python(
     overrides: dict[str, Any], app: Any
 ) -> None:
-    employer = factories.create_employer(**overrides)
+    # Dates are given as days from today, read here rather than when the module is imported.
+    employer = factories.create_employer(**factories.from_today(overrides))
 
-    in_database = db.session.scalar(select(Employer.id).where(vetting.evidence_current(TODAY))) == employer.id
+    in_database = (
+        db.session.scalar(select(Employer.id).where(vetting.evidence_current(today()))) == employer.id
+    )
 
-    assert in_database == vetting.is_current(employer, TODAY)
-    assert in_database == (overrides in ({}, {"insurance_expires": TODAY}, {"insurance_cover": 5_000_000}))
+    assert in_database == vetting.is_current(employer, today())
+    assert in_database == (
+        overrides in ({}, {"insurance_expires": timedelta(0)}, {"insurance_cover": 5_000_000})
+    )
 
 
 def test_changed_evidence_cannot_be_published_until_the_hub_records_a_new_check(
@@ -434,12 +443,12 @@ def test_changed_evidence_cannot_be_published_until_the_hub_records_a_new_check(
 ) -> None:
     employer = _employer_of(employer_request)
     _contact(employer)
-    employer.insurance_expires = TODAY - timedelta(days=1)
+    employer.insurance_expires = today() - timedelta(days=1)
     db.session.commit()
     opportunity = _draft(employer_request)
     employer_request.post(
         "employers.edit_organisation",
-        details(employer, insurance_expires=_parts(TODAY + timedelta(days=365))),
+        details(employer, insurance_expires=_parts(today() + timedelta(days=365))),
     )
 
     page = _publish(employer_request, opportunity)
@@ -448,7 +457,7 @@ def test_changed_evidence_cannot_be_published_until_the_hub_records_a_new_check(
     db.session.refresh(opportunity)
     assert opportunity.status == "draft"
     db.session.refresh(employer)
-    employer.last_checked_on, employer.next_check_due = TODAY, TODAY + timedelta(days=365)
+    employer.last_checked_on, employer.next_check_due = today(), today() + timedelta(days=365)
     db.session.commit()
     _publish(employer_request, opportunity)
     db.session.refresh(opportunity)
@@ -463,12 +472,12 @@ def test_a_pending_employer_changing_evidence_after_the_hubs_check_needs_checkin
     employer.status, employer.status_reason = "pending", ""
     db.session.commit()
     admin = factories.create_user_for("hub_admin", _hub(employer), email="admin@hub.example")
-    assert "Check due today" not in vetting.problems(employer, TODAY)
+    assert "Check due today" not in vetting.problems(employer, today())
 
     employer_request.post("employers.edit_organisation", details(employer, insurer="Someone Else plc"))
 
     db.session.refresh(employer)
-    assert employer.next_check_due == TODAY
-    assert "Check due today" in vetting.problems(employer, TODAY)  # approval waits for a new check
+    assert employer.next_check_due == today()
+    assert "Check due today" in vetting.problems(employer, today())  # approval waits for a new check
     deliver_queued()
     assert [message.to for message in outbox()] == [admin.email]

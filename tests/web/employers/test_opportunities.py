@@ -14,7 +14,9 @@ from tests.conftest import ClientRequest
 from web.extensions import db
 from web.models import AuditEvent, Employer, Opportunity
 
-START = date.today() + timedelta(days=30)
+
+def start() -> date:
+    return date.today() + timedelta(days=30)
 
 
 def _employer_of(request: ClientRequest) -> Employer:
@@ -33,11 +35,11 @@ def valid_form(**overrides: Any) -> dict[str, Any]:
         "postcode": "m11ad",
         "capacity": "4",
         "max_per_school": "",
-        "start_date": [str(START.day), str(START.month), str(START.year)],
+        "start_date": [str(start().day), str(start().month), str(start().year)],
         "end_date": [
-            str((START + timedelta(days=4)).day),
-            str((START + timedelta(days=4)).month),
-            str((START + timedelta(days=4)).year),
+            str((start() + timedelta(days=4)).day),
+            str((start() + timedelta(days=4)).month),
+            str((start() + timedelta(days=4)).year),
         ],
         "hours_per_day": "7.5",
         "year_groups": ["10", "11"],
@@ -108,8 +110,8 @@ def test_creating_an_opportunity_saves_a_normalised_draft_and_audits_it(
     assert opportunity.capacity == 4
     assert opportunity.places_taken == 0
     assert opportunity.max_per_school is None
-    assert opportunity.start_date == START
-    assert opportunity.end_date == START + timedelta(days=4)
+    assert opportunity.start_date == start()
+    assert opportunity.end_date == start() + timedelta(days=4)
     assert opportunity.hours_per_day == Decimal("7.5")
     assert opportunity.year_groups == [10, 11]
     assert opportunity.route == "engineering-and-manufacturing"

@@ -16,7 +16,9 @@ from web.dao import opportunities as dao
 from web.extensions import db
 from web.models import Employer, Opportunity
 
-SOON = date.today() + timedelta(days=30)
+
+def soon() -> date:
+    return date.today() + timedelta(days=30)
 
 
 def _employer_of(request: ClientRequest) -> Employer:
@@ -143,7 +145,7 @@ def test_a_minimum_age_only_the_oldest_in_a_year_group_reach_is_allowed(
 
 def test_years_7_to_9_can_take_part_from_age_11(employer_request: ClientRequest) -> None:
     _create(
-        employer_request, kind="insight_day", **_dates(SOON, 1), year_groups=["7", "8", "9"], min_age="11"
+        employer_request, kind="insight_day", **_dates(soon(), 1), year_groups=["7", "8", "9"], min_age="11"
     )
     opportunity = db.session.scalar(select(Opportunity))
     assert (opportunity.year_groups, opportunity.min_age) == ([7, 8, 9], 11)
@@ -173,7 +175,7 @@ def test_an_end_date_more_than_18_months_ahead_is_questioned_on_the_end_date(
     employer_request: ClientRequest,
 ) -> None:
     page = _create(
-        employer_request, 200, kind="mentoring", start_date=_parts(SOON), end_date=_parts(_months_ahead(20))
+        employer_request, 200, kind="mentoring", start_date=_parts(soon()), end_date=_parts(_months_ahead(20))
     )
     assert error_messages(page) == [
         "End date is more than 18 months from today. Correct the date, or confirm the dates are right"
@@ -201,11 +203,11 @@ def test_dates_within_18_months_are_not_questioned_and_the_form_does_not_ask(
 def test_an_opportunity_lasting_longer_than_its_kind_usually_does_is_questioned_on_the_end_date(
     employer_request: ClientRequest, kind: str, days: int, message: str
 ) -> None:
-    page = _create(employer_request, 200, kind=kind, **_dates(SOON, days))
+    page = _create(employer_request, 200, kind=kind, **_dates(soon(), days))
     assert error_messages(page) == [f"{message} Correct the end date, or confirm the dates are right"]
     assert page.select_one("#end_date-error")
     assert _saved() == 0
-    _create(employer_request, kind=kind, **_dates(SOON, days), dates_right="y")
+    _create(employer_request, kind=kind, **_dates(soon(), days), dates_right="y")
     assert _saved() == 1
 
 
@@ -222,14 +224,14 @@ def test_an_opportunity_lasting_longer_than_its_kind_usually_does_is_questioned_
 def test_an_opportunity_of_a_usual_length_for_its_kind_saves_without_a_question(
     employer_request: ClientRequest, kind: str, days: int
 ) -> None:
-    _create(employer_request, kind=kind, **_dates(SOON, days))
+    _create(employer_request, kind=kind, **_dates(soon(), days))
     assert _saved() == 1
 
 
 def test_a_ticked_confirmation_stays_ticked_while_other_answers_are_corrected(
     employer_request: ClientRequest,
 ) -> None:
-    page = _create(employer_request, 200, title="", kind="insight_day", **_dates(SOON, 3), dates_right="y")
+    page = _create(employer_request, 200, title="", kind="insight_day", **_dates(soon(), 3), dates_right="y")
     assert error_messages(page) == ["Enter a title"]
     assert page.select_one("input[name=dates_right]").has_attr("checked")
 
@@ -238,11 +240,14 @@ def test_saved_dates_are_not_questioned_again_when_other_answers_change(
     employer_request: ClientRequest,
 ) -> None:
     opportunity = factories.create_opportunity(
-        _employer_of(employer_request), kind="insight_day", start_date=SOON, end_date=SOON + timedelta(days=2)
+        _employer_of(employer_request),
+        kind="insight_day",
+        start_date=soon(),
+        end_date=soon() + timedelta(days=2),
     )
     employer_request.post(
         "employers.edit_opportunity",
-        valid_form(title="Renamed", kind="insight_day", **_dates(SOON, 3)),
+        valid_form(title="Renamed", kind="insight_day", **_dates(soon(), 3)),
         opportunity_id=opportunity.id,
     )
     assert db.session.get(Opportunity, opportunity.id).title == "Renamed"
@@ -250,11 +255,14 @@ def test_saved_dates_are_not_questioned_again_when_other_answers_change(
 
 def test_changing_the_kind_questions_dates_that_no_longer_fit_it(employer_request: ClientRequest) -> None:
     opportunity = factories.create_opportunity(
-        _employer_of(employer_request), kind="mentoring", start_date=SOON, end_date=SOON + timedelta(days=89)
+        _employer_of(employer_request),
+        kind="mentoring",
+        start_date=soon(),
+        end_date=soon() + timedelta(days=89),
     )
     page = employer_request.post(
         "employers.edit_opportunity",
-        valid_form(kind="job_shadowing", **_dates(SOON, 90)),
+        valid_form(kind="job_shadowing", **_dates(soon(), 90)),
         opportunity_id=opportunity.id,
         _expected_status=200,
     )

@@ -16,7 +16,9 @@ from tests.web.pages import banner, error_messages
 from web.extensions import db
 from web.models import AuditEvent, Employer, Hub, Notification
 
-TODAY = date.today()
+
+def today() -> date:
+    return date.today()
 
 
 def _hub_of(request: ClientRequest) -> Hub:
@@ -100,12 +102,12 @@ def test_approval_is_refused_while_evidence_is_missing_and_nothing_changes(
 @pytest.mark.parametrize(
     ("evidence", "named"),
     [
-        ({"insurance_expires": TODAY - timedelta(days=1)}, "Insurance expired on"),
+        ({"insurance_expires": timedelta(days=-1)}, "Insurance expired on"),
         ({"insurance_cover": 4_999_999}, "Insurance cover below £5 million"),
         ({"risk_assessment_on_file": False}, "No risk assessment on file"),
         ({"risk_assessment_summary": ""}, "No risk assessment summary for parents"),
-        ({"next_check_due": TODAY}, "Check due today"),
-        ({"next_check_due": TODAY - timedelta(days=1)}, "Check due since"),
+        ({"next_check_due": timedelta(0)}, "Check due today"),
+        ({"next_check_due": timedelta(days=-1)}, "Check due since"),
     ],
 )
 def test_approval_is_refused_for_expired_insurance_low_cover_or_a_check_not_recorded(
@@ -113,7 +115,9 @@ def test_approval_is_refused_for_expired_insurance_low_cover_or_a_check_not_reco
     evidence: dict,
     named: str,  # type: ignore[type-arg]
 ) -> None:
-    employer = factories.create_employer(_hub_of(hub_admin_request), status="pending", **evidence)
+    employer = factories.create_employer(
+        _hub_of(hub_admin_request), status="pending", **factories.from_today(evidence)
+    )
 
     page = _decide(hub_admin_request, employer, "approve", status=200)
 
@@ -126,7 +130,7 @@ def test_cover_of_exactly_five_million_and_insurance_expiring_today_can_be_appro
     hub_admin_request: ClientRequest,
 ) -> None:
     employer = factories.create_employer(
-        _hub_of(hub_admin_request), status="pending", insurance_cover=5_000_000, insurance_expires=TODAY
+        _hub_of(hub_admin_request), status="pending", insurance_cover=5_000_000, insurance_expires=today()
     )
 
     _decide(hub_admin_request, employer, "approve")

@@ -14,7 +14,9 @@ from web.dao import vetting
 from web.extensions import db
 from web.models import AuditEvent, Employer, Hub
 
-TODAY = date.today()
+
+def today() -> date:
+    return date.today()
 
 
 def _hub_of(request: ClientRequest) -> Hub:
@@ -30,12 +32,12 @@ def check_form(**overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "insurer": "Mutual Employers Insurance",
         "insurance_cover": "5000000",
-        "insurance_expires": _parts(TODAY + timedelta(days=200)),
+        "insurance_expires": _parts(today() + timedelta(days=200)),
         "risk_assessment_on_file": "y",  # the radio "Yes, we have seen it"
         "risk_assessment_summary": "Office work only. A named supervisor is with students all day.",
         "supervisor_name": "Sam Supervisor",
-        "last_checked_on": _parts(TODAY),
-        "next_check_due": _parts(TODAY + timedelta(days=365)),
+        "last_checked_on": _parts(today()),
+        "next_check_due": _parts(today() + timedelta(days=365)),
     }
     return {**fields, **overrides}
 
@@ -60,7 +62,7 @@ def test_the_list_shows_each_employers_status_and_what_is_missing(hub_admin_requ
     hub = _hub_of(hub_admin_request)
     factories.create_employer(hub, name="Acme Logistics", route="transport-and-logistics")
     factories.create_employer(
-        hub, name="Bright Sparks", insurance_expires=TODAY + timedelta(days=12), risk_assessment_summary=""
+        hub, name="Bright Sparks", insurance_expires=today() + timedelta(days=12), risk_assessment_summary=""
     )
     factories.create_employer(hub, name="Cheap Cover Ltd", status="suspended", insurance_cover=1_000_000)
     factories.create_employer(factories.create_hub(), name="Their Employer")
@@ -84,7 +86,7 @@ def test_a_new_employer_is_missing_every_piece_of_evidence_and_the_check(
 ) -> None:
     employer = unchecked(_hub_of(hub_admin_request), name="Zest Kitchens")
 
-    assert vetting.problems(employer, TODAY) == [
+    assert vetting.problems(employer, today()) == [
         "No employers' liability insurer",
         "No insurance cover amount",
         "No insurance expiry date",
@@ -105,19 +107,19 @@ def test_expired_insurance_and_a_check_due_are_named_with_their_dates(
         next_check_due=date(2021, 1, 5),
     )
 
-    assert vetting.problems(employer, TODAY) == [
+    assert vetting.problems(employer, today()) == [
         "Insurance expired on 31 March 2020",
         "Check due since 5 January 2021",
     ]
 
 
 def test_insurance_expiring_today_or_tomorrow_is_counted_in_days() -> None:
-    employer = Employer(insurance_expires=TODAY)
-    assert vetting.warnings(employer, TODAY) == ["Insurance expires today"]
-    employer.insurance_expires = TODAY + timedelta(days=1)
-    assert vetting.warnings(employer, TODAY) == ["Insurance expires in 1 day"]
-    employer.insurance_expires = TODAY + timedelta(days=31)
-    assert vetting.warnings(employer, TODAY) == []
+    employer = Employer(insurance_expires=today())
+    assert vetting.warnings(employer, today()) == ["Insurance expires today"]
+    employer.insurance_expires = today() + timedelta(days=1)
+    assert vetting.warnings(employer, today()) == ["Insurance expires in 1 day"]
+    employer.insurance_expires = today() + timedelta(days=31)
+    assert vetting.warnings(employer, today()) == []
 
 
 def test_the_list_filters_by_status(hub_admin_request: ClientRequest) -> None:
@@ -184,11 +186,11 @@ def test_recording_a_check_saves_the_evidence_and_audits_the_fields(hub_admin_re
     assert (employer.insurer, employer.insurance_cover, employer.insurance_expires) == (
         "Mutual Employers Insurance",
         5_000_000,
-        TODAY + timedelta(days=200),
+        today() + timedelta(days=200),
     )
     assert employer.risk_assessment_on_file
-    assert (employer.last_checked_on, employer.next_check_due) == (TODAY, TODAY + timedelta(days=365))
-    assert vetting.problems(employer, TODAY) == []
+    assert (employer.last_checked_on, employer.next_check_due) == (today(), today() + timedelta(days=365))
+    assert vetting.problems(employer, today()) == []
     assert employer.status == "pending"  # recording is not deciding
     event = db.session.scalar(select(AuditEvent))
     assert (event.action, event.record_id, event.user_id) == (
@@ -210,9 +212,9 @@ def test_the_check_form_shows_the_saved_evidence_and_todays_date_for_the_check(
     assert page.find("input", {"name": "insurance_cover"})["value"] == "5000000"
     assert page.find("input", {"name": "risk_assessment_on_file", "value": "y"}).has_attr("checked")
     assert [int(box["value"]) for box in page.select("input[name=last_checked_on]")] == [
-        TODAY.day,
-        TODAY.month,
-        TODAY.year,
+        today().day,
+        today().month,
+        today().year,
     ]
 
 
@@ -221,8 +223,8 @@ def test_a_check_with_wrong_answers_names_each_and_saves_nothing(hub_admin_reque
     form = check_form(
         insurance_cover="£5m",
         insurance_expires=["31", "2", "2030"],
-        last_checked_on=_parts(TODAY + timedelta(days=1)),
-        next_check_due=_parts(TODAY - timedelta(days=1)),
+        last_checked_on=_parts(today() + timedelta(days=1)),
+        next_check_due=_parts(today() - timedelta(days=1)),
     )
 
     page = hub_admin_request.post("hub.employer_check", form, employer_id=employer.id, _expected_status=200)
@@ -310,12 +312,12 @@ def test_replacing_recorded_evidence_shows_old_and_new_and_saves_only_once_confi
         _hub_of(hub_admin_request),
         insurer="Old Insurer Ltd",
         insurance_cover=5_000_000,
-        insurance_expires=TODAY + timedelta(days=200),
+        insurance_expires=today() + timedelta(days=200),
         risk_assessment_on_file=True,
         risk_assessment_summary="Office work only. A named supervisor is with students all day.",
         supervisor_name="Sam Supervisor",
-        last_checked_on=TODAY - timedelta(days=300),
-        next_check_due=TODAY + timedelta(days=65),
+        last_checked_on=today() - timedelta(days=300),
+        next_check_due=today() + timedelta(days=65),
     )
     form = check_form(insurer="New Insurer plc", risk_assessment_on_file="n")
 
@@ -329,8 +331,8 @@ def test_replacing_recorded_evidence_shows_old_and_new_and_saves_only_once_confi
             "Yes",
             "No",
         ],
-        ["Last checked", _long(TODAY - timedelta(days=300)), _long(TODAY)],
-        ["Next check due", _long(TODAY + timedelta(days=65)), _long(TODAY + timedelta(days=365))],
+        ["Last checked", _long(today() - timedelta(days=300)), _long(today())],
+        ["Next check due", _long(today() + timedelta(days=65)), _long(today() + timedelta(days=365))],
     ]
     db.session.refresh(employer)
     assert employer.insurer == "Old Insurer Ltd"  # nothing saved yet
@@ -348,7 +350,7 @@ def test_replacing_recorded_evidence_shows_old_and_new_and_saves_only_once_confi
     assert event.detail["now"]["insurer"] == "New Insurer plc"
     on_file = "risk_assessment_on_file"
     assert (event.detail["was"][on_file], event.detail["now"][on_file]) == (True, False)
-    assert event.detail["was"]["last_checked_on"] == (TODAY - timedelta(days=300)).isoformat()
+    assert event.detail["was"]["last_checked_on"] == (today() - timedelta(days=300)).isoformat()
     assert sorted(event.detail["fields"]) == event.detail["fields"]
 
 

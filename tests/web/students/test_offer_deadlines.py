@@ -18,7 +18,9 @@ from web.dates import london_today
 from web.extensions import db
 from web.models import Allocation, Employer, Hub, Notification, Opportunity, School, Student
 
-TODAY = london_today()
+
+def today() -> date:
+    return london_today()
 
 
 def _date(day: date) -> list[str]:
@@ -50,7 +52,7 @@ def test_approving_one_gives_a_week_to_respond_and_emails_the_student(
     allocation, _ = _proposal(school_of(careers_leader_request))
     careers_leader_request.post("careers.approve_allocation", allocation_id=allocation.id)
 
-    respond_by = TODAY + timedelta(days=7)
+    respond_by = today() + timedelta(days=7)
     assert _saved(allocation).respond_by == respond_by
     key = db.session.scalar(select(Notification.idempotency_key))
     assert key == f"offer-made:{allocation.id}"
@@ -64,7 +66,7 @@ def test_approving_one_gives_a_week_to_respond_and_emails_the_student(
 def test_a_respond_by_date_is_never_after_the_day_before_the_placement_starts(
     careers_leader_request: ClientRequest,
 ) -> None:
-    start = TODAY + timedelta(days=3)
+    start = today() + timedelta(days=3)
     allocation, _ = _proposal(school_of(careers_leader_request), start_date=start, end_date=start)
     careers_leader_request.post("careers.approve_allocation", allocation_id=allocation.id)
     assert _saved(allocation).respond_by == start - timedelta(days=1)
@@ -75,14 +77,14 @@ def test_approve_all_asks_for_the_date_with_a_week_from_today_filled_in(
 ) -> None:
     allocation, _ = _proposal(school_of(careers_leader_request))
     page = careers_leader_request.get("careers.approve_all", round_id=allocation.round_id)
-    default = TODAY + timedelta(days=7)
+    default = today() + timedelta(days=7)
     values = [item["value"] for item in page.select("input[name=respond_by]")]
     assert values == [f"{default:%d}", f"{default:%m}", str(default.year)]
 
 
 def test_approve_all_uses_the_chosen_date(careers_leader_request: ClientRequest) -> None:
     allocation, _ = _proposal(school_of(careers_leader_request))
-    chosen = TODAY + timedelta(days=12)
+    chosen = today() + timedelta(days=12)
     careers_leader_request.post(
         "careers.approve_all", {"respond_by": _date(chosen)}, round_id=allocation.round_id
     )
@@ -96,8 +98,8 @@ def test_approve_all_refuses_a_missing_past_or_unreal_date_and_sends_nothing(
     allocation, _ = _proposal(school_of(careers_leader_request))
     for posted, message in [
         (["", "", ""], "Enter the date students must respond by"),
-        (_date(TODAY), "The respond-by date must be in the future"),
-        (["31", "2", str(TODAY.year + 1)], "The respond-by date must be a real date"),
+        (_date(today()), "The respond-by date must be in the future"),
+        (["31", "2", str(today().year + 1)], "The respond-by date must be a real date"),
     ]:
         page = careers_leader_request.post(
             "careers.approve_all", {"respond_by": posted}, round_id=allocation.round_id, _expected_status=200
@@ -110,7 +112,7 @@ def test_approve_all_refuses_a_missing_past_or_unreal_date_and_sends_nothing(
 
 def test_the_offer_pages_say_when_to_respond_by(student_request: ClientRequest) -> None:
     student = me(student_request)
-    respond_by = TODAY + timedelta(days=5)
+    respond_by = today() + timedelta(days=5)
     allocation = create_offer(student, hub_opportunity(student), respond_by=respond_by)
     page = student_request.get("students.offer", allocation_id=allocation.id)
     assert page.select_one("#respond-by").get_text(strip=True) == f"Respond by {_long(respond_by)}"
@@ -122,7 +124,7 @@ def test_an_offer_past_its_date_cannot_be_accepted_even_before_it_is_expired(
     student_request: ClientRequest,
 ) -> None:
     student = me(student_request)
-    allocation = create_offer(student, hub_opportunity(student), respond_by=TODAY - timedelta(days=1))
+    allocation = create_offer(student, hub_opportunity(student), respond_by=today() - timedelta(days=1))
     page = student_request.get("students.offer", allocation_id=allocation.id)
     assert page.select_one("#accept") is None and page.select_one("#respond-by") is None
     page = student_request.post(
@@ -134,7 +136,7 @@ def test_an_offer_past_its_date_cannot_be_accepted_even_before_it_is_expired(
 
 def test_an_offer_due_today_can_still_be_accepted(student_request: ClientRequest) -> None:
     student = me(student_request)
-    allocation = create_offer(student, hub_opportunity(student), respond_by=TODAY)
+    allocation = create_offer(student, hub_opportunity(student), respond_by=today())
     student_request.post("students.accept_offer", allocation_id=allocation.id)
     assert _saved(allocation).status == "accepted"
 
@@ -147,7 +149,7 @@ def test_accepting_a_placement_that_overlaps_one_held_is_refused_naming_its_date
     student_request: ClientRequest,
 ) -> None:
     student = me(student_request)
-    start = TODAY + timedelta(days=30)
+    start = today() + timedelta(days=30)
     _held(student, start_date=start, end_date=start + timedelta(days=4))
     place = hub_opportunity(student, start_date=start + timedelta(days=4), end_date=start + timedelta(days=8))
     allocation = create_offer(student, place)
@@ -167,7 +169,7 @@ def test_accepting_a_placement_that_overlaps_one_held_is_refused_naming_its_date
 
 def test_a_placement_after_one_held_can_be_accepted(student_request: ClientRequest) -> None:
     student = me(student_request)
-    start = TODAY + timedelta(days=30)
+    start = today() + timedelta(days=30)
     _held(student, start_date=start, end_date=start + timedelta(days=4))
     declined = create_offer(
         student, hub_opportunity(student, start_date=start, end_date=start), status="declined"
@@ -179,7 +181,7 @@ def test_a_placement_after_one_held_can_be_accepted(student_request: ClientReque
 
 
 def _t_level(student: Student, employer: Employer, weeks: int, **overrides: Any) -> Opportunity:
-    start = TODAY + timedelta(days=30 + 7 * weeks)
+    start = today() + timedelta(days=30 + 7 * weeks)
     fields = {"kind": "t_level_placement", "start_date": start, "end_date": start + timedelta(days=4)}
     return factories.create_opportunity(employer, **{**fields, **overrides})
 

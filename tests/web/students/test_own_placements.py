@@ -16,7 +16,9 @@ from web.dates import london_today
 from web.extensions import db
 from web.models import Hub, OwnPlacement, School, Student
 
-START = london_today() + timedelta(days=30)
+
+def start() -> date:
+    return london_today() + timedelta(days=30)
 
 
 def _day(day: date) -> list[str]:
@@ -32,8 +34,8 @@ def _answers(**overrides: Any) -> dict[str, Any]:
         "postcode": "m1 1ad",
         "kind": "work_experience",
         "role": "Shadowing a vet nurse",
-        "start_date": _day(START),
-        "end_date": _day(START + timedelta(days=4)),
+        "start_date": _day(start()),
+        "end_date": _day(start() + timedelta(days=4)),
         "hours_per_day": "7",
         **overrides,
     }
@@ -121,7 +123,7 @@ def test_proposal_answers_are_checked(student_request: ClientRequest) -> None:
 
 def test_students_under_18_cannot_propose_more_than_8_hours_a_day(student_request: ClientRequest) -> None:
     student = me(student_request)
-    student.date_of_birth = START - timedelta(days=365 * 17)
+    student.date_of_birth = start() - timedelta(days=365 * 17)
     db.session.commit()
     page = student_request.post(
         "students.propose_own_placement", _answers(hours_per_day="9"), _expected_status=200
@@ -132,7 +134,7 @@ def test_students_under_18_cannot_propose_more_than_8_hours_a_day(student_reques
 def test_students_under_16_may_do_8_hours_a_day_for_a_week_and_no_more(
     student_request: ClientRequest,
 ) -> None:
-    week = {"end_date": _day(START + timedelta(days=6))}
+    week = {"end_date": _day(start() + timedelta(days=6))}
     page = student_request.post(
         "students.propose_own_placement", _answers(hours_per_day="8.5", **week), _expected_status=200
     )
@@ -143,7 +145,7 @@ def test_students_under_16_may_do_8_hours_a_day_for_a_week_and_no_more(
 
 def test_adults_may_propose_up_to_12_hours(student_request: ClientRequest) -> None:
     student = me(student_request)
-    student.date_of_birth = START - timedelta(days=365 * 19)
+    student.date_of_birth = start() - timedelta(days=365 * 19)
     db.session.commit()
     student_request.post("students.propose_own_placement", _answers(hours_per_day="10"))
     assert len(_placements()) == 1
@@ -158,8 +160,8 @@ def _proposal(student: Student, **overrides: Any) -> OwnPlacement:
         "postcode": "M1 1AD",
         "kind": "work_experience",
         "role": "Shadowing a vet nurse",
-        "start_date": START,
-        "end_date": START + timedelta(days=4),
+        "start_date": start(),
+        "end_date": start() + timedelta(days=4),
         "hours_per_day": 7,
         **overrides,
     }

@@ -3,7 +3,7 @@ the seat comes back once, and the employer (first name only) and the careers lea
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
@@ -18,7 +18,9 @@ from web.dates import london_today
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Employer, Opportunity, School, Student
 
-TODAY = london_today()
+
+def today() -> date:
+    return london_today()
 
 
 def _accepted(student: Student, status: str = "accepted", **opportunity: object) -> Allocation:
@@ -96,7 +98,7 @@ def test_withdrawing_twice_gives_the_seat_back_once(student_request: ClientReque
 
 
 def test_a_placement_that_has_started_cannot_be_withdrawn_from(student_request: ClientRequest) -> None:
-    allocation = _accepted(me(student_request), start_date=TODAY, end_date=TODAY + timedelta(days=4))
+    allocation = _accepted(me(student_request), start_date=today(), end_date=today() + timedelta(days=4))
     assert student_request.get("students.offer", allocation_id=allocation.id).select_one("#withdraw") is None
     page = student_request.get("students.withdraw", allocation_id=allocation.id, _expected_status=302)
     assert page is not None
