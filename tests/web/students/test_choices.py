@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -82,6 +83,13 @@ def test_the_detail_page_shows_the_opportunity_and_an_add_button(student_request
     assert page.h1.text.strip() == "Bake with us"
     assert "Bread and cakes." in page.text
     assert page.select_one("main form button").text.strip() == "Add to my choices"
+
+
+def test_the_detail_page_gives_hours_as_people_write_them(student_request: ClientRequest) -> None:
+    opportunity = hub_opportunity(me(student_request), hours_per_day=Decimal("7"))
+    page = student_request.get("students.opportunity", opportunity_id=opportunity.id)
+    hours = next(row for row in page.select(".govuk-summary-list__row") if "Hours a day" in row.text)
+    assert hours.select_one(".govuk-summary-list__value").text.strip() == "7"
 
 
 @pytest.mark.parametrize(
