@@ -192,7 +192,7 @@ def _run(  # noqa: PLR0913 - the round, its claim and inputs, and how to store w
                 "score": totals[n],
                 "rank": inputs.ranks.get((student_id, opportunity_id)),
                 "explanation": {
-                    "parts": explain(scored, k),
+                    "parts": _parts(explain(scored, k), remote[n]),
                     # How far, for the student's own reasons; None for a remote placement.
                     "distance_km": None if remote[n] else round(distances[n], 1),
                 },
@@ -229,6 +229,14 @@ def _run(  # noqa: PLR0913 - the round, its claim and inputs, and how to store w
         if stored < made:
             # A concurrent round proposed some of the same students first.
             claims.record_metrics(round_id, {**metrics, "skipped": made - stored})
+
+
+def _parts(parts: dict[str, float], remote: bool) -> dict[str, float]:
+    """A proposal's score parts as a careers leader reads them: for an online place the distance part
+    counted for having no travel, not for being near home, so it is named "online"."""
+    if remote:
+        parts = {("online" if name == "distance" else name): value for name, value in parts.items()}
+    return parts
 
 
 def _placed_pairs(

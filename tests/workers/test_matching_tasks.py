@@ -75,11 +75,14 @@ def test_a_round_proposes_placements_with_explanations_within_capacity(school: S
     for proposal in proposals:
         taken[proposal.opportunity_id] = taken.get(proposal.opportunity_id, 0) + 1
         assert proposal.status == "proposed"
-        assert set(proposal.explanation["parts"]) == set(PARTS)
         assert sum(proposal.explanation["parts"].values()) == pytest.approx(proposal.score)
         if proposal.opportunity_id == online.id:
+            # No travel counted for an online place, not nearness to home.
+            assert set(proposal.explanation["parts"]) == set(PARTS) - {"distance"} | {"online"}
+            assert proposal.explanation["parts"]["online"] > 0
             assert proposal.explanation["distance_km"] is None
         else:
+            assert set(proposal.explanation["parts"]) == set(PARTS)
             assert 0 <= proposal.explanation["distance_km"] < 15
         assert proposal.score > 0
         assert proposal.rank is None  # nobody ranked anything

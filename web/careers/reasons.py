@@ -7,6 +7,9 @@ from typing import Any
 
 from matcher.scores import PART_LABELS
 
+# A round names the distance part of an online place "online" (workers/matching_tasks.py): no travel counted.
+LABELS = {**PART_LABELS, "online": "Online, so the student has no travel"}
+
 GROUP_LABELS = {
     "disadvantaged": "Disadvantaged",
     "send": "Special educational needs",
@@ -18,7 +21,7 @@ def reasons(explanation: Mapping[str, Any] | None) -> list[tuple[str, float]]:
     """The parts of a proposal's score that count, biggest first, as (reason, points)."""
     parts = (explanation or {}).get("parts", explanation or {})
     found = [
-        (PART_LABELS.get(name, name.replace("_", " ").capitalize()), float(value))
+        (LABELS.get(name, name.replace("_", " ").capitalize()), float(value))
         for name, value in parts.items()
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 0.005
     ]
