@@ -44,7 +44,7 @@ class RoundInputs:
     ranks: dict[tuple[int, int], int]
     # Students of the round's scope left out, by why: "holding" a placement of its kind, "waiting" on one;
     # and "lapsed": published opportunities left out because their employer's evidence is not current.
-    left_out: dict[str, int]
+    left_out: dict[str, Any]  # and "by_school": school id (a string, as JSON has it) -> those two counts
 
     def student_id(self, index: int) -> int:
         """Database id of the engine's student number `index`."""
@@ -137,7 +137,12 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
         opportunities,
         policy,
         ranks,
-        {"holding": scope.holding, "waiting": scope.waiting, "lapsed": lapsed},
+        {
+            "holding": scope.holding,
+            "waiting": scope.waiting,
+            "lapsed": lapsed,
+            "by_school": {str(school_id): counts for school_id, counts in scope.by_school.items()},
+        },
     )
 
 

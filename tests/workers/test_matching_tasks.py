@@ -213,7 +213,12 @@ def test_students_holding_or_waiting_on_a_placement_of_the_kind_are_left_out_and
     db.session.commit()
     run_round.run(again.id)
     assert {a.student_id: a.opportunity_id for a in _allocations(again.id)}[students[3].id] == another_week.id
-    assert _reloaded(work_round.id).metrics["left_out"] == {"holding": 1, "waiting": 2, "lapsed": 0}
+    assert _reloaded(work_round.id).metrics["left_out"] == {
+        "holding": 1,
+        "waiting": 2,
+        "lapsed": 0,
+        "by_school": {str(school.id): {"holding": 1, "waiting": 2}},
+    }
     # Another kind is another matter: everyone can be proposed for mentoring.
     db.session.execute(
         MatchRound.__table__.update().where(MatchRound.id == mentoring_round.id).values(status="queued")
@@ -224,7 +229,7 @@ def test_students_holding_or_waiting_on_a_placement_of_the_kind_are_left_out_and
     db.session.commit()
     run_round.run(mentoring_round.id)
     assert len(_allocations(mentoring_round.id)) == 5
-    assert _reloaded(mentoring_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0, "lapsed": 0}
+    assert _reloaded(mentoring_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0, "lapsed": 0, "by_school": {}}
 
 
 def test_held_placements_block_clashing_dates_and_count_as_experience(school: School) -> None:
@@ -402,7 +407,7 @@ def test_an_offer_on_a_closed_place_or_a_placement_already_over_does_not_shut_a_
     run_round.run(match_round.id)
 
     assert len(_allocations(match_round.id)) == 5
-    assert _reloaded(match_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0, "lapsed": 0}
+    assert _reloaded(match_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0, "lapsed": 0, "by_school": {}}
 
 
 def test_leavers_are_not_matched(school: School) -> None:

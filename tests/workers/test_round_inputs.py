@@ -149,7 +149,12 @@ def test_a_rounds_students_are_the_engines_records_with_their_rankings_busy_days
         (students["ranked"].id, places["remote"].id): 1,
         (students["ranked"].id, places["open"].id): 2,
     }
-    assert inputs.left_out == {"holding": 1, "waiting": 1, "lapsed": 1}
+    assert inputs.left_out == {
+        "holding": 1,
+        "waiting": 1,
+        "lapsed": 1,
+        "by_school": {str(school.id): {"holding": 1, "waiting": 1}},
+    }
 
 
 def test_a_rounds_places_are_the_engines_records_with_the_seats_still_free(world: dict[str, Any]) -> None:

@@ -92,11 +92,20 @@ class SchoolProgress:
     students: int  # the school's students in the round
     share: int | None  # its fair share of places, if the round gave one
     counts: dict[str, int]  # standing -> allocations
+    # Its students the round left out: "holding" a placement of its kind, "waiting" on a proposal or offer.
+    left_out: dict[str, int]
 
     @property
     def decided(self) -> bool:
         """Nothing is left for the school to decide."""
         return not self.counts.get("undecided")
+
+    @property
+    def status(self) -> str:
+        """ "not_in_round" for a school the round had no students of, else "decided" or "deciding"."""
+        if not self.students and not self.counts:
+            return "not_in_round"
+        return "decided" if self.decided else "deciding"
 
 
 def school_progress(match_round: MatchRound) -> list[SchoolProgress]:
@@ -113,6 +122,7 @@ def school_progress(match_round: MatchRound) -> list[SchoolProgress]:
         standing = STANDING.get(status, "released")
         counts[school_id][standing] = counts[school_id].get(standing, 0) + n
     by_school = ((match_round.metrics or {}).get("fairness") or {}).get("by_school") or {}
+    left_out = ((match_round.metrics or {}).get("left_out") or {}).get("by_school") or {}
     schools = db.session.scalars(
         select(School).where(School.hub_id == match_round.hub_id).order_by(School.name, School.id)
     )
@@ -120,7 +130,9 @@ def school_progress(match_round: MatchRound) -> list[SchoolProgress]:
     for school in schools:
         stats = by_school.get(str(school.id)) or {}
         share = None if stats.get("share") is None else int(stats["share"])
-        progress.append(SchoolProgress(school, int(stats.get("students") or 0), share, counts[school.id]))
+        students = int(stats.get("students") or 0)
+        left = left_out.get(str(school.id)) or {}
+        progress.append(SchoolProgress(school, students, share, counts[school.id], left))
     return progress
 
 

@@ -241,6 +241,9 @@ class RoundStudents:
     students: list[Sequence[Any]]  # Row objects, which unpack as the tuples they are
     holding: int  # already hold a placement of the round's kind
     waiting: int  # have a proposal or offer of that kind waiting for a decision
+    # school id -> {"holding": n, "waiting": n} for the schools with any left out, so that a hub-wide round
+    # can say why a school has none in it.
+    by_school: dict[int, dict[str, int]]
 
 
 def round_students(match_round: MatchRound, today: date) -> RoundStudents:
@@ -254,7 +257,13 @@ def round_students(match_round: MatchRound, today: date) -> RoundStudents:
     covered = covered_students(match_round)
     rows = _rows(select(*STUDENT_COLUMNS).where(Student.id.in_(covered)).order_by(Student.id))
     students = [row for row in rows if row.id not in holds and row.id not in waits]
-    return RoundStudents(students, len(holds), len(waits))
+    by_school: dict[int, dict[str, int]] = {}
+    for row in rows:
+        why = "holding" if row.id in holds else "waiting" if row.id in waits else None
+        if why:
+            counts = by_school.setdefault(row.school_id, {"holding": 0, "waiting": 0})
+            counts[why] += 1
+    return RoundStudents(students, len(holds), len(waits), by_school)
 
 
 def _holding_and_waiting(match_round: MatchRound, today: date) -> tuple[Select[Any], Select[Any]]:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from matcher.people import KINDS, ROUTES
 from web.auth.roles import role_required
 from web.careers.forms import RespondByForm
+from web.careers.reasons import left_out
 from web.dao import hub_rounds, what_if
 from web.dao import rounds as rounds_dao
 from web.dao.allocations import default_respond_by
@@ -136,7 +137,12 @@ def round_detail(round_id: int) -> str | Response:
             "summary": comparison.outcome_rows(match_round, match_round),
         }
     return render_template(
-        "hub/round.html", match_round=match_round, routes=ROUTES, button=ConfirmForm(), **context
+        "hub/round.html",
+        match_round=match_round,
+        routes=ROUTES,
+        button=ConfirmForm(),
+        left_out_words=left_out,
+        **context,
     )
 
 

@@ -404,3 +404,23 @@ def test_keeping_both_drafts_at_once_keeps_exactly_one(
     assert sorted(result is None for result in results.values()) == [False, True]
     [left] = db.session.scalars(select(MatchRound))
     assert left.draft is False and set(_statuses(left.id)) == {"proposed"}
+
+
+def test_a_school_whose_students_all_wait_on_their_own_round_is_named_with_why_and_what_to_do(
+    hub_admin_request: ClientRequest, hub: dict[str, Any], enqueued: list[int]
+) -> None:
+    ash, birch = hub["schools"]
+    own_round = factories.create_round(birch, status="succeeded")
+    for student in (s for s in hub["students"] if s.school_id == birch.id):
+        factories.create_allocation(own_round, student, hub["places"][0])
+    match_round = _start(hub_admin_request)
+    run_round.run(match_round.id)
+
+    page = hub_admin_request.get("hub.round_detail", round_id=match_round.id)
+    status = {row[0]: row[-1] for row in rows(page, "schools-table")}
+    assert status == {"Ash School": "Deciding", "Birch School": "Not in round"}
+    [why] = page.select("#not-in-round + ul li")
+    assert why.strong.text == "Birch School"
+    words = " ".join(why.text.split())
+    assert "4 students were left out of this round because they have a proposal or offer waiting" in words
+    assert "decide those proposals on the school's own round page" in words
