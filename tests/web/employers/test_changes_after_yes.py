@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.mail import deliver_queued, sent_to
-from tests.web.employers.test_opportunities import START, valid_form
+from tests.web.employers.test_opportunities import start, valid_form
 from web.dao import consent as consent_dao
 from web.dao import hosting
 from web.dao.base import transaction
@@ -56,7 +56,7 @@ def test_changing_the_dates_warns_first_and_saves_nothing(employer_request: Clie
     _holder(opportunity, "confirmed", n=2)
     page = employer_request.post(
         "employers.edit_opportunity",
-        valid_form(end_date=_day(START + timedelta(days=3))),
+        valid_form(end_date=_day(start() + timedelta(days=3))),
         _expected_status=200,
         opportunity_id=opportunity.id,
     )
@@ -64,7 +64,7 @@ def test_changing_the_dates_warns_first_and_saves_nothing(employer_request: Clie
     assert "will be told and may withdraw" in page.text
     assert page.select_one("input[name=confirm_change]")["value"] == "yes"
     db.session.expire_all()
-    assert db.session.get(Opportunity, opportunity.id).end_date == START + timedelta(days=4)
+    assert db.session.get(Opportunity, opportunity.id).end_date == start() + timedelta(days=4)
     assert deliver_queued() == 0
 
 
