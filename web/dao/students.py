@@ -10,25 +10,17 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import (
-    Column,
-    Float,
-    MetaData,
-    Row,
     String,
-    Table,
     case,
     cast,
     delete,
     func,
     literal,
-    null,
     or_,
     select,
-    union_all,
+    type_coerce,
     update,
-    values,
 )
-from sqlalchemy import column as sa_column
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
@@ -96,14 +88,36 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """One place on the student's list: what its card shows, how far it is and how well it suits them."""
+
+    id: int
+    title: str
+    kind: str
+    route: str
+    pathway: str
+    remote: bool
+    postcode: str | None
+    start_date: date
+    end_date: date
+    employer_name: str
+    km: float | None  # None if remote or not measured
+    in_route: bool
+    fits_pathway: bool
+    score: float
+
+
+@dataclass(frozen=True)
 class OpportunityPage:
     """One page of the places open to a student, best suited first, and how many there are in all."""
 
-    rows: list[Row[Any]]
+    rows: list[Listed]
     total: int
     page: int
     pages: int
-    located: bool  # whether the student's home postcode was found, so distances could be measured
+    located: bool  # whether the student's home (or school) postcode was found, so distances were measured
+    # Measured from the school's postcode, as a round measures a student whose home postcode is not known.
+    from_school: bool = False
 
 
 def _turns(date_of_birth: date, age: int) -> date:
@@ -174,70 +188,34 @@ def _filtered(student: Student, filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _distances(student: Student, today: date) -> tuple[bool, Any]:
-    """Whether the student's home was located, and a table of (postcode, km, distance part) for every
-    postcode of the pool's in-person places, measured as the engine measures (straight line between the
-    postcodes' grid references) with its distance part weighted; km and part are None and 0 for a postcode
-    not located or too far to count. Every postcode is listed, so the places can be inner-joined to it."""
-    home, found = postcode_index().locate([student.postcode])
-    postcodes = list(
-        db.session.scalars(
-            select(Opportunity.postcode)
-            .join(Employer, Opportunity.employer_id == Employer.id)
-            .where(*_pool(student, today), Opportunity.remote.is_(False), Opportunity.postcode.is_not(None))
-            .distinct()
-        )
-    )
-    rows: list[tuple[str, float | None, float]] = [(postcode, None, 0.0) for postcode in postcodes]
-    if postcodes and found[0]:
-        xy, located = postcode_index().locate(postcodes)
-        km = np.sqrt(((xy - home[0]) ** 2).sum(axis=1)) / 1000.0
-        part = POLICY.distance * np.exp(-km / POLICY.distance_decay_km)
-        for i in np.flatnonzero(located & (km <= _FARTHEST_SCORED_KM)):
-            rows[i] = (postcodes[i], round(float(km[i]), 3), float(part[i]))
-    return bool(found[0]), _as_table(rows)
+def _distance_parts(origin: str | None, postcodes: list[str | None]) -> tuple[bool, Any, Any]:
+    """Whether the origin postcode was located, and for each postcode its km from there (NaN if not located
+    or too far to count) and its weighted distance part (0 then), measured as the engine measures: a
+    straight line between the postcodes' grid references."""
+    km = np.full(len(postcodes), np.nan)
+    part = np.zeros(len(postcodes))
+    home, found = postcode_index().locate([origin])
+    if not found[0] or not postcodes:
+        return bool(found[0]), km, part
+    unique = sorted({code for code in postcodes if code})
+    xy, located = postcode_index().locate(unique)
+    measured = np.sqrt(((xy - home[0]) ** 2).sum(axis=1)) / 1000.0
+    counted = located & (measured <= _FARTHEST_SCORED_KM)
+    at = {code: i for i, code in enumerate(unique)}
+    index = np.fromiter((at.get(code, -1) if code else -1 for code in postcodes), np.int64, len(postcodes))
+    known = index >= 0
+    known[known] = counted[index[known]]
+    km[known] = np.round(measured[index[known]], 3)
+    part[known] = POLICY.distance * np.exp(-km[known] / POLICY.distance_decay_km)
+    return True, km, part
 
 
-# A connection's own table (SQLite drops it when the connection closes), for _as_table.
-_NEAR = Table(
-    "student_near",
-    MetaData(),
-    Column("postcode", String, primary_key=True),
-    Column("km", Float),
-    Column("part", Float),
-    prefixes=["TEMPORARY"],
-)
-
-
-def _as_table(rows: list[tuple[str, float | None, float]]) -> Any:
-    """The rows as something to join the places to by postcode. PostgreSQL hashes a VALUES list for the
-    join; SQLite has no statistics to plan by and would read such a list once per place (seconds for
-    12,000), so there they go into a temporary table whose primary key it looks each place up in."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        if not rows:  # VALUES needs a row: one no opportunity's postcode can equal
-            rows = [("", None, 0.0)]
-        listed = values(
-            sa_column("postcode", String), sa_column("km", Float), sa_column("part", Float), name="listed"
-        ).data(rows)
-        # Typed in the query: PostgreSQL reads a column of VALUES that starts with NULL as text.
-        km, part = cast(listed.c.km, Float).label("km"), cast(listed.c.part, Float).label("part")
-        return select(listed.c.postcode, km, part).cte("near")
-    connection = db.session.connection()
-    _NEAR.create(connection, checkfirst=True)
-    connection.execute(_NEAR.delete())
-    if rows:
-        connection.execute(
-            _NEAR.insert(), [{"postcode": code, "km": km, "part": part} for code, km, part in rows]
-        )
-    return _NEAR
-
-
-def _score(student: Student, distance: Any) -> ColumnElement[float]:
-    """The engine's score (matcher.scores) of each place for this student, with `distance` its distance part,
-    less the parts that are the same for all of one student's places (priorities), their own ranking
-    (shown as "In your choices" instead) and the text match (TF-IDF over the whole pool: a round's work,
-    not a page's)."""
-    total: ColumnElement[float] = distance
+def _score(student: Student) -> ColumnElement[float]:
+    """The engine's score (matcher.scores) of each place for this student less its distance part (added
+    afterwards, from the postcode), the parts that are the same for all of one student's places
+    (priorities), their own ranking (shown as "In your choices" instead) and the text match (TF-IDF over
+    the whole pool: a round's work, not a page's)."""
+    total: ColumnElement[float] = literal(0.0)
     if student.routes:
         total = total + case((Opportunity.route.in_(list(student.routes)), POLICY.route), else_=0.0)
     if student.pathway_interest in ("technical", "academic"):
@@ -253,79 +231,87 @@ def _score(student: Student, distance: Any) -> ColumnElement[float]:
 
 def opportunities_page(student: Student, today: date, filters: Filters, page: int) -> OpportunityPage:
     """A page of the opportunities the student may choose (PER_PAGE a page), the best suited first by the
-    engine's score, then soonest; each row with its employer's name, its distance from home (km, None if
+    engine's score, then soonest; each with its employer's name, its distance from home (km, None if
     remote or not measured) and whether it is in one of the student's routes and fits their pathway.
-    Filtering, ordering and paging are all done by the database."""
-    conditions = [*_open_to(student, today), *_filtered(student, filters)]
-    located, near = _distances(student, today)
-    routes = list(student.routes or [])
-    fits = (
-        Opportunity.pathway.in_([student.pathway_interest, "both"])
-        if student.pathway_interest in ("technical", "academic")
-        else literal(False)
-    )
-
-    def places(km: Any, distance: Any) -> Any:
-        # Narrow rows to order and count; the page's own 20 get their details afterwards.
-        return select(
-            Opportunity.id, Opportunity.start_date, km.label("km"), _score(student, distance).label("score")
-        ).join(Employer, Opportunity.employer_id == Employer.id)
-
-    in_person = (
-        places(near.c.km, near.c.part)
-        .join(near, near.c.postcode == Opportunity.postcode)
-        .where(*conditions, Opportunity.remote.is_(False))
-    )
-    if filters.within_km is not None and located:
-        in_person = in_person.where(near.c.km <= filters.within_km)
-    remote = places(cast(null(), Float), literal(POLICY.distance)).where(
-        *conditions, Opportunity.remote.is_(True)
-    )
-    listed = union_all(in_person, remote).subquery("listed")
-
-    def page_of(number: int) -> list[Row[Any]]:
-        # The count comes with the page (one pass over the places, not two).
-        ranked = (
-            select(listed, func.count().over().label("total"))
-            .order_by(listed.c.score.desc(), listed.c.start_date, listed.c.id)
-            .limit(PER_PAGE)
-            .offset((number - 1) * PER_PAGE)
-            .subquery("ranked")
-        )
-        return list(
-            db.session.execute(
-                select(
-                    Opportunity.id,
-                    Opportunity.title,
-                    Opportunity.kind,
-                    Opportunity.route,
-                    Opportunity.pathway,
-                    Opportunity.remote,
-                    Opportunity.postcode,
-                    Opportunity.start_date,
-                    Opportunity.end_date,
-                    Employer.name.label("employer_name"),
-                    ranked.c.km,
-                    (Opportunity.route.in_(routes) if routes else literal(False)).label("in_route"),
-                    fits.label("fits_pathway"),
-                    ranked.c.score,
-                    ranked.c.total,
-                )
-                .select_from(ranked)
-                .join(Opportunity, Opportunity.id == ranked.c.id)
-                .join(Employer, Opportunity.employer_id == Employer.id)
-                .order_by(ranked.c.score.desc(), ranked.c.start_date, ranked.c.id)
+    The database filters; the few columns that order the places are scored here in one pass (a distance
+    per postcode, not per place), and the page's own rows are read last."""
+    places = list(
+        db.session.execute(
+            select(
+                Opportunity.id,
+                # Read as the database keeps it (ISO text on SQLite, in date order either way): parsing
+                # every place's date would cost more than the rest of the page.
+                type_coerce(Opportunity.start_date, String),
+                Opportunity.postcode,
+                Opportunity.remote,
+                _score(student),
             )
-        )
+            .join(Employer, Opportunity.employer_id == Employer.id)
+            .where(*_open_to(student, today), *_filtered(student, filters))
+        ).tuples()
+    )
+    ids, starts, postcodes, remotes, scores = zip(*places, strict=True) if places else ((),) * 5
+    remote = np.array(remotes, bool)
+    # From home, or from school for a student whose home postcode is not known, as a round measures.
+    from_school = not student.postcode
+    origin = (
+        db.session.scalar(select(School.postcode).where(School.id == student.school_id))
+        if from_school
+        else student.postcode
+    )
+    located, km, distance = _distance_parts(
+        origin, [None if far else code for code, far in zip(postcodes, remotes, strict=True)]
+    )
+    distance[remote] = POLICY.distance  # nothing to travel: as the engine scores a remote place
+    score = np.array(scores, np.float64) + distance
+    keep = np.ones(len(places), bool)
+    if filters.within_km is not None and located:
+        keep = remote | (km <= filters.within_km)  # NaN (not measured) compares False
+    kept = np.flatnonzero(keep)
+    # Best suited first, then soonest, then by id: ranks of the start dates order them as the dates do.
+    soonest = np.unique(np.array(starts, object), return_inverse=True)[1] if places else np.array([], int)
+    order = kept[np.lexsort((np.array(ids)[kept], soonest[kept], -np.round(score[kept], 9)))]
+    total = len(order)
+    pages = max(ceil(total / PER_PAGE), 1)
+    page = min(max(page, 1), pages)
+    shown = order[(page - 1) * PER_PAGE : page * PER_PAGE]
+    listed = _listed(student, [ids[i] for i in shown], km[shown], score[shown])
+    return OpportunityPage(listed, total, page, pages, located, from_school and located)
 
-    page = max(page, 1)
-    rows = page_of(page)
-    if not rows and page > 1:  # past the end: the last page, which needs the count first
-        total = db.session.scalar(select(func.count()).select_from(listed)) or 0
-        page = max(ceil(total / PER_PAGE), 1)
-        rows = page_of(page)
-    total = rows[0].total if rows else 0
-    return OpportunityPage(rows, total, page, max(ceil(total / PER_PAGE), 1), located)
+
+def _listed(student: Student, ids: list[int], km: Any, score: Any) -> list[Listed]:
+    """The places of these ids, in this order, with what their cards show; km and score are theirs."""
+    rows = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Opportunity.id,
+                Opportunity.title,
+                Opportunity.kind,
+                Opportunity.route,
+                Opportunity.pathway,
+                Opportunity.remote,
+                Opportunity.postcode,
+                Opportunity.start_date,
+                Opportunity.end_date,
+                Employer.name.label("employer_name"),
+            )
+            .join(Employer, Opportunity.employer_id == Employer.id)
+            .where(Opportunity.id.in_(ids))
+        )
+    }
+    routes = set(student.routes or ())
+    interest = student.pathway_interest
+    return [
+        Listed(
+            **rows[place]._asdict(),
+            km=None if rows[place].remote or np.isnan(far) else float(far),
+            in_route=rows[place].route in routes,
+            fits_pathway=interest in ("technical", "academic") and rows[place].pathway in (interest, "both"),
+            score=float(points),
+        )
+        for place, far, points in zip(ids, km, score, strict=True)
+    ]
 
 
 def open_opportunity(student: Student, opportunity_id: int, today: date) -> tuple[Opportunity, str] | None:

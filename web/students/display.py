@@ -76,9 +76,10 @@ PATHWAY_FITS = {
 }
 
 
-def listing_reasons(row: Any, pathway_interest: str) -> list[str]:
+def listing_reasons(row: Any, pathway_interest: str, from_school: bool = False) -> list[str]:
     """Why a place on the opportunities list suits the student, in plain words: the parts of the engine's
-    score that counted for it (their areas of work, distance from home, their pathway)."""
+    score that counted for it (their areas of work, distance from home, or from school if their home
+    postcode is not known, their pathway)."""
     found = []
     if row.in_route:
         label = ROUTES.get(row.route, row.route)
@@ -87,7 +88,8 @@ def listing_reasons(row: Any, pathway_interest: str) -> list[str]:
         found.append("Online, so there is no travel")
     elif row.km is not None:
         km = round(row.km)
-        found.append("Less than 1 km from home" if km < 1 else f"About {km} km from home")
+        where = "school" if from_school else "home"
+        found.append(f"Less than 1 km from {where}" if km < 1 else f"About {km} km from {where}")
     if row.fits_pathway and pathway_interest in PATHWAY_FITS:
         found.append(PATHWAY_FITS[pathway_interest])
     return found

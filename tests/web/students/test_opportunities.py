@@ -8,6 +8,7 @@ from tests.conftest import ClientRequest
 from tests.web.pages import error_messages
 from tests.web.students.helpers import cards, hub_opportunity, me
 from web.extensions import db
+from web.models import School
 
 
 def _titles(request: ClientRequest, **args: object) -> list[str]:
@@ -126,12 +127,30 @@ def test_bad_filter_values_get_a_message_and_the_rest_still_apply(student_reques
 
 def test_distance_needs_a_located_home_and_says_so(student_request: ClientRequest) -> None:
     student = me(student_request)
-    student.postcode = None
+    student.postcode = "ZZ99 3VZ"  # given, but no place: nothing to measure from
     db.session.commit()
     hub_opportunity(student, title="Office week")
     page = student_request.get("students.opportunities", distance="5")
     assert error_messages(page) == ["Add your home postcode to your interests to find places by distance"]
     assert [card["title"] for card in cards(page)] == ["Office week"]
+
+
+def test_without_a_home_postcode_distances_are_from_school_and_say_so(
+    student_request: ClientRequest,
+) -> None:
+    student = me(student_request)
+    student.postcode = None  # as an MIS import leaves a pupil whose address is withheld
+    db.session.commit()
+    db.session.get(School, student.school_id).postcode = "M13 9PL"
+    db.session.commit()
+    hub_opportunity(student, title="Next door", postcode="M13 9PL")
+    hub_opportunity(student, title="Bolton", postcode="BL1 1RU")
+    page = student_request.get("students.opportunities", distance="5")
+    assert error_messages(page) == []
+    [card] = cards(page)
+    assert card["title"] == "Next door"
+    assert "Less than 1 km from school" in card["reasons"]
+    assert "Distances are from your school" in page.select_one(".govuk-inset-text").text
 
 
 def test_twenty_a_page_with_gov_uk_pagination(student_request: ClientRequest) -> None:
