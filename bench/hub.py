@@ -9,7 +9,9 @@ database --database-url names (created if missing). That database must have no t
 benchmark left there with --keep (then it is reused, not seeded again). Then, in a fresh process each time
 (so the peak memory is the round's own), it makes a hub-wide round of every kind and calls the round task
 as a function, as a worker would, and prints seconds per stage (read, candidates, scores, allocation,
-save) and end to end, with the process's peak resident memory.
+save) and end to end, with the process's peak resident memory; then draws the demo pupil's pages
+(Opportunities with filters, Choices, Offers) and the hub admin's overview and employers list one request at a
+time (bench/student_pages.py), against under 100 ms and 300 kB a page.
 
 --pages (PostgreSQL only) then serves the app with gunicorn (2 workers) and loads the careers leader's
 round page of a school round and the hub report page with locust (bench/pages.py, headless, 50
@@ -19,6 +21,8 @@ users), next to a hello-world Flask app under the same gunicorn settings (bench/
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import logging
 import os
@@ -71,6 +75,8 @@ def main() -> None:
     try:
         for _ in range(args.repeat):
             _print_round(_child("round", args, env))
+        print("Pages drawn afresh, one request at a time (the pupil's, then the hub admin's):")
+        print(_child("pages", args, env)["printed"], end="")
         if args.pages:
             from bench.serving import run_pages
 
@@ -173,6 +179,19 @@ def _prepare(args: argparse.Namespace) -> dict[str, Any]:
             )
         }
     return {"seeded": seeded, "seconds": time.perf_counter() - started, "peak_mb": _peak_mb(), **count}
+
+
+def _pages(args: argparse.Namespace) -> dict[str, Any]:
+    """Draw the pupil's and the hub admin's pages on the seeded hub (bench/student_pages.py), one
+    request at a time through the test client, and hand back the figures printed."""
+    from bench.student_pages import draw_pages
+
+    app = _app()
+    app.config["WTF_CSRF_ENABLED"] = False  # it signs in by posting the form itself
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        met = draw_pages(app, repeat=5)
+    return {"printed": printed.getvalue(), "met": met}
 
 
 def _create_database(url: str) -> None:
@@ -320,13 +339,19 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-STEPS = ("prepare", "round", "school-round", "drop")
+STEPS = ("prepare", "round", "pages", "school-round", "drop")
 
 
 def _steps() -> dict[str, Callable[[argparse.Namespace], dict[str, Any]]]:
     from bench.serving import school_round
 
-    return {"prepare": _prepare, "round": _round, "school-round": school_round, "drop": _drop}
+    return {
+        "prepare": _prepare,
+        "round": _round,
+        "pages": _pages,
+        "school-round": school_round,
+        "drop": _drop,
+    }
 
 
 if __name__ == "__main__":
