@@ -192,7 +192,10 @@ def _run(  # noqa: PLR0913 - the round, its claim and inputs, and how to store w
                 "score": totals[n],
                 "rank": inputs.ranks.get((student_id, opportunity_id)),
                 "explanation": {
-                    "parts": _parts(explain(scored, k), remote[n]),
+                    "parts": _parts(
+                        explain(scored, k),
+                        "online" if remote[n] else "from_school" if student_id in inputs.from_school else "",
+                    ),
                     # How far, for the student's own reasons; None for a remote placement.
                     "distance_km": None if remote[n] else round(distances[n], 1),
                 },
@@ -231,11 +234,12 @@ def _run(  # noqa: PLR0913 - the round, its claim and inputs, and how to store w
             claims.record_metrics(round_id, {**metrics, "skipped": made - stored})
 
 
-def _parts(parts: dict[str, float], remote: bool) -> dict[str, float]:
-    """A proposal's score parts as a careers leader reads them: for an online place the distance part
-    counted for having no travel, not for being near home, so it is named "online"."""
-    if remote:
-        parts = {("online" if name == "distance" else name): value for name, value in parts.items()}
+def _parts(parts: dict[str, float], distance_as: str) -> dict[str, float]:
+    """A proposal's score parts as a careers leader reads them. The distance part is named for what it
+    counted: "online" for an online place (no travel, not nearness to home), "from_school" for a student
+    measured from their school's postcode (their home one not being known)."""
+    if distance_as:
+        parts = {(distance_as if name == "distance" else name): value for name, value in parts.items()}
     return parts
 
 

@@ -45,6 +45,8 @@ class RoundInputs:
     # Students of the round's scope left out, by why: "holding" a placement of its kind, "waiting" on one;
     # and "lapsed": published opportunities left out because their employer's evidence is not current.
     left_out: dict[str, Any]  # and "by_school": school id (a string, as JSON has it) -> those two counts
+    # Database ids of the students measured from their school's postcode, their home one not being known.
+    from_school: frozenset[int] = frozenset()
 
     def student_id(self, index: int) -> int:
         """Database id of the engine's student number `index`."""
@@ -72,6 +74,7 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
     places, lapsed = dao.round_opportunities(match_round, today)
     limit = dao.round_scope(match_round).max_travel_km
     students = []
+    measured_from_school: set[int] = set()
     # Unpacked in the order of dao.STUDENT_COLUMNS: a row's fields by name cost more than the rest of the
     # record, 35,000 times over.
     for (
@@ -88,7 +91,10 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
         send,
         available_from,
         available_until,
+        from_school,
     ) in scope.students:
+        if from_school:
+            measured_from_school.add(student_id)
         students.append(
             Student(
                 id=str(student_id),
@@ -143,6 +149,7 @@ def load_round_inputs(match_round: MatchRound, policy: Policy, today: date) -> R
             "lapsed": lapsed,
             "by_school": {str(school_id): counts for school_id, counts in scope.by_school.items()},
         },
+        frozenset(measured_from_school),
     )
 
 

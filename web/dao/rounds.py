@@ -213,6 +213,8 @@ STUDENT_COLUMNS = (
     Student.send,
     Student.available_from,
     Student.available_until,
+    # Measured from the school's postcode (the home one is not known): the explanation says so.
+    (func.coalesce(Student.postcode, "") == "").label("from_school"),
 )
 OPPORTUNITY_COLUMNS = (
     Opportunity.id,
