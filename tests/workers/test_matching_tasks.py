@@ -229,7 +229,12 @@ def test_students_holding_or_waiting_on_a_placement_of_the_kind_are_left_out_and
     db.session.commit()
     run_round.run(mentoring_round.id)
     assert len(_allocations(mentoring_round.id)) == 5
-    assert _reloaded(mentoring_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0, "lapsed": 0, "by_school": {}}
+    assert _reloaded(mentoring_round.id).metrics["left_out"] == {
+        "holding": 0,
+        "waiting": 0,
+        "lapsed": 0,
+        "by_school": {},
+    }
 
 
 def test_held_placements_block_clashing_dates_and_count_as_experience(school: School) -> None:
@@ -407,7 +412,12 @@ def test_an_offer_on_a_closed_place_or_a_placement_already_over_does_not_shut_a_
     run_round.run(match_round.id)
 
     assert len(_allocations(match_round.id)) == 5
-    assert _reloaded(match_round.id).metrics["left_out"] == {"holding": 0, "waiting": 0, "lapsed": 0, "by_school": {}}
+    assert _reloaded(match_round.id).metrics["left_out"] == {
+        "holding": 0,
+        "waiting": 0,
+        "lapsed": 0,
+        "by_school": {},
+    }
 
 
 def test_leavers_are_not_matched(school: School) -> None:
