@@ -28,3 +28,12 @@ def age_on(date_of_birth: date, day: date) -> int:
 def long_date(day: date) -> str:
     """A date as people write it in a letter: 4 December 2026."""
     return f"{day.day} {day:%B %Y}"
+
+
+def clock_time(moment: time) -> str:
+    """A time of day as GOV.UK writes it: 9am, 4:30pm, midday, midnight."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"

@@ -8,7 +8,7 @@ database unchecked.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
@@ -37,6 +37,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _WHOLE = re.compile(r"[+-]?([0-9]+)")
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(,[0-9]{3})+")
 _DECIMAL = re.compile(r"[+-]?([0-9]*)(?:\.([0-9]*))?")
+_TIME = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
 
 
 def whole_number(text: str | None, digits: int = 9) -> int | None:
@@ -288,6 +289,27 @@ class DateField(_Answer, wtf.Field):
             self.data = date(int(year), int(month), int(day))
         except ValueError:
             raise ValueError(f"{self.called} must be a real date") from None
+
+
+class TimeField(_Answer, wtf.Field):
+    """A time of day on the 24-hour clock, as HH:MM ("9:00" and "9.00" too), shown back as typed."""
+
+    widget = GovTextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return f"{self.data:%H:%M}" if isinstance(self.data, time) else ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if not text:
+            return
+        parts = _TIME.fullmatch(text)
+        if parts is None or int(parts[1]) > 23 or int(parts[2]) > 59:
+            raise ValueError(f"{self.called} must be a real time on the 24-hour clock, like 09:00 or 16:30")
+        self.data = time(int(parts[1]), int(parts[2]))
 
 
 def _choices(labels: dict[Any, str]) -> list[SelectChoice]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
+from dateutil.rrule import rrulestr
 from flask import Flask
 from sqlalchemy import select
 
@@ -12,7 +15,7 @@ from tests.conftest import ClientRequest
 from tests.web.employers.test_hosting import placement
 from web import calendar
 from web.extensions import db
-from web.models import Allocation, User
+from web.models import Allocation, Employer, Opportunity, User
 
 
 def test_an_event_is_rfc_5545_all_day_with_an_exclusive_end() -> None:
@@ -89,3 +92,109 @@ def test_other_roles_cannot_use_the_students_download(
 def test_the_last_day_there_is_still_makes_a_calendar_entry() -> None:
     text = calendar.event("uid@test", "Long placement", date(9999, 12, 30), date.max)
     assert "DTSTART;VALUE=DATE:99991230\r\n" in text and "DTEND;VALUE=DATE:99991231\r\n" in text
+
+
+def _parsed(text: str) -> icalendar.Event:
+    """The one event in an .ics text, read by the icalendar library (a parser that is not ours)."""
+    [event] = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    return event
+
+
+def test_an_event_with_times_repeats_those_hours_each_day_in_london_time() -> None:
+    text = calendar.event(
+        "placement-1@placements",
+        "Lab week",
+        date(2027, 3, 26),
+        date(2027, 3, 30),  # over the clocks going forward on 28 March
+        arrive=time(9, 0),
+        finish=time(16, 30),
+    )
+    event = _parsed(text)
+    london = ZoneInfo("Europe/London")
+    assert event.decoded("dtstart") == datetime(2027, 3, 26, 9, 0, tzinfo=london)
+    assert event.decoded("dtend") == datetime(2027, 3, 26, 16, 30, tzinfo=london)
+    assert event["rrule"]["FREQ"] == ["DAILY"] and event["rrule"]["COUNT"] == [5]
+    # Each day starts at 9am on London's clock, before and after the change.
+    assert [
+        str(day) for day in rrulestr(event["rrule"].to_ical().decode(), dtstart=event.decoded("dtstart"))
+    ] == [
+        f"2027-03-{day} 09:00:00{offset}"
+        for day, offset in (
+            ("26", "+00:00"),
+            ("27", "+00:00"),
+            ("28", "+01:00"),
+            ("29", "+01:00"),
+            ("30", "+01:00"),
+        )
+    ]
+    assert "BEGIN:VTIMEZONE" in text and "TZID:Europe/London" in text
+
+
+def test_an_event_on_one_day_with_times_does_not_repeat() -> None:
+    event = _parsed(
+        calendar.event(
+            "u@p", "Insight day", date(2027, 3, 1), date(2027, 3, 1), arrive=time(10), finish=time(15)
+        )
+    )
+    assert "rrule" not in event
+    assert event.decoded("dtend") - event.decoded("dtstart") == timedelta(hours=5)
+
+
+def test_an_event_without_both_times_stays_all_day() -> None:
+    event = _parsed(calendar.event("u@p", "Week", date(2027, 3, 1), date(2027, 3, 5), arrive=time(9)))
+    assert event.decoded("dtstart") == date(2027, 3, 1) and event.decoded("dtend") == date(2027, 3, 6)
+
+
+ON_THE_DAY = {
+    "address": "Second floor, Cotton Works\nTib Street\nManchester",
+    "arrival_time": time(9, 0),
+    "finish_time": time(16, 30),
+    "ask_for": "Priya Nair at reception",
+    "dress_code": "Smart casual",
+    "what_to_bring": "A notebook and pen",
+    "lunch": "Bring a packed lunch",
+    "travel": "Ten minutes from Piccadilly station; bike racks by the door",
+}
+
+
+def test_the_students_entry_carries_the_address_times_and_what_to_know(
+    app: Flask, sign_in_as: object
+) -> None:
+    allocation = placement(status="confirmed", title="Bridge design week", **ON_THE_DAY)
+    opportunity = db.session.get(Opportunity, allocation.opportunity_id)
+    student = sign_in_as(_student_user(allocation.id))  # type: ignore[operator]
+    response = student.client.get(student.url("students.placement_calendar", allocation_id=allocation.id))
+    event = _parsed(response.get_data(as_text=True))
+    assert str(event["location"]) == "Second floor, Cotton Works, Tib Street, Manchester, M1 1AD"
+    london = ZoneInfo("Europe/London")
+    assert event.decoded("dtstart") == datetime.combine(opportunity.start_date, time(9), tzinfo=london)
+    assert event.decoded("dtend") == datetime.combine(opportunity.start_date, time(16, 30), tzinfo=london)
+    assert event["rrule"]["COUNT"] == [5]
+    assert str(event["description"]).splitlines() == [
+        "Times: Arrive at 9am, finish at 4:30pm",
+        "Who to ask for: Priya Nair at reception",
+        "What to wear: Smart casual",
+        "What to bring: A notebook and pen",
+        "Lunch: Bring a packed lunch",
+        "How to get there: Ten minutes from Piccadilly station; bike racks by the door",
+    ]
+
+
+def test_a_students_entry_without_details_is_all_day_at_the_postcode(app: Flask, sign_in_as: object) -> None:
+    allocation = placement(status="accepted")
+    student = sign_in_as(_student_user(allocation.id))  # type: ignore[operator]
+    response = student.client.get(student.url("students.placement_calendar", allocation_id=allocation.id))
+    event = _parsed(response.get_data(as_text=True))
+    assert str(event["location"]) == "M1 1AD" and "description" not in event
+    assert type(event.decoded("dtstart")) is date
+
+
+def test_the_employers_entry_carries_the_full_address_and_times(employer_request: ClientRequest) -> None:
+    employer = db.session.get(Employer, employer_request.user.employer_id)  # type: ignore[attr-defined]
+    allocation = placement(employer, status="confirmed", **ON_THE_DAY)
+    response = employer_request.client.get(
+        employer_request.url("employers.placement_calendar", allocation_id=allocation.id)
+    )
+    event = _parsed(response.get_data(as_text=True))
+    assert str(event["location"]).startswith("Second floor, Cotton Works")
+    assert event.decoded("dtstart").time() == time(9)

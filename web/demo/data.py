@@ -184,6 +184,45 @@ EMPLOYERS = [
     ("Piccadilly Rail Operations", "transport-and-logistics", "M1", "approved"),
 ]
 
+# What a student needs on the day, for a few employers' opportunities at their workplace, so the demo shows it
+# once a student accepts a place: where in the building, whom to ask for there (their supervisor), what to
+# wear and bring, lunch and travel. The addresses are invented; the real postcode is added after them.
+ON_THE_DAY = {
+    "Northern Quarter Digital": {
+        "address": "Second floor, Cotton Works\nTib Street\nManchester",
+        "ask_at": "at the second-floor reception",
+        "dress_code": "Whatever you are comfortable in: the team dresses casually",
+        "what_to_bring": "A notebook and pen\nYour own laptop if you have one (we can lend you one)",
+        "lunch": "Bring a packed lunch or buy one nearby. There is a kitchen with a fridge and a microwave",
+        "travel": "A 10-minute walk from Piccadilly station and Shudehill tram stop. Bike racks by the door",
+    },
+    "Piccadilly Business Services": {
+        "address": "Fourth floor, Lever House\nLever Street\nManchester",
+        "ask_at": "at the ground-floor security desk",
+        "dress_code": "Smart: a shirt or blouse and trousers or a skirt. No trainers, please",
+        "what_to_bring": "Photo ID, such as a school ID card, for the security desk\nA notebook and pen",
+        "lunch": "Lunch is provided on the first day. On other days, bring a packed lunch",
+        "travel": "A 5-minute walk from Piccadilly Gardens, where most buses and trams stop",
+    },
+    "Deansgate Kitchen": {
+        "address": "Deansgate Kitchen\nUnit 3, Bridge Street Arches\nManchester",
+        "ask_at": "at the side door on Bridge Street (not the restaurant entrance)",
+        "dress_code": "Black trousers and closed, non-slip shoes. We give you chef's whites and an apron",
+        "what_to_bring": "A hair tie if you have long hair\nA refillable water bottle",
+        "lunch": "Staff lunch is provided at 2pm: tell us about any allergies before you come",
+        "travel": "Deansgate-Castlefield tram stop is 10 minutes away on foot",
+    },
+    "Trafford Park Builders": {
+        "address": "Site office, Gate 2\nMosley Road\nTrafford Park",
+        "ask_at": "at the site office by Gate 2",
+        "dress_code": "Work trousers and sturdy shoes. We lend you a hard hat, high-visibility vest, gloves "
+        "and safety boots",
+        "what_to_bring": "A waterproof coat\nA refillable water bottle",
+        "lunch": "Bring a packed lunch; there is a canteen cabin with a kettle and microwave",
+        "travel": "Buses stop on Mosley Road, outside Gate 2. Parents can drop off by the site office",
+    },
+}
+
 SUPERVISORS = (
     "Alex Morgan",
     "Priya Nair",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from itertools import cycle
 from typing import Any
@@ -28,7 +28,7 @@ from web.dao.base import transaction
 from web.dao.users import hash_password, new_session_token
 from web.demo import students as people
 from web.demo.area import Conurbation
-from web.demo.data import EMPLOYERS, HUB, ROUTE_DETAILS, SCHOOLS, SUPERVISORS, Size
+from web.demo.data import EMPLOYERS, HUB, ON_THE_DAY, ROUTE_DETAILS, SCHOOLS, SUPERVISORS, Size
 from web.extensions import db
 from web.models import Employer, ExperienceRecord, Hub, Opportunity, Preference, School, Student, User
 
@@ -217,6 +217,37 @@ _KIND_SHAPE: dict[str, tuple[int, str, list[int], int, tuple[int, int]]] = {
 }
 
 
+# kind -> (arrive, finish): each day long enough for the kind's hours a day above, with a break.
+_DAY_TIMES = {
+    "work_experience": (time(9), time(16, 30)),
+    "job_shadowing": (time(9, 30), time(16)),
+    "mentoring": (time(15, 30), time(16, 30)),
+    "insight_day": (time(9, 30), time(16)),
+    "t_level_placement": (time(9), time(16, 30)),
+}
+_NO_DETAILS: Row = {
+    "address": "",
+    "arrival_time": None,
+    "finish_time": None,
+    "ask_for": "",
+    "dress_code": "",
+    "what_to_bring": "",
+    "lunch": "",
+    "travel": "",
+}
+
+
+def _on_the_day(employer: Row, kind: str, remote: bool) -> Row:
+    """The practical details for the day, for the few employers that give them (web.demo.data.ON_THE_DAY)."""
+    given = ON_THE_DAY.get(employer["name"])
+    if given is None or remote:
+        return _NO_DETAILS
+    arrive, finish = _DAY_TIMES[kind]
+    where = {name: text for name, text in given.items() if name != "ask_at"}
+    ask_for = f"{employer['supervisor_name']} {given['ask_at']}"
+    return {**_NO_DETAILS, **where, "arrival_time": arrive, "finish_time": finish, "ask_for": ask_for}
+
+
 def _opportunities(employers: list[Row], size: Size, rng: random.Random) -> list[Row]:
     """Published opportunities from the vetted employers (two each, four for the first four, unless a number
     is asked for), of the kinds the hub's year groups can take; a pending employer has one draft."""
@@ -280,6 +311,7 @@ def _opportunity(employer: Row, kind: str, status: str, first_monday: date, rng:
             ("", "Step-free access and an accessible toilet.", "Quiet room available for breaks.")
         ),
         "status": status,
+        **_on_the_day(employer, kind, remote),
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from calendar import monthrange
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from web.fields import (
     PostcodeField,
     TextAreaField,
     TextField,
+    TimeField,
     WholeNumberField,
 )
 
@@ -178,6 +179,52 @@ class OpportunityForm(Form):
         max_length=2000,
         description="For example, step-free access, quiet space, adjustments you can make",
     )
+    # The practical details for the day: students and their parents see them once a student has said yes.
+    address = TextAreaField(
+        "Full address of the workplace (optional)",
+        called="Full address",
+        max_length=300,
+        only_when=("location", "workplace"),
+        description="Where students should go, with the building and floor. They see it once they accept",
+    )
+    arrival_time = TimeField(
+        "Arrival time (optional)",
+        called="Arrival time",
+        description="When students should arrive each day, on the 24-hour clock, for example 09:00",
+    )
+    finish_time = TimeField(
+        "Finish time (optional)", called="Finish time", description="When they finish, for example 16:30"
+    )
+    ask_for = TextField(
+        "Who should students ask for when they arrive? (optional)",
+        called="Who to ask for",
+        max_length=200,
+        description="A name and where to find them, for example Priya Shah at reception",
+    )
+    dress_code = TextAreaField(
+        "What should students wear? (optional)",
+        called="What to wear",
+        max_length=500,
+        description="For example, smart casual, and no open-toed shoes in the workshop",
+    )
+    what_to_bring = TextAreaField(
+        "What should students bring? (optional)",
+        called="What to bring",
+        max_length=1000,
+        description="For example, a notebook and pen, and photo ID for the security desk",
+    )
+    lunch = TextAreaField(
+        "Lunch (optional)",
+        called="Lunch",
+        max_length=500,
+        description="Whether lunch is provided, or where students can eat a packed lunch or buy one",
+    )
+    travel = TextAreaField(
+        "How to get there (optional)",
+        called="How to get there",
+        max_length=1000,
+        description="Buses, trams or trains nearby, and where to leave a bike",
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, opportunity: Any = None, **kwargs: Any) -> None:
@@ -280,6 +327,21 @@ class OpportunityForm(Form):
             "the minimum age"
         )
 
+    def validate_finish_time(self, field: TimeField) -> None:
+        """After the arrival time, and long enough for the hours a day."""
+        arrival = self.arrival_time.data
+        if not isinstance(arrival, time):
+            return
+        if field.data <= arrival:
+            raise ValidationError("Finish time must be after the arrival time")
+        hours = self.hours_per_day.data
+        day = datetime.combine(date.min, field.data) - datetime.combine(date.min, arrival)
+        if isinstance(hours, Decimal) and not self.hours_per_day.errors and day.seconds < hours * 3600:
+            raise ValidationError(
+                f"Finish time must be at least {hours:g} hours after the arrival time, as the placement is "
+                f"{hours:g} hours a day"
+            )
+
     def fields_to_save(self) -> dict[str, Any]:
         """The form's answers as Opportunity columns."""
         return {
@@ -298,6 +360,14 @@ class OpportunityForm(Form):
             "year_groups": sorted(self.year_groups.data or []),
             "min_age": self.min_age.data,
             "accessibility_notes": self.accessibility_notes.data or "",
+            "address": self.address.data or "",
+            "arrival_time": self.arrival_time.data,
+            "finish_time": self.finish_time.data,
+            "ask_for": self.ask_for.data or "",
+            "dress_code": self.dress_code.data or "",
+            "what_to_bring": self.what_to_bring.data or "",
+            "lunch": self.lunch.data or "",
+            "travel": self.travel.data or "",
         }
 
     def fill_from(self, opportunity: Any) -> None:
@@ -324,4 +394,12 @@ _COLUMNS = (
     "year_groups",
     "min_age",
     "accessibility_notes",
+    "address",
+    "arrival_time",
+    "finish_time",
+    "ask_for",
+    "dress_code",
+    "what_to_bring",
+    "lunch",
+    "travel",
 )

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from web import calendar
 from web.auth.roles import role_required
 from web.dao import hosting as dao
+from web.dao import opportunities
 from web.dao.base import transaction
 from web.dates import london_today
 from web.employers import (
@@ -117,13 +118,11 @@ def placement_calendar(allocation_id: int) -> Response:
     placement = _own_placement(allocation_id)
     if placement.status not in ("confirmed", "completed"):
         abort(404)
-    return calendar.download(
+    return calendar.placement(
         f"placement-{placement.allocation_id}.ics",
         f"employer-placement-{placement.allocation_id}@placements",
         f"{placement.title}: {placement.first_name}",
-        placement.start_date,
-        placement.end_date,
-        location=placement.place,
+        opportunities.get_opportunity(placement.opportunity_id),
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, Time, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from web.dates import clock_time
 from web.extensions import db
 from web.models.base import OPPORTUNITY_STATUSES, PATHWAYS, one_of, utcnow
 
@@ -27,6 +28,10 @@ class Opportunity(db.Model):  # type: ignore[name-defined,misc]
         CheckConstraint("end_date >= start_date", name="dates_in_order"),
         CheckConstraint("remote OR postcode IS NOT NULL", name="located_or_remote"),
         CheckConstraint("max_per_school IS NULL OR max_per_school >= 1", name="max_per_school_positive"),
+        CheckConstraint(
+            "arrival_time IS NULL OR finish_time IS NULL OR finish_time > arrival_time",
+            name="finish_after_arrival",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,5 +55,56 @@ class Opportunity(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     # A placement a student found themselves: only that student holds it; never listed or matched.
     self_found: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Practical details for the day, all optional: shown to a student and their parent only once the student
+    # has said yes (the full address never appears on a listing or an offer).
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    arrival_time: Mapped[time | None] = mapped_column(Time)
+    finish_time: Mapped[time | None] = mapped_column(Time)
+    ask_for: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    dress_code: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    what_to_bring: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lunch: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    travel: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """Where to go, line by line: the full address ending with its postcode (added if the address leaves
+        it out), the postcode alone if no address is given, or "Remote (online)"."""
+        if self.remote:
+            return ["Remote (online)"]
+        lines = [line.strip(" ,") for line in self.address.splitlines() if line.strip(" ,")]
+        squashed = "".join(self.address.split()).upper()
+        if self.postcode and "".join(self.postcode.split()) not in squashed:
+            lines.append(self.postcode)
+        return lines
+
+    @property
+    def full_address(self) -> str:
+        """The address lines on one line, as a calendar's location or a map search wants them."""
+        return ", ".join(self.address_lines)
+
+    @property
+    def day_times(self) -> str:
+        """When to arrive and finish, in words ("Arrive at 9am, finish at 4:30pm"); "" if neither is given."""
+        parts = []
+        if self.arrival_time is not None:
+            parts.append(f"arrive at {clock_time(self.arrival_time)}")
+        if self.finish_time is not None:
+            parts.append(f"finish at {clock_time(self.finish_time)}")
+        text = ", ".join(parts)
+        return text[:1].upper() + text[1:]
+
+    @property
+    def practical_details(self) -> list[tuple[str, str]]:
+        """What a student needs to know for the day besides where, as (question, answer) pairs; an answer the
+        employer has not given is ""."""
+        return [
+            ("Times", self.day_times),
+            ("Who to ask for", self.ask_for),
+            ("What to wear", self.dress_code),
+            ("What to bring", self.what_to_bring),
+            ("Lunch", self.lunch),
+            ("How to get there", self.travel),
+        ]

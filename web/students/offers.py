@@ -12,6 +12,7 @@ from web.dao import offers as dao
 from web.dao.base import transaction
 from web.dao.students import today
 from web.fields import ConfirmForm
+from web.models.base import HOLDING_STATUSES
 from web.students import (
     bp,
     emails,  # noqa: F401 - registers the offer and placement emails
@@ -51,6 +52,8 @@ def offer(allocation_id: int) -> str:
         employer_name=employer_name,
         can_answer=can_answer,
         can_withdraw=dao.can_withdraw(allocation, opportunity, today()),
+        # The practical details (the full address among them) are shown only once the student has said yes.
+        said_yes=allocation.status in HOLDING_STATUSES,
     )
 
 
