@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
         own_placements,
         placements,
         roll_over,
+        transfers,
     )
 
     app.register_blueprint(bp)

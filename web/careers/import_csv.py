@@ -1,10 +1,11 @@
 """Reading a school's MIS export of students (SIMS, Arbor, Bromcom): bytes in, cleaned rows and problems out.
 
 No Flask and no database here, so every bad file can be tried in a unit test: the caller passes the postcode
-check and today's date, asks the database which UPNs belong to other schools (taken_elsewhere), and compares
-the rows with the school's students (compare). Every problem names the row as the file numbers it (the header
-is row 1) and the column as the file names it, in plain words, and a value is never echoed back into a page
-it was not typed into. Cells that a spreadsheet would run as a formula are refused, never kept.
+check and today's date, asks the database which UPNs belong to schools outside the hub (taken_elsewhere), and
+compares the rows with the school's students and with pupils on the hub's other rolls (compare). Every
+problem names the row as the file numbers it (the header is row 1) and the column as the file names it, in
+plain words, and a value is never echoed back into a page it was not typed into. Cells that a spreadsheet
+would run as a formula are refused, never kept.
 
 A cell the row can do without (no usable home postcode, an optional contact email that is not an address) is
 a warning, not a problem: the row imports with that detail left empty, and the careers leader is told.
@@ -600,11 +601,12 @@ def flagged(rows: Iterable[Mapping[str, Any]]) -> list[Flagged]:
 
 
 def taken_elsewhere(upns: Mapping[str, int], taken: Iterable[str], column: str) -> list[Problem]:
-    """A problem for each row whose UPN belongs to a student at another school."""
+    """A problem for each row whose UPN belongs to a student at a school outside the hub (a pupil of the
+    hub's other schools is a transfer instead: compare)."""
     return [
         Problem(
-            "A student at another school has this UPN. Check it against your MIS, or ask your careers hub "
-            "to move the student's record",
+            "A student at a school outside your careers hub has this UPN. Check it against your MIS, or ask "
+            "your careers hub to move the student's record",
             row=upns[upn],
             column=column,
         )
@@ -622,6 +624,8 @@ class Change:
     student_id: int | None = None
     fields: list[str] = field(default_factory=list)  # what changes, for updates
     row: dict[str, Any] = field(default_factory=dict)
+    school: str = ""  # for a pupil on another school's roll: that school's name
+    asked: bool = False  # for a transfer: this school has asked for them already and is waiting
 
 
 @dataclass
@@ -632,11 +636,16 @@ class Changes:
     updated: list[Change] = field(default_factory=list)
     unchanged: list[Change] = field(default_factory=list)
     leaving: list[Change] = field(default_factory=list)
+    # Pupils on another school's roll in the hub: those who left it move here at once; for the others,
+    # that school is asked to confirm a transfer.
+    joining: list[Change] = field(default_factory=list)
+    transfers: list[Change] = field(default_factory=list)
 
     @property
     def any(self) -> bool:
         """Whether confirming would change anything."""
-        return bool(self.added or self.updated or self.leaving)
+        asking = any(not change.asked for change in self.transfers)
+        return bool(self.added or self.updated or self.leaving or self.joining or asking)
 
     def counts(self) -> dict[str, int]:
         """How many of each, for the audit trail and the page."""
@@ -645,6 +654,8 @@ class Changes:
             "updated": len(self.updated),
             "unchanged": len(self.unchanged),
             "left": len(self.leaving),
+            "joined": len(self.joining),
+            "transfers_asked": len(self.transfers),
         }
 
     def fingerprint(self, salt: object) -> str:
@@ -654,6 +665,8 @@ class Changes:
             "added": sorted(change.upn for change in self.added),
             "updated": sorted((change.upn, change.fields) for change in self.updated),
             "leaving": sorted(change.upn for change in self.leaving),
+            "joining": sorted(change.upn for change in self.joining),
+            "transfers": sorted((change.upn, change.asked) for change in self.transfers),
         }
         return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
@@ -665,17 +678,29 @@ def display_name(details: Mapping[str, Any]) -> str:
 
 
 def compare(
-    rows: list[dict[str, Any]], existing: Mapping[str, Mapping[str, Any]], full_export: bool
+    rows: list[dict[str, Any]],
+    existing: Mapping[str, Mapping[str, Any]],
+    full_export: bool,
+    elsewhere: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Changes:
     """What the rows would change: students to add, to update (and which details), unchanged, and, from a
-    full export, current students missing from the file to mark as leavers.
+    full export, current students missing from the file to mark as leavers; and pupils on another school's
+    roll, who join at once if they left it, else are transfers to ask for.
 
     `existing` maps each UPN of the school's students to their details as cleaned rows hold them (dates as
     ISO text), with "id" and "left_on"; a student who had left and is in the file again is back.
+    `elsewhere` maps each UPN of a pupil at another school of the hub to "id", "school" (its name), "left"
+    and "asked" (whether this school is waiting on a transfer already): nothing else of theirs is shown.
     """
     changes = Changes()
     for row in rows:
         current = existing.get(row["upn"])
+        other = (elsewhere or {}).get(row["upn"]) if current is None else None
+        if other is not None:
+            change = Change(row["upn"], display_name(row), row.get("year_group"), other["id"], row=row)
+            change.school, change.asked = other["school"], bool(other["asked"]) and not other["left"]
+            (changes.joining if other["left"] else changes.transfers).append(change)
+            continue
         if current is None:
             changes.added.append(Change(row["upn"], display_name(row), row.get("year_group"), row=row))
             continue
@@ -698,6 +723,23 @@ def compare(
             for upn, current in existing.items()
             if upn not in in_file and not current.get("left_on")
         ]
-    for listed in (changes.added, changes.updated, changes.unchanged, changes.leaving):
+    for listed in (
+        changes.added,
+        changes.updated,
+        changes.unchanged,
+        changes.leaving,
+        changes.joining,
+        changes.transfers,
+    ):
         listed.sort(key=lambda change: (change.name.split(" ")[-1].lower(), change.name.lower(), change.upn))
     return changes
+
+
+def student_values(row: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """The Student columns a cleaned row gives for these details (dates as dates, send from send_status)."""
+    values = {name: row[name] for name in names if name in row}
+    if "date_of_birth" in values:
+        values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
+    if "send_status" in values:
+        values["send"] = values["send_status"] in ("K", "E")
+    return values

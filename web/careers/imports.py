@@ -2,6 +2,7 @@
 
 Nothing changes the students until the careers leader confirms; the checked file waits meanwhile as a
 StudentImport of theirs (one at a time: a new upload replaces it), and is deleted once confirmed or cancelled.
+A pupil on another school's roll in the hub is not added: they move here (web/careers/transfers.py).
 """
 
 from __future__ import annotations
@@ -66,6 +67,26 @@ def _left_empty(found: import_csv.Changes) -> str:
     return "".join(f". {words}" for words in said)
 
 
+def _moving(found: import_csv.Changes) -> str:
+    """What the confirmation adds about pupils on another school's roll in the hub, or nothing."""
+    said = []
+    if found.joining:
+        count = len(found.joining)
+        said.append(
+            f"{count} {'student' if count == 1 else 'students'} moved here from another school, "
+            "with their records"
+        )
+    if found.transfers:
+        count = len(found.transfers)
+        said.append(
+            "1 student is on another school's roll: they join your students once that school confirms"
+            if count == 1
+            else f"{count} students are on other schools' rolls: each joins your students once their "
+            "school confirms"
+        )
+    return "".join(f". {words}" for words in said)
+
+
 def _problem_text(read: import_csv.ReadFile) -> str:
     if read.file_problem:
         return str(read.problems[0])
@@ -85,7 +106,7 @@ def import_students() -> Response | str:
         read = import_csv.read(form.read_upload(), home_postcode, today)
         if read.upns:
             read.problems += import_csv.taken_elsewhere(
-                read.upns, dao.upns_elsewhere(_school_id(), read.upns), read.columns["upn"]
+                read.upns, dao.upns_outside_hub(_school_id(), read.upns), read.columns["upn"]
             )
             read.problems.sort(key=lambda problem: problem.row or 0)
         if not read.problems:
@@ -111,10 +132,10 @@ def _waiting() -> StudentImport | None:
 def _check_page(staged: StudentImport, form: ImportConfirmForm) -> str:
     changes = dao.changes(staged)
     upns = {row["upn"]: row["row"] for row in staged.rows}
-    # Checked again now: another school may have added one of these students since the upload.
+    # Checked again now: a school outside the hub may have added one of these students since the upload.
     columns = staged.summary.get("columns", {})
     problems = import_csv.taken_elsewhere(
-        upns, dao.upns_elsewhere(staged.school_id, upns), columns.get("upn", "UPN")
+        upns, dao.upns_outside_hub(staged.school_id, upns), columns.get("upn", "UPN")
     )
     emails = dao.email_changes(changes)
     problems += dao.email_problems(emails, columns.get("email", "Email"))
@@ -162,7 +183,7 @@ def confirm_import() -> Response:
     counts = done.counts()
     flash(
         f"Students imported: {counts['added']} added, {counts['updated']} updated, "
-        f"{counts['left']} marked as leavers{_left_empty(done)}",
+        f"{counts['left']} marked as leavers{_moving(done)}{_left_empty(done)}",
         "success",
     )
     return redirect(url_for("careers.students"))

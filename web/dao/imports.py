@@ -1,5 +1,6 @@
 """Imports of a school's students from its MIS: a checked file waits as a StudentImport until the careers
-leader confirms it (everything saved, matched by UPN within the school) or cancels it (nothing saved)."""
+leader confirms it (everything saved, matched by UPN within the school) or cancels it (nothing saved). A UPN
+on another school's roll in the hub is a pupil moving school (web/dao/transfers.py)."""
 
 from __future__ import annotations
 
@@ -10,27 +11,29 @@ from typing import Any, cast
 
 from sqlalchemy import delete, select
 
-from web.careers.import_csv import FIELDS, Change, Changes, Problem, ReadFile, compare
-from web.dao import tokens
+from web.careers.import_csv import FIELDS, Change, Changes, Problem, ReadFile, compare, student_values
+from web.dao import tokens, transfers
 from web.dao.base import audit
-from web.dao.school_students import IMPORTED, accounts_of, end_access, lock_school
+from web.dao.school_students import IMPORTED, accounts_of, end_access
 from web.extensions import db
-from web.models import Student, StudentImport, User
+from web.models import School, Student, StudentImport, User
 
 # SQLite allows 32,766 bound values in one statement; a file has at most 5,000 UPNs, but stay well clear.
 _CHUNK = 1000
 
 
-def upns_elsewhere(school_id: int, upns: Iterable[str]) -> set[str]:
-    """Which of these UPNs belong to students of other schools."""
+def upns_outside_hub(school_id: int, upns: Iterable[str]) -> set[str]:
+    """Which of these UPNs belong to students of schools in other hubs (the hub's own schools' pupils can
+    move here: transfers)."""
+    hub_id = select(School.hub_id).where(School.id == school_id).scalar_subquery()
     wanted = sorted(set(upns))
     taken: set[str] = set()
     for start in range(0, len(wanted), _CHUNK):
         taken.update(
             db.session.scalars(
-                select(Student.upn).where(
-                    Student.upn.in_(wanted[start : start + _CHUNK]), Student.school_id != school_id
-                )
+                select(Student.upn)
+                .join(School, School.id == Student.school_id)
+                .where(Student.upn.in_(wanted[start : start + _CHUNK]), School.hub_id != hub_id)
             )
         )
     return taken
@@ -98,15 +101,29 @@ def _details(student: Student) -> dict[str, Any]:
 
 
 def changes(staged: StudentImport) -> Changes:
-    """What confirming the waiting file would do to the school's students now."""
-    return compare(staged.rows, current_details(staged.school_id), staged.full_export)
+    """What confirming the waiting file would do to the school's students now, and which pupils on other
+    schools' rolls it would move here or ask for."""
+    existing = current_details(staged.school_id)
+    others = transfers.elsewhere(
+        staged.school_id, [row["upn"] for row in staged.rows if row["upn"] not in existing]
+    )
+    return compare(staged.rows, existing, staged.full_export, others)
 
 
 def confirm(school_id: int, user_id: int, seen: str, today: date) -> Changes | None:
     """Save the careers leader's waiting file if what it would change is still what they were shown
     (`seen`, its fingerprint); None if not, or if there is no file waiting. Everything is written in the
-    caller's transaction, which the school's lock keeps apart from other imports and roll-overs."""
-    lock_school(school_id)
+    caller's transaction, which the school's lock keeps apart from other imports and roll-overs (and the
+    lock of each school a leaver moves here from, taken first, in id order, with the school's own)."""
+    staged = waiting(school_id, user_id)
+    if staged is None:
+        return None
+    sources = {
+        pupil["school_id"]
+        for pupil in transfers.elsewhere(school_id, [row["upn"] for row in staged.rows]).values()
+        if pupil["left"]
+    }
+    transfers.lock_schools({school_id, *sources})
     staged = waiting(school_id, user_id)
     if staged is None:
         return None
@@ -116,9 +133,13 @@ def confirm(school_id: int, user_id: int, seen: str, today: date) -> Changes | N
     moves = email_changes(found)
     if any(move.taken for move in moves):
         return None
+    if _left_from(school_id, found) - sources:  # a pupil left a school not locked since the page was read
+        return None
     _apply(school_id, found, today)
     _move_emails(moves, user_id)
     deactivated = end_access([cast(int, change.student_id) for change in found.leaving], user_id)
+    transfers.move_now(school_id, _pupils(found.joining), user_id)
+    transfers.ask(school_id, _pupils(found.transfers), user_id)
     audit(
         user_id,
         IMPORTED,
@@ -132,6 +153,18 @@ def confirm(school_id: int, user_id: int, seen: str, today: date) -> Changes | N
     )
     _forget(school_id, user_id)
     return found
+
+
+def _left_from(school_id: int, found: Changes) -> set[int]:
+    """The schools that the pupils joining now are leaving."""
+    ids = [cast(int, change.student_id) for change in found.joining]
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Student.school_id).where(Student.id.in_(ids))))
+
+
+def _pupils(listed: list[Change]) -> list[tuple[int, dict[str, Any]]]:
+    return [(cast(int, change.student_id), change.row) for change in listed]
 
 
 EMAIL_TAKEN = (
@@ -197,18 +230,9 @@ def _move_emails(moves: list[EmailChange], by_id: int) -> None:
         audit(by_id, "user_email_changed", "user", user.id, by="student_import")
 
 
-def _values(row: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
-    values = {name: row[name] for name in names if name in row}
-    if "date_of_birth" in values:
-        values["date_of_birth"] = date.fromisoformat(values["date_of_birth"])
-    if "send_status" in values:
-        values["send"] = values["send_status"] in ("K", "E")
-    return values
-
-
 def _apply(school_id: int, found: Changes, today: date) -> None:
     for change in found.added:
-        db.session.add(Student(school_id=school_id, upn=change.upn, **_values(change.row, FIELDS)))
+        db.session.add(Student(school_id=school_id, upn=change.upn, **student_values(change.row, FIELDS)))
     ids = [change.student_id for change in (*found.updated, *found.leaving)]
     students = {
         student.id: student
@@ -217,7 +241,7 @@ def _apply(school_id: int, found: Changes, today: date) -> None:
     }
     for change in found.updated:
         student = students[change.student_id]  # type: ignore[index]
-        for name, value in _values(change.row, change.fields).items():
+        for name, value in student_values(change.row, change.fields).items():
             setattr(student, name, value)
         if "left_on" in change.fields:  # in the school's export again: back, no longer a leaver
             student.left_on = None

@@ -6,7 +6,7 @@ from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, HubApiToken, School
 from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
-from web.models.students import Preference, Student, StudentImport
+from web.models.students import Preference, Student, StudentImport, StudentTransfer
 from web.models.users import AccessToken, SignInGuard, User
 
 __all__ = [
@@ -29,5 +29,6 @@ __all__ = [
     "SignInGuard",
     "Student",
     "StudentImport",
+    "StudentTransfer",
     "User",
 ]

@@ -89,3 +89,28 @@ class StudentImport(db.Model):  # type: ignore[name-defined,misc]
     rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# requested: waiting for the old school; confirmed: the pupil moved (at once if they had left the old school);
+# refused: the old school said no and the pupil stayed; withdrawn: the pupil moved elsewhere meanwhile.
+TRANSFER_STATUSES = ("requested", "confirmed", "refused", "withdrawn")
+
+
+class StudentTransfer(db.Model):  # type: ignore[name-defined,misc]
+    """A school asking for a pupil on another school's roll in the hub (their UPN is in its MIS import):
+    the same Student record moves when the old school confirms, or at once if they had left it."""
+
+    __table_args__ = (one_of("status", TRANSFER_STATUSES, "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
+    from_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    to_school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="requested")
+    # The new school's row for the pupil (import_csv's cleaned row), applied when they move; once decided,
+    # only the names the new school gave are kept, so its own list can still say who it was.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]

@@ -455,7 +455,7 @@ def test_upns_of_other_schools_students_are_problems_on_their_rows() -> None:
     problems = import_csv.taken_elsewhere(result.upns, {upn(3), upn(1), "Z999"}, "UPN")
 
     assert [problem.row for problem in problems] == [2, 4]
-    assert str(problems[0]).startswith("Row 2, UPN: A student at another school has this UPN")
+    assert str(problems[0]).startswith("Row 2, UPN: A student at a school outside your careers hub")
 
 
 def test_compare_sorts_students_into_added_updated_unchanged_and_leaving() -> None:

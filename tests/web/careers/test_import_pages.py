@@ -18,7 +18,7 @@ from tests.web.careers.import_files import csv_bytes, pupil, upn
 from tests.web.pages import banner, error_messages, rows
 from web.careers import import_csv
 from web.extensions import db
-from web.models import AuditEvent, Hub, Student, StudentImport
+from web.models import AuditEvent, Student, StudentImport
 from web.models.base import utcnow
 
 NEW_ROUTES = [
@@ -142,6 +142,8 @@ def test_an_import_is_audited_once_with_counts_and_no_personal_data(
         "updated": 0,
         "unchanged": 0,
         "left": 0,
+        "joined": 0,
+        "transfers_asked": 0,
         "returned": 0,
         "full_export": False,
         "emails_changed": 0,
@@ -274,15 +276,17 @@ def test_a_formula_in_a_cell_is_refused_by_row_and_column_and_saves_nothing(
     assert (students(), staged_count()) == ([], 0)
 
 
-def test_a_upn_of_another_schools_student_is_a_problem(careers_leader_request: ClientRequest) -> None:
-    neighbour = factories.create_school(db.session.get(Hub, school_of(careers_leader_request).hub_id))
-    factories.create_student(neighbour, upn=upn(2))
+def test_a_upn_of_a_student_at_a_school_outside_the_hub_is_a_problem(
+    careers_leader_request: ClientRequest,
+) -> None:
+    # A pupil of the hub's other schools moves school instead (test_transfers.py).
+    factories.create_student(factories.create_school(), upn=upn(2))  # a school of another hub
 
     page = upload(careers_leader_request, csv_bytes([pupil(1), pupil(2)]), expected=200)
 
     [[row, column, message]] = rows(page, "problems-table")
     assert (row, column) == ("3", "UPN")
-    assert message.startswith("A student at another school has this UPN")
+    assert message.startswith("A student at a school outside your careers hub has this UPN")
     assert staged_count() == 0
 
 
@@ -372,7 +376,7 @@ def test_everything_or_nothing_is_saved_when_a_upn_is_taken_between_check_and_co
 ) -> None:
     upload(careers_leader_request, csv_bytes([pupil(1), pupil(2), pupil(3)]))
     seen = careers_leader_request.get("careers.check_import").select_one("input[name=seen]")["value"]
-    factories.create_student(factories.create_school(), upn=upn(3))  # another school, meanwhile
+    factories.create_student(factories.create_school(), upn=upn(3))  # another hub's school, meanwhile
 
     page = careers_leader_request.post(
         "careers.confirm_import", {"seen": seen}, _follow=True, _expected_status=200
@@ -381,7 +385,7 @@ def test_everything_or_nothing_is_saved_when_a_upn_is_taken_between_check_and_co
     assert "changed since you checked this file" in banner(page)
     assert [student.upn for student in students()] == [upn(3)]
     assert page.select_one("#confirm-import") is None
-    assert "A student at another school has this UPN" in page.select_one("#check-problems").get_text()
+    assert "outside your careers hub has this UPN" in page.select_one("#check-problems").get_text()
     assert events("students_imported") == []
 
 
