@@ -117,6 +117,7 @@ class Config:
                 "schedule.insurance_reminders": 3600.0,
                 "schedule.offer_deadlines": 900.0,
                 "schedule.purge_imports": 3600.0,
+                "schedule.decision_deadlines": 86400.0,
             },
         )
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from celery import shared_task
 from sqlalchemy import delete
 
-from web.dao import consent, offers, vetting
+from web.dao import consent, offers, round_deadlines, vetting
 from web.dao.base import transaction
 from web.dates import london_today
 from web.extensions import db
@@ -61,3 +61,19 @@ def consent_reminders() -> None:
         changed = consent.remind_and_expire(utcnow())
     if changed:
         log.info("Consent reminders and expiries: %s", changed)
+
+
+@shared_task(name="schedule.decision_deadlines")  # type: ignore[untyped-decorator]
+def decision_deadlines() -> None:
+    """Remind careers leaders 2 days before a school round's decide-by date of the proposals still waiting,
+    and release those undecided after it back to the pool, freeing their seats; each email and release
+    once, however often beat runs this, and each round's release whole or not at all."""
+    today = london_today()
+    with transaction():
+        reminded = round_deadlines.remind_leaders(today)
+    released = 0
+    for round_id in round_deadlines.overdue_rounds(today):
+        with transaction():
+            released += round_deadlines.release_undecided(round_id, today)
+    if reminded or released:
+        log.info("Queued %s decide-by reminders and released %s proposals", reminded, released)

@@ -10,7 +10,7 @@ from tests.browser import world as worlds
 from tests.browser.tab import PHONE, Tab
 from tests.integration.conftest import Stack
 
-MAX_TABS = 40  # more Tab presses than any of these pages has stops before its main action
+MAX_TABS = 50  # more Tab presses than any of these pages has stops before its main action
 FOCUS_YELLOW = "rgb(255, 221, 0)"  # #fd0, GOV.UK Frontend's focus colour
 
 

@@ -85,7 +85,8 @@ class MatchRound(db.Model):  # type: ignore[name-defined,misc]
     draft: Mapped[bool] = mapped_column(default=False, server_default=false())
     compared_with_id: Mapped[int | None] = mapped_column(ForeignKey("match_round.id", ondelete="SET NULL"))
     # Hub-wide rounds: each school's careers leaders decide their share by this day (Europe/London); the
-    # hub admin then releases the approved proposals to students as offers.
+    # hub admin then releases the approved proposals to students as offers. A school's round: proposals
+    # undecided after this day go back to the pool (web/dao/round_deadlines.py).
     decide_by: Mapped[date | None]
     released_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
