@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.dao import tokens
+from web.dao import offers, tokens
+from web.dates import london_today, long_date
 from web.emails import email, link
 from web.extensions import db
 from web.models import Employer, Hub, School, Student, User
@@ -52,8 +53,17 @@ def _token_context(token_id: int) -> dict[str, Any] | None:
 
 @email("invitation")
 def invitation(token_id: int) -> dict[str, Any] | None:
-    """An invitation to set a password and start using the service."""
-    return _token_context(token_id)
+    """An invitation to set a password and start using the service; a student's says which offers wait for
+    their answer (an offer to a student with no account sends this), as they stand when it is sent."""
+    context = _token_context(token_id)
+    token = tokens.get(token_id)
+    user = db.session.get(User, token.user_id) if context and token else None
+    if context and user and user.student_id:
+        today = london_today()
+        context["offers"] = offers.count_answerable(user.student_id, today)
+        respond_by = offers.next_respond_by(user.student_id, today)
+        context["respond_by"] = long_date(respond_by) if respond_by else ""
+    return context
 
 
 @email("password_reset")

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from web import paging
 from web.auth.roles import role_required
 from web.careers import bp
 from web.careers.placement_forms import PaperConsentForm, WithdrawForm
@@ -21,6 +22,7 @@ from web.models.base import utcnow
 from web.parents import emails  # noqa: F401 - registers the consent emails these pages send
 
 STATUS_LABELS = {
+    "offered": "Offered: waiting for an answer",
     "accepted": "Accepted",
     "consented": "Consent given",
     "confirmed": "Confirmed",
@@ -31,6 +33,13 @@ STATUS_LABELS = {
     "cancelled": "Cancelled",
     "consent_refused": "Consent refused",
     "consent_expired": "Consent ran out",
+}
+# What the list can show: what each placement waits for, then each status after a yes.
+SHOWN = {
+    "waiting_student": "Waiting for the student's answer",
+    "waiting_consent": "Waiting for a parent's or carer's consent",
+    "waiting_employer": "Waiting for the employer to confirm",
+    **{status: label for status, label in STATUS_LABELS.items() if status != "offered"},
 }
 
 
@@ -48,14 +57,27 @@ def _placement(allocation_id: int) -> consent_dao.Placement:
 @bp.route("/placements")
 @role_required("careers_leader")
 def placements() -> str:
-    """The school's placements after a yes, with consent status; filtered by status if asked."""
+    """The school's placements after a yes, with consent status, 50 a page; or those waiting for the
+    student's answer, a parent's consent or the employer, or those of one status."""
     status = request.args.get("status", "")
-    if status not in STATUS_LABELS:
+    if status not in SHOWN:
         status = ""
+    matching = consent_dao.count_school_placements(_school_id(), status or None)
+    pages = paging.page_count(matching)
+    page = paging.asked_page(pages)
+
+    def link(number: int) -> str:
+        return url_for("careers.placements", page=number, **({"status": status} if status else {}))
+
     return render_template(
         "careers/placements.html",
-        rows=consent_dao.school_placements(_school_id(), status or None),
+        rows=consent_dao.school_placements(_school_id(), status or None, page, paging.PER_PAGE),
+        matching=matching,
+        page=page,
+        per_page=paging.PER_PAGE,
+        pagination=paging.pagination(page, pages, link, "Pages of placements"),
         status=status,
+        shown=SHOWN,
         status_labels=STATUS_LABELS,
         consent_words=consent_dao.STATUS_WORDS,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from web.dao import placements, tokens
 from web.dao.base import audit
@@ -39,6 +39,7 @@ STATUS_WORDS = {
     "no_email": "No parent email",
     "not_needed": "Not needed (18 or over)",
     "ended": "Not asked now: the placement ended",
+    "not_yet": "Asked once they say yes",
 }
 
 
@@ -349,6 +350,8 @@ def consent_status(
     consent: Consent | None, student: Student, opportunity: Opportunity, allocation: Allocation
 ) -> str:
     """One of STATUS_WORDS' keys, for this placement."""
+    if allocation.status == "offered":
+        return "not_yet"
     if allocation.status in UNDONE_STATUSES and (consent is None or consent.decision == "pending"):
         return "ended"  # withdrawn, declined or cancelled before the parent answered: the link is dead
     if consent is not None:
@@ -381,13 +384,48 @@ def _placement(row: Any) -> Placement:
     )
 
 
-def school_placements(school_id: int, status: str | None = None) -> list[Placement]:
-    """The school's placements after a yes (of one status, if given), soonest first."""
-    statuses = (status,) if status else AFTER_YES
+# What each placement waits for, as the careers leader's list finds them (a query joining Student and
+# Opportunity): the student's answer, a parent's consent, or the employer's confirmation.
+WAITING: dict[str, Any] = {
+    "waiting_student": lambda: Allocation.status == "offered",
+    "waiting_consent": lambda: (Allocation.status == "accepted") & placements.under_age(),
+    "waiting_employer": lambda: (
+        (Allocation.status == "consented") | ((Allocation.status == "accepted") & ~placements.under_age())
+    ),
+}
+
+
+def _shown(school_id: int, shown: str | None) -> list[Any]:
+    """The school's placements after a yes; with `shown`, those waiting for one of WAITING (offers
+    waiting for the student's answer among them) or of one status."""
+    if shown in WAITING:
+        return [Student.school_id == school_id, WAITING[shown]()]
+    return [Student.school_id == school_id, Allocation.status.in_((shown,) if shown else AFTER_YES)]
+
+
+def count_school_placements(school_id: int, shown: str | None = None) -> int:
+    """How many of the school's placements the list shows (see school_placements)."""
+    query = (
+        select(func.count())
+        .select_from(Allocation)
+        .join(Student, Allocation.student_id == Student.id)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .where(*_shown(school_id, shown))
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def school_placements(
+    school_id: int, shown: str | None = None, page: int = 1, per_page: int = 50
+) -> list[Placement]:
+    """A page of the school's placements after a yes, soonest first: all of them, those waiting for one of
+    WAITING (offers waiting for the student's answer among them), or those of one status."""
     query = (
         _query()
-        .where(Student.school_id == school_id, Allocation.status.in_(statuses))
+        .where(*_shown(school_id, shown))
         .order_by(Opportunity.start_date, Student.last_name, Student.first_name, Allocation.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     return [_placement(row) for row in db.session.execute(query)]
 

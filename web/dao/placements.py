@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, extract, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from web.dao.base import audit
 from web.dates import age_on
@@ -23,6 +24,16 @@ ADULT_AGE = 18
 def needs_consent(date_of_birth: date, start_date: date) -> bool:
     """A parent or carer consents for a student under 18 on the placement's first day."""
     return age_on(date_of_birth, start_date) < ADULT_AGE
+
+
+def under_age() -> ColumnElement[bool]:
+    """needs_consent() as SQL, for a query that joins Student and Opportunity: under 18 on the first day. An
+    age in whole years is the two dates written as numbers (yyyymmdd) taken apart, in ten thousands."""
+
+    def as_number(day: Any) -> Any:
+        return extract("year", day) * 10000 + extract("month", day) * 100 + extract("day", day)
+
+    return as_number(Opportunity.start_date) - as_number(Student.date_of_birth) < ADULT_AGE * 10000
 
 
 def allocation_needs_consent(allocation_id: int) -> bool:

@@ -12,7 +12,7 @@ from matcher.people import KINDS, PATHWAYS, ROUTES
 from web.auth.roles import owned_or_404, role_required
 from web.dao import hosting as hosting_dao
 from web.dao import opportunities as dao
-from web.dao import vetting
+from web.dao import vetting, waiting
 from web.dao.base import audit, transaction
 from web.dates import long_date
 from web.employers import bp
@@ -79,12 +79,14 @@ def _own_opportunity(opportunity_id: int) -> Opportunity:
 @bp.route("/opportunities")
 @role_required("employer")
 def opportunities() -> str:
-    """The employer's opportunities, with their status and places taken."""
+    """The employer's home: students ready for it to confirm, and its opportunities with their status and
+    places taken."""
     employer = own_employer()
     return render_template(
         "employers/opportunities.html",
         opportunities=dao.list_opportunities_for_employer(employer.id),
         cannot_publish=cannot_publish(employer, date.today()),
+        ready=waiting.ready_to_confirm(employer.id),
     )
 
 

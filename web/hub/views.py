@@ -9,6 +9,8 @@ from matcher.people import KINDS, ROUTES
 from web import paging
 from web.auth.roles import role_required
 from web.dao import hub as hub_dao
+from web.dao import waiting
+from web.dates import london_today
 from web.hub import (
     bp,
     emails,  # noqa: F401 - registers the vetting and insurance emails
@@ -19,8 +21,9 @@ from web.hub.forms import SchoolSearchForm
 @bp.route("/")
 @role_required("hub_admin")
 def overview() -> str:
-    """The hub at a glance: a page of its schools (found by name or URN), employers by status and those
-    waiting for a decision, opportunities and matching rounds."""
+    """The hub at a glance: what waits on its admins (employers to check, rounds to release), a page of
+    its schools (found by name or URN), employers by status and those waiting for a decision,
+    opportunities and matching rounds."""
     hub_id = current_user.hub_id
     hub = hub_dao.get_hub(hub_id)
     if hub is None:
@@ -47,6 +50,7 @@ def overview() -> str:
         per_page=paging.PER_PAGE,
         pagination=paging.pagination(page, pages, link, "Pages of schools"),
         waiting=hub_dao.employers_waiting(hub_id),
+        to_do=waiting.for_hub(hub_id, london_today()),
         employer_counts=hub_dao.employer_status_counts(hub_id),
         opportunities=hub_dao.opportunity_tallies(hub_id),
         rounds=hub_dao.latest_rounds(hub_id),
