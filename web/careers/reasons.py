@@ -1,14 +1,22 @@
-"""Make a round's numbers readable: a proposal's reasons and the round's fairness summary."""
+"""Make a round's numbers readable: a proposal's reasons in plain words and its score's parts, and the
+round's fairness summary."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from matcher.people import ROUTES
 from matcher.scores import PART_LABELS
+from web.students.display import ORDINALS, TEXT_MATCH_AT_LEAST
 
-# A round names the distance part of an online place "online" (workers/matching_tasks.py): no travel counted.
-LABELS = {**PART_LABELS, "online": "Online, so the student has no travel"}
+# A round names the distance part for what it counted (workers/matching_tasks.py): no travel for an online
+# place, and nearness to school for a student whose home postcode is not known.
+LABELS = {
+    **PART_LABELS,
+    "online": "Online, so the student has no travel",
+    "from_school": "Near the student's school (their home postcode is not known)",
+}
 
 GROUP_LABELS = {
     "disadvantaged": "Disadvantaged",
@@ -26,6 +34,50 @@ def reasons(explanation: Mapping[str, Any] | None) -> list[tuple[str, float]]:
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 0.005
     ]
     return sorted(found, key=lambda item: -item[1])
+
+
+# The other parts of the score, said the way a careers leader would, when they counted.
+PLAIN_PARTS = {
+    "text": "What they wrote about their interests matches the description",
+    "pathway": "Fits the pathway they are interested in (technical or academic)",
+    "technical": "A technical placement, which this round gives priority to",
+    "no_experience": "Has had no workplace experience yet",
+    "disadvantaged": "Priority for pupil premium or free school meals",
+    "send": "Priority for special educational needs or disabilities",
+}
+
+
+def plain_reasons(row: Any) -> list[str]:
+    """Why a round proposed a placement (a hub_rounds proposals row), in plain words and without numbers:
+    the student's own ranking, the area of work they chose, how far it is, then the rest of the score."""
+    explanation = row.explanation if isinstance(row.explanation, dict) else {}
+    parts = explanation.get("parts", explanation)
+    parts = parts if isinstance(parts, dict) else {}
+
+    def counted(name: str, at_least: float = 0.005) -> bool:
+        value = parts.get(name)
+        return isinstance(value, int | float) and not isinstance(value, bool) and value > at_least
+
+    found = []
+    if row.rank:
+        found.append(
+            f"Their {ORDINALS[row.rank - 1]} choice"
+            if row.rank <= len(ORDINALS)
+            else f"Number {row.rank} on their list"
+        )
+    if counted("route"):
+        label = ROUTES.get(row.route, row.route)
+        found.append(f"Matches their interest in {label[:1].lower()}{label[1:]}")
+    if row.remote:
+        found.append("Online, so there is no travel")
+    elif isinstance(explanation.get("distance_km"), int | float):
+        km = round(explanation["distance_km"])
+        where = "school" if "from_school" in parts else "home"  # measured from school: home not known
+        found.append(f"Less than 1 km from {where}" if km < 1 else f"About {km} km from {where}")
+    for name, words in PLAIN_PARTS.items():
+        if counted(name, TEXT_MATCH_AT_LEAST if name == "text" else 0.005):
+            found.append(words)
+    return found
 
 
 def _percent(share: object) -> str:

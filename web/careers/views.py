@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, get_flashed_messages, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
@@ -15,21 +16,25 @@ from matcher.people import KINDS, PATHWAYS, ROUTES
 from web import paging
 from web.auth.roles import owned_or_404, role_required
 from web.cache import cached
-from web.careers import bp, students_list
-from web.careers.forms import RespondByForm
-from web.careers.reasons import fairness_summary, reasons
+from web.careers import bp, proposals, students_list
+from web.careers.forms import RejectForm, RespondByForm, SchoolRoundForm
+from web.careers.reasons import fairness_summary, plain_reasons, reasons
 from web.dao import allocations as allocations_dao
-from web.dao import hub_rounds, round_claims, school_students
+from web.dao import hub_rounds, round_claims, round_deadlines, school_students, waiting
 from web.dao import notifications as notifications_dao
 from web.dao import rounds as rounds_dao
+from web.dao import transfers as transfers_dao
 from web.dao.accounts import AccountError
 from web.dao.base import audit, transaction
+from web.dao.reach import Reached
 from web.dao.school_students import account_status
 from web.dates import london_today
-from web.fields import ConfirmForm, whole_number
+from web.fields import ConfirmForm
 from web.models import Student
 from web.rounds import pages as round_pages
-from web.rounds.forms import MECHANISM_CHOICES, StartRoundForm
+from web.rounds.forms import MECHANISM_CHOICES
+from web.rounds.listing import Listing
+from web.rounds.sent import sent_message
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,7 @@ ONE_AT_A_TIME = (
     "A matching round is already waiting or running for your school. Wait for it to finish, or cancel it"
 )
 MECHANISMS = dict(MECHANISM_CHOICES)
+ALREADY_DECIDED = "This proposal has already been decided"
 
 
 @bp.context_processor
@@ -80,6 +86,8 @@ def students() -> str:
         pagination=paging.pagination(page, pages, link, "Pages of students"),
         leavers=0 if filters.leavers else school_students.count_leavers(_school_id()),
         to_invite=school_students.count_uninvited(_school_id()),
+        transfers=transfers_dao.count_asked_of(_school_id()),
+        to_do=waiting.for_school(_school_id()),
         button=ConfirmForm(),
         missing_words=students_list.missing_words,
     )
@@ -166,11 +174,11 @@ def _set_active(student_id: int, active: bool, done: str) -> Response:
 @role_required("careers_leader")
 def rounds() -> str | Response:
     """The school's matching rounds, and the form that starts a new one."""
-    form = StartRoundForm()
+    school = rounds_dao.get_school(_school_id())
+    if school is None:
+        abort(404)
+    form = SchoolRoundForm(hub_id=school.hub_id)
     if form.validate_on_submit():
-        school = rounds_dao.get_school(_school_id())
-        if school is None:
-            abort(404)
         try:
             with transaction():
                 match_round = rounds_dao.add_round(
@@ -180,6 +188,7 @@ def rounds() -> str | Response:
                     mechanism=form.mechanism.data,
                     seed=form.seed.data or 0,
                     policy=form.policy(form.scope()),
+                    decide_by=form.decide_by.data,
                     created_by_id=current_user.id,
                 )
                 audit(current_user.id, "round_started", "match_round", match_round.id)
@@ -190,8 +199,7 @@ def rounds() -> str | Response:
         round_id = match_round.id
         round_pages.enqueue(round_id)
         return redirect(url_for("careers.round_detail", round_id=round_id))
-    school = rounds_dao.get_school(_school_id())
-    listed = hub_rounds.rounds_for_school(school) if school else []
+    listed = hub_rounds.rounds_for_school(school)
     counts = rounds_dao.allocation_counts([r.id for r in listed], _school_id())
     return render_template("careers/rounds.html", form=form, rounds=listed, counts=counts)
 
@@ -217,23 +225,32 @@ PROPOSALS_PER_PAGE = 50
 @role_required("careers_leader")
 def round_detail(round_id: int) -> str | Response:
     """A round: its progress while it runs, then its fairness summary and this school's proposals to decide,
-    a page at a time."""
+    filtered, sorted and a page at a time, with how a decision just made went beside its row."""
     match_round = _own_round(round_id)
     if match_round.draft and match_round.status == "succeeded":
         return redirect(url_for("careers.compare", round_id=match_round.id))
     share = top_up = None
+    decided = proposals.take()
     if match_round.status == "succeeded":
         # The drawn share is kept while every decision on it stays the same (and the round unreleased), and
         # so are the places free for a top-up (the page says they can be a minute old; a top-up counts
         # them again before it starts).
         decisions = hub_rounds.share_decisions(match_round.id, _school_id())
         pages = max(1, -(-len(decisions) // PROPOSALS_PER_PAGE))
-        page = min(max(whole_number(request.args.get("page")) or 1, 1), pages)
+        listed = _listed()
+        listed = listed.with_page(min(listed.page, pages))  # a filtered list has no more pages than all
         digest = hashlib.blake2b(repr(decisions).encode(), digest_size=16).hexdigest()
         key = (match_round.id, match_round.released_at, _school_id(), digest)
-        share = cached(
-            ("round-share", page, *key), lambda: _draw_share(match_round, page), "ROUND_PAGE_CACHE_SECONDS"
-        )
+        undecided = any(status == "proposed" for _, status in decisions)
+
+        def draw() -> str:
+            return _draw_share(match_round, listed, undecided, decided)
+
+        if decided:  # the result of a decision, for this one visit: drawn for it, never kept
+            share = draw()
+        else:
+            asked = tuple(sorted(listed.query_values().items()))
+            share = cached(("round-share", asked, *key), draw, "ROUND_PAGE_CACHE_SECONDS")
         if match_round.school_id is not None:
             top_up = cached(
                 ("top-up", london_today(), *key),
@@ -244,25 +261,37 @@ def round_detail(round_id: int) -> str | Response:
         "careers/round.html",
         match_round=match_round,
         share=Markup(share) if share is not None else None,
+        results_in_share=bool(share and decided),
         top_up=top_up,
         button=ConfirmForm(),
     )
 
 
-def _draw_share(match_round, page: int) -> str:  # type: ignore[no-untyped-def]
-    """A finished round's figures and a page of this school's proposals (careers/_round_share.html)."""
-    proposals = hub_rounds.proposals_page(
-        match_round.id, school_id=_school_id(), page=page, per_page=PROPOSALS_PER_PAGE
-    )
-    proposals.rows[:] = [(row, reasons(row.explanation)) for row in proposals.rows]
+def _draw_share(match_round, listed: Listing, undecided: bool, decided) -> str:  # type: ignore[no-untyped-def]
+    """A finished round's figures and a page of this school's proposals as `listed` asks, with the result
+    of the decision just made, if `decided` (careers/_round_share.html). `undecided`: whether any of the
+    school's proposals, listed or not, is still to decide."""
+    found = _share_page(match_round.id, listed)
+    messages = get_flashed_messages(with_categories=True) if decided else []
+    note = proposals.note(found.rows, decided, messages) if decided and messages else None
+    found.rows[:] = [(row, plain_reasons(row), reasons(row.explanation)) for row in found.rows]
     return render_template(
         "careers/_round_share.html",
         match_round=match_round,
-        proposals=proposals,
+        proposals=found,
+        listed=listed.with_page(found.page),
+        opportunities=hub_rounds.share_opportunities(match_round.id, _school_id()),
         summary=fairness_summary(_school_metrics(match_round), any_kind=match_round.kind is None),
-        any_proposed=proposals.proposed > 0,
+        any_proposed=undecided,
         holds_offers=hub_rounds.holds_offers(match_round),
+        note=note,
     )
+
+
+def _share_page(round_id: int, listed: Listing) -> hub_rounds.Page:
+    """A page of this school's proposals in the round, as `listed` asks."""
+    finding = {**listed.finding(), "school_id": _school_id()}
+    return hub_rounds.proposals_page(round_id, per_page=PROPOSALS_PER_PAGE, **finding)
 
 
 def _school_metrics(match_round) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -319,7 +348,8 @@ def top_up_round(round_id: int) -> Response:
     if match_round.status != "succeeded" or match_round.draft:
         flash("Only a round that finished can be topped up", "important")
         return redirect(url_for("careers.round_detail", round_id=match_round.id))
-    return round_pages.top_up(match_round, "careers.round_detail", ONE_AT_A_TIME)
+    decide_by = round_deadlines.default_decide_by(match_round, london_today())
+    return round_pages.top_up(match_round, "careers.round_detail", ONE_AT_A_TIME, decide_by)
 
 
 @bp.route("/rounds/<int:round_id>/approve-all", methods=["GET", "POST"])
@@ -332,13 +362,10 @@ def approve_all(round_id: int) -> Response | str:
     form = RespondByForm()
     if form.validate_on_submit():
         with transaction():
-            n = allocations_dao.approve_all(
+            sent = allocations_dao.approve_all(
                 match_round.id, _school_id(), current_user.id, form.respond_by.data
             )
-        flash(
-            f"{n} {'offer' if n == 1 else 'offers'} sent to students" if n else "Nothing left to approve",
-            "success",
-        )
+        flash(sent_message(sent) if sent.offered else "Nothing left to approve", "success")
         return redirect(url_for("careers.round_detail", round_id=match_round.id))
     waiting = len(allocations_dao.proposed_ids(match_round.id, _school_id()))
     if not waiting:
@@ -375,69 +402,92 @@ def _approve_share(match_round) -> Response | str:  # type: ignore[no-untyped-de
     return render_template("careers/approve_share.html", match_round=match_round, waiting=waiting, form=form)
 
 
-@bp.route("/allocations/<int:allocation_id>/approve", methods=["POST"])
+@bp.route("/allocations/<int:allocation_id>/approve", methods=["GET", "POST"])
 @role_required("careers_leader")
-def approve_allocation(allocation_id: int) -> Response:
-    """Approve one proposed allocation and offer it to the student, or, in a hub-wide round the hub has not
-    released yet, approve it to be offered at the release."""
-    allocation = allocations_dao.get_allocation_for_school(allocation_id, _school_id())
-    match_round = rounds_dao.get_round(allocation.round_id) if allocation and allocation.round_id else None
-    respond_by = allocations_dao.default_respond_by(london_today())
+def approve_allocation(allocation_id: int) -> Response | str:
+    """Ask (who, where, the respond-by date), then approve one proposed allocation and offer it to the
+    student at once; or, in a hub-wide round the hub has not released yet, ask, then approve it to be
+    offered at the release (the hub chooses the date then)."""
+    allocation, match_round, listed = _proposal_to_decide(allocation_id)
+    if allocation.status != "proposed":
+        flash(ALREADY_DECIDED, "info")
+        return proposals.back_to_row(allocation, listed)
+    asks_date = not hub_rounds.holds_offers(match_round)
+    form = RespondByForm() if asks_date else ConfirmForm()
+    if not form.validate_on_submit():
+        if asks_date and not form.is_submitted():
+            form.respond_by.data = allocations_dao.default_respond_by(london_today())
+        asked = proposals.question(allocation, listed)
+        return render_template("careers/approve_one.html", form=form, asks_date=asks_date, **asked)
+    # Released meanwhile (so no date was asked): offered at once, to answer in the usual time.
+    respond_by = form.respond_by.data if asks_date else allocations_dao.default_respond_by(london_today())
     held: list[bool] = []
+    sent: list[Reached] = []
 
     def approve(allocation_id: int, user_id: int) -> bool:
         # Decided inside the transaction, after any release at the same moment: then it is offered at once.
         held.append(match_round is not None and hub_rounds.lock_round(match_round.id))
         if held[-1]:
             return allocations_dao.approve(allocation_id, user_id)
-        return allocations_dao.approve_and_offer(allocation_id, user_id, respond_by)
+        sent.append(allocations_dao.approve_and_offer(allocation_id, user_id, respond_by) or Reached())
+        return bool(sent[-1].offered)
 
     def done() -> str:
         if held and held[-1]:
             return "Approved. The student is told when the hub releases the offers"
-        return "Offer sent to the student"
+        return sent_message(sent[-1])
 
-    return _decide(allocation_id, approve, done)
+    return _decide(allocation, listed, approve, done)
 
 
-@bp.route("/allocations/<int:allocation_id>/reject", methods=["POST"])
+@bp.route("/allocations/<int:allocation_id>/reject", methods=["GET", "POST"])
 @role_required("careers_leader")
-def reject_allocation(allocation_id: int) -> Response:
-    """Reject one proposed allocation."""
-    return _decide(allocation_id, allocations_dao.reject, "Proposal rejected")
+def reject_allocation(allocation_id: int) -> Response | str:
+    """Ask why, then reject one proposed allocation; the reason is kept in the audit trail."""
+    allocation, _, listed = _proposal_to_decide(allocation_id)
+    if allocation.status != "proposed":
+        flash(ALREADY_DECIDED, "info")
+        return proposals.back_to_row(allocation, listed)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        asked = proposals.question(allocation, listed)
+        return render_template("careers/reject_one.html", form=form, **asked)
+
+    def reject(allocation_id: int, user_id: int) -> bool:
+        return allocations_dao.reject(allocation_id, user_id, form.reason.data, form.note.data or "")
+
+    return _decide(allocation, listed, reject, "Proposal rejected")
 
 
-@bp.route("/rounds/<int:round_id>/decide", methods=["POST"])
-@role_required("careers_leader")
-def decide(round_id: int) -> Response:
-    """One proposal's decision from the round page, whose rows' buttons all post this one form:
-    `decision` is "approve:<allocation id>" or "reject:<allocation id>"."""
-    match_round = _own_round(round_id)
-    verb, _, number = request.form.get("decision", "").partition(":")
-    allocation_id = whole_number(number, 12)
-    if verb not in ("approve", "reject") or allocation_id is None:
-        flash("Choose Approve or Reject on one of the proposals", "important")
-        return redirect(url_for("careers.round_detail", round_id=match_round.id, _anchor="proposals"))
+def _proposal_to_decide(allocation_id: int):  # type: ignore[no-untyped-def]
+    """One of the school's allocations in a round the school sees (else 404), its round, and the list of
+    proposals it is being decided from (to go back to)."""
     allocation = allocations_dao.get_allocation_for_school(allocation_id, _school_id())
-    if allocation is None or allocation.round_id != match_round.id:
+    if allocation is None or allocation.round_id is None:
         abort(404)
-    return approve_allocation(allocation.id) if verb == "approve" else reject_allocation(allocation.id)
+    return allocation, _own_round(allocation.round_id), _listed()
 
 
-def _decide(allocation_id: int, decide, done) -> Response:  # type: ignore[no-untyped-def]
-    allocation = allocations_dao.get_allocation_for_school(allocation_id, _school_id())
-    if allocation is None:
-        abort(404)
-    round_id = allocation.round_id
+def _listed() -> Listing:
+    """The list of the school's proposals asked for: the page offers no school or route to filter by."""
+    return replace(Listing.asked(request.args), school=None, route=None)
+
+
+def _decide(allocation, listed: Listing, decide, done) -> Response:  # type: ignore[no-untyped-def]
+    """Make one decision (decide(allocation id, user id) says whether it did), say how it went, and go back
+    to the list of proposals it was made from, at its row."""
+    # Its place on the page before deciding: a filter ("undecided") may leave it out afterwards.
+    ids = [row.id for row in _share_page(allocation.round_id, listed).rows]
+    at = ids.index(allocation.id) if allocation.id in ids else None
     with transaction():
         changed = decide(allocation.id, current_user.id)
     if changed:
         flash(done() if callable(done) else done, "success")
-    elif allocations_dao.get_allocation_for_school(allocation_id, _school_id()).status == "proposed":
+    elif allocations_dao.get_allocation_for_school(allocation.id, _school_id()).status == "proposed":
         flash(
             "This placement has closed or starts too soon to be answered, so it cannot be offered",
             "important",
         )
     else:
-        flash("This proposal has already been decided", "info")
-    return redirect(url_for("careers.round_detail", round_id=round_id, _anchor="proposals"))
+        flash(ALREADY_DECIDED, "info")
+    return proposals.back_to_row(allocation, listed, at)

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select, update
 
 from web.dao.base import audit
-from web.dao.offers import student_account
+from web.dao.reach import Reached, tell_of_offers
 from web.dates import london_today
-from web.emails import notify
 from web.extensions import db
 from web.models import Allocation, AuditEvent, Opportunity, Student
 from web.models.base import utcnow
@@ -44,10 +43,10 @@ def _decide(allocation_id: int, status: str, user_id: int, **fields: object) -> 
     return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
-def approve_and_offer(allocation_id: int, user_id: int, respond_by: date) -> bool:
-    """Approve a proposed allocation and release it to the student as an offer to answer by `respond_by`
-    (or the day before the placement starts, if sooner), and email them; False if not proposed, or if
-    the placement has closed or starts too soon for an answer (it stays proposed: reject it)."""
+def _offer(allocation_id: int, user_id: int, respond_by: date) -> bool:
+    """Approve a proposed allocation and release it as an offer to answer by `respond_by` (or the day
+    before the placement starts, if sooner); False if not proposed, or if the placement has closed or
+    starts too soon for an answer (it stays proposed: reject it)."""
     row = db.session.execute(
         select(Allocation.student_id, Opportunity.start_date, Opportunity.status)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
@@ -63,10 +62,17 @@ def approve_and_offer(allocation_id: int, user_id: int, respond_by: date) -> boo
     # Approval and release happen together here; the trail shows both steps.
     audit(user_id, "allocation_approved", "allocation", allocation_id)
     audit(user_id, "allocation_offered", "allocation", allocation_id)
-    account = student_account(row.student_id)
-    if account is not None:
-        notify(f"offer-made:{allocation_id}", "offer_made", account.email, allocation_id=allocation_id)
     return True
+
+
+def approve_and_offer(allocation_id: int, user_id: int, respond_by: date) -> Reached | None:
+    """Approve a proposed allocation, release it to the student as an offer to answer by `respond_by` (or
+    the day before the placement starts, if sooner) and tell them (web.dao.reach); how they were reached,
+    or None if not proposed, or if the placement has closed or starts too soon for an answer (it stays
+    proposed: reject it)."""
+    if not _offer(allocation_id, user_id, respond_by):
+        return None
+    return tell_of_offers([allocation_id], user_id)
 
 
 def approve(allocation_id: int, user_id: int) -> bool:
@@ -109,11 +115,12 @@ def approve_share(round_id: int, school_id: int, user_id: int) -> int:
     return len(approved)
 
 
-def reject(allocation_id: int, user_id: int) -> bool:
-    """Reject a proposed allocation; False if it was not proposed."""
+def reject(allocation_id: int, user_id: int, reason: str = "", note: str = "") -> bool:
+    """Reject a proposed allocation, keeping why in the audit trail (a REJECT_REASONS code of
+    web/careers/forms.py, and the careers leader's own words); False if it was not proposed."""
     if not _decide(allocation_id, "rejected", user_id):
         return False
-    audit(user_id, "allocation_rejected", "allocation", allocation_id)
+    audit(user_id, "allocation_rejected", "allocation", allocation_id, reason=reason, note=note)
     return True
 
 
@@ -133,10 +140,8 @@ def proposed_ids(round_id: int, school_id: int) -> list[int]:
     )
 
 
-def approve_all(round_id: int, school_id: int, user_id: int, respond_by: date) -> int:
+def approve_all(round_id: int, school_id: int, user_id: int, respond_by: date) -> Reached:
     """Approve and offer every proposed allocation of the round for this school's students, to answer by
-    `respond_by`; how many."""
-    return sum(
-        approve_and_offer(allocation_id, user_id, respond_by)
-        for allocation_id in proposed_ids(round_id, school_id)
-    )
+    `respond_by`, and tell the students (each once, however many offers are theirs); how they were reached."""
+    offered = [i for i in proposed_ids(round_id, school_id) if _offer(i, user_id, respond_by)]
+    return tell_of_offers(offered, user_id)

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select, update
 
 from web.dao.base import audit
-from web.emails import notify_many
+from web.dao.reach import Reached, tell_of_offers
 from web.extensions import db
-from web.models import Allocation, Employer, MatchRound, Opportunity, School, Student, User
+from web.models import Allocation, Employer, MatchRound, Opportunity, School, Student
 from web.models.base import utcnow
 
 PER_PAGE = 50
@@ -177,15 +177,31 @@ _PROPOSAL_COLUMNS = (
     Allocation.score,
     Allocation.rank,
     Allocation.explanation,
+    # None on a rejected proposal means nobody rejected it: it was released at its round's decide-by date.
+    Allocation.decided_by_id,
     Student.id.label("student_id"),
     _KNOWN_AS.label("known_as"),
     Student.last_name,
     Opportunity.title,
     Opportunity.route,
+    Opportunity.remote,
     Employer.name.label("employer"),
     School.id.label("school_id"),
     School.name.label("school"),
 )
+# How a page of proposals can be ordered: by school and student (the default), by placement, best match first.
+SORTS = ("student", "place", "score")
+_STUDENT_ORDER = (School.name, Student.last_name, _KNOWN_AS)
+_ORDERS = {
+    "student": _STUDENT_ORDER,
+    "place": (Opportunity.title, Employer.name, *_STUDENT_ORDER),
+    "score": (Allocation.score.desc(), *_STUDENT_ORDER),
+}
+
+
+def _like(column: Any, words: str) -> Any:
+    # Lower case on both sides: SQLite's LIKE ignores case only for ASCII, PostgreSQL's never does.
+    return func.lower(column).contains(words.lower(), autoescape=True)
 
 
 def proposals_page(
@@ -194,12 +210,17 @@ def proposals_page(
     school_id: int | None = None,
     standing: str | None = None,
     route: str | None = None,
+    kind: str | None = None,
+    opportunity_id: int | None = None,
+    student: str = "",
+    sort: str = "student",
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page:
-    """A page of the round's allocations (rows of _PROPOSAL_COLUMNS), by school then student name, filtered
-    by school, standing and the opportunity's route; counted and paged in the database. Its `proposed` is
-    how many of all the filtered rows, not only this page's, are still proposed."""
+    """A page of the round's allocations (rows of _PROPOSAL_COLUMNS) in a SORTS order (by school then student
+    name unless told), filtered by school, standing, the opportunity's route or kind, the opportunity, and
+    words of the student's name; counted and paged in the database. Its `proposed` is how many of all the
+    filtered rows, not only this page's, are still proposed."""
     query = (
         select(*_PROPOSAL_COLUMNS)
         .join(Student, Allocation.student_id == Student.id)
@@ -211,29 +232,70 @@ def proposals_page(
     counted = select(func.count(), func.count().filter(Allocation.status == "proposed")).where(
         Allocation.round_id == round_id
     )
+    if school_id is not None or student:
+        counted = counted.join(Student, Allocation.student_id == Student.id)
     if school_id is not None:
-        query = query.where(Student.school_id == school_id)
-        counted = counted.join(Student, Allocation.student_id == Student.id).where(
-            Student.school_id == school_id
-        )
+        chosen = Student.school_id == school_id
+        query, counted = query.where(chosen), counted.where(chosen)
+    if student:
+        # "Amy Adams" finds the name as the page shows it; "Amelia" finds her legal first name too.
+        named = or_(_like(_KNOWN_AS + " " + Student.last_name, student), _like(Student.first_name, student))
+        query, counted = query.where(named), counted.where(named)
+    if opportunity_id is not None:
+        chosen = Allocation.opportunity_id == opportunity_id
+        query, counted = query.where(chosen), counted.where(chosen)
     if standing in ("undecided", "approved", "rejected"):
         chosen = Allocation.status == {v: k for k, v in STANDING.items()}[standing]
         query, counted = query.where(chosen), counted.where(chosen)
     elif standing == "released":
         chosen = Allocation.status.not_in(tuple(STANDING))
         query, counted = query.where(chosen), counted.where(chosen)
-    if route:
+    if route or kind:
         counted = counted.join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+    if route:
         query, counted = query.where(Opportunity.route == route), counted.where(Opportunity.route == route)
+    if kind:
+        query, counted = query.where(Opportunity.kind == kind), counted.where(Opportunity.kind == kind)
     total, proposed = db.session.execute(counted).one()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     rows = db.session.execute(
-        query.order_by(School.name, Student.last_name, _KNOWN_AS, Allocation.id)
+        query.order_by(*_ORDERS.get(sort, _STUDENT_ORDER), Allocation.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
     return Page(list(rows), total, page, per_page, proposed)
+
+
+def proposal(allocation_id: int) -> Any:
+    """One allocation as the round pages list it (a row of _PROPOSAL_COLUMNS), with the placement's dates
+    and postcode for the question before it is decided; None if there is none."""
+    return db.session.execute(
+        select(*_PROPOSAL_COLUMNS, Opportunity.start_date, Opportunity.end_date, Opportunity.postcode)
+        .join(Student, Allocation.student_id == Student.id)
+        .join(School, Student.school_id == School.id)
+        .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(Allocation.id == allocation_id)
+    ).first()
+
+
+def share_opportunities(round_id: int, school_id: int) -> list[tuple[int, str, str]]:
+    """(id, title, employer) of each opportunity the round proposed to this school's students, by title: the
+    choices of the proposals' filter."""
+    rows = db.session.execute(
+        select(Opportunity.id, Opportunity.title, Employer.name)
+        .join(Employer, Opportunity.employer_id == Employer.id)
+        .where(
+            Opportunity.id.in_(
+                select(Allocation.opportunity_id)
+                .join(Student, Allocation.student_id == Student.id)
+                .where(Allocation.round_id == round_id, Student.school_id == school_id)
+            )
+        )
+        .order_by(Opportunity.title, Employer.name, Opportunity.id)
+    )
+    return [(row_id, title, employer) for row_id, title, employer in rows]
 
 
 def share_decisions(round_id: int, school_id: int) -> tuple[tuple[int, str], ...]:
@@ -266,11 +328,11 @@ def release_blocker(match_round: MatchRound, progress: list[SchoolProgress], tod
     return ""
 
 
-def release(round_id: int, user_id: int, respond_by: date, today: date) -> tuple[int, int] | None:
+def release(round_id: int, user_id: int, respond_by: date, today: date) -> tuple[Reached, int] | None:
     """Offer every approved proposal of the round to its student, to answer by `respond_by` (or the day
-    before the placement starts, if sooner), email them, and mark the round released; (offered, held back)
-    where held back are placements that have closed or start too soon for an answer. None if another
-    release got there first."""
+    before the placement starts, if sooner), tell them (web.dao.reach), and mark the round released; (how
+    the students were reached, how many held back) where held back are placements that have closed or
+    start too soon for an answer. None if another release got there first."""
     # The round's row is written first: an approval at the same moment waits for it (lock_round) and then
     # offers at once, rather than leaving an approval this release never saw.
     marked = db.session.execute(
@@ -282,25 +344,23 @@ def release(round_id: int, user_id: int, respond_by: date, today: date) -> tuple
     if not marked.rowcount:  # type: ignore[attr-defined]
         return None
     rows = db.session.execute(
-        select(Allocation.id, Opportunity.start_date, Opportunity.status, User.email)
+        select(Allocation.id, Opportunity.start_date, Opportunity.status)
         .join(Opportunity, Allocation.opportunity_id == Opportunity.id)
-        # Offer emails go to the student's active account (their links need a sign-in), as a school's do.
-        .outerjoin(User, (User.student_id == Allocation.student_id) & User.active.is_(True))
         .where(Allocation.round_id == round_id, Allocation.status == "approved")
         .order_by(Allocation.id)
     ).all()
-    offered: list[tuple[int, date, str | None]] = []
-    for allocation_id, start_date, status, address in rows:
+    offered: list[tuple[int, date]] = []
+    for allocation_id, start_date, status in rows:
         last_day = min(respond_by, start_date - timedelta(days=1))
         if status == "published" and last_day >= today:
-            offered.append((allocation_id, last_day, address))
+            offered.append((allocation_id, last_day))
     if offered:
         table = Allocation.__table__
         db.session.execute(
             update(table)
             .where(table.c.id == bindparam("allocation_id"), table.c.status == "approved")
             .values(status="offered", offered_at=utcnow(), respond_by=bindparam("last_day")),
-            [{"allocation_id": row_id, "last_day": last_day} for row_id, last_day, _ in offered],
+            [{"allocation_id": row_id, "last_day": last_day} for row_id, last_day in offered],
         )
     held = len(rows) - len(offered)
     if held:
@@ -314,8 +374,4 @@ def release(round_id: int, user_id: int, respond_by: date, today: date) -> tuple
             .execution_options(synchronize_session=False)
         )
     audit(user_id, "round_released", "match_round", round_id, offered=len(offered), held_back=held)
-    notify_many(
-        "offer_made",
-        [(f"offer-made:{row_id}", address, {"allocation_id": row_id}) for row_id, _, address in offered],
-    )
-    return len(offered), held
+    return tell_of_offers([row_id for row_id, _ in offered], user_id), held

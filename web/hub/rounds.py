@@ -32,6 +32,8 @@ from web.rounds.forms import (
     WhatIfScopeForm,
     decide_by_default,
 )
+from web.rounds.listing import Listing
+from web.rounds.sent import sent_message
 
 ONE_AT_A_TIME = "A hub-wide round is already waiting or running. Wait for it to finish, or cancel it"
 
@@ -93,11 +95,6 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
     return default if number is None else number
 
 
-def _one_of(name: str, allowed: object) -> str | None:
-    value = request.args.get(name)
-    return value if value and value in allowed else None  # type: ignore[operator]
-
-
 @bp.route("/rounds/<int:round_id>")
 @role_required("hub_admin")
 def round_detail(round_id: int) -> str | Response:
@@ -113,24 +110,25 @@ def round_detail(round_id: int) -> str | Response:
         shown = [row for row in progress if name.lower() in row.school.name.lower()]
         if request.args.get("undecided") == "yes":
             shown = [row for row in shown if not row.decided]
-        school_id = _int_arg("school")
-        standing = (
-            request.args.get("standing") if request.args.get("standing") in hub_rounds.STANDINGS else None
-        )
-        route = request.args.get("route") if request.args.get("route") in ROUTES else None
+        listed = Listing.asked(request.args)
         context = {
             "schools": hub_rounds.page_of(
                 shown, _int_arg("schools_page", 1) or 1, hub_rounds.SCHOOLS_PER_PAGE
             ),
             "totals": hub_rounds.totals(progress),
             "all_schools": [row.school for row in progress],
-            "filters": {"name": name, "school": school_id, "standing": standing, "route": route},
+            "filters": {
+                "name": name,
+                "school": listed.school,
+                "standing": listed.standing,
+                "route": listed.route,
+            },
             "proposals": hub_rounds.proposals_page(
                 match_round.id,
-                school_id=school_id,
-                standing=standing,
-                route=route,
-                page=_int_arg("page", 1) or 1,
+                school_id=listed.school,
+                standing=listed.standing,
+                route=listed.route,
+                page=listed.page,
                 per_page=hub_rounds.PER_PAGE,
             ),
             "blocker": hub_rounds.release_blocker(match_round, progress, london_today()),
@@ -194,11 +192,7 @@ def release_round(round_id: int) -> str | Response:
         if released is None:
             flash("The offers of this round have already been released", "important")
         else:
-            offered, held = released
-            message = f"{offered} {'offer' if offered == 1 else 'offers'} sent to students"
-            if held:
-                message += f". {held} could not be offered: the placement has closed or starts too soon"
-            flash(message, "success")
+            flash(sent_message(*released), "success")
         return back
     if not form.is_submitted():
         form.respond_by.data = default_respond_by(london_today())

@@ -55,6 +55,14 @@ def _allocation(allocation_id: int) -> Allocation:
     return db.session.get(Allocation, allocation_id)
 
 
+REJECTED = {"reason": "not_suitable"}
+
+
+def _respond_by(days: int = 7) -> dict[str, list[str]]:
+    day = london_today() + timedelta(days=days)
+    return {"respond_by": [str(day.day), str(day.month), str(day.year)]}
+
+
 @pytest.mark.parametrize("role", ["hub_admin", "employer", "student"])
 @pytest.mark.parametrize(
     ("endpoint", "kind"),
@@ -62,7 +70,6 @@ def _allocation(allocation_id: int) -> Allocation:
         ("careers.approve_allocation", "allocation"),
         ("careers.reject_allocation", "allocation"),
         ("careers.approve_all", "round"),
-        ("careers.decide", "round"),
     ],
 )
 def test_other_roles_cannot_decide(
@@ -71,7 +78,7 @@ def test_other_roles_cannot_decide(
     other = request.getfixturevalue(f"{role}_request")
     round_, [allocation, _] = _finished_round(factories.create_school())
     values = {"allocation_id": allocation.id} if kind == "allocation" else {"round_id": round_.id}
-    other.post(endpoint, {"decision": f"approve:{allocation.id}"}, _expected_status=403, **values)
+    other.post(endpoint, {**REJECTED, **_respond_by()}, _expected_status=403, **values)
     assert _allocation(allocation.id).status == "proposed"
 
 
@@ -96,17 +103,24 @@ def test_a_finished_round_shows_fairness_and_proposals_with_reasons(
         ["Technical or academic", "0%"],
     ]
     table = rows(page, "proposals-table")
-    assert [row[:4] for row in table] == [
-        ["Amy Adams", "Web developer week Manchester Digital Ltd", "1.90", "1"],
-        ["Bo Bell", "Web developer week Manchester Digital Ltd", "1.90", "Not ranked"],
+    assert [row[:2] for row in table] == [
+        ["Amy Adams", "Web developer week Manchester Digital Ltd"],
+        ["Bo Bell", "Web developer week Manchester Digital Ltd"],
     ]
-    reasons = [item.get_text(strip=True) for item in page.select(f"#allocation-{amy.id} ul li")]
+    reasons = [item.get_text(strip=True) for item in page.select(f"#allocation-{amy.id} ul.app-reasons li")]
     assert reasons == [
-        "In an occupational route the student chose (+1.00)",
-        "Fits the student's pathway (technical or academic) (+0.50)",
-        "Interests match the description (+0.40)",
+        "Their first choice",
+        "Matches their interest in digital",
+        "What they wrote about their interests matches the description",
+        "Fits the pathway they are interested in (technical or academic)",
     ]
-    buttons = [button.get_text(" ", strip=True) for button in page.select(f"#allocation-{bo.id} button")]
+    parts = [item.get_text(strip=True) for item in page.select(f"#allocation-{amy.id} details li")]
+    assert parts == [
+        "In an occupational route the student chose: 1.00",
+        "Fits the student's pathway (technical or academic): 0.50",
+        "Interests match the description: 0.40",
+    ]
+    buttons = [link.get_text(" ", strip=True) for link in page.select(f"#allocation-{bo.id} a.govuk-button")]
     assert buttons == ["Approve Bo Bell", "Reject Bo Bell"]
     assert page.select_one("#approve-all") is not None
     assert page.select_one("#round-progress") is None
@@ -117,11 +131,10 @@ def test_approving_offers_the_placement_to_the_student_with_an_audit_trail(
 ) -> None:
     round_, [amy, bo] = _finished_round(school_of(careers_leader_request))
 
-    page = careers_leader_request.post("careers.approve_allocation", allocation_id=amy.id)
+    page = careers_leader_request.post("careers.approve_allocation", _respond_by(), allocation_id=amy.id)
 
-    assert (
-        page.location == careers_leader_request.url("careers.round_detail", round_id=round_.id) + "#proposals"
-    )
+    back = careers_leader_request.url("careers.round_detail", round_id=round_.id)
+    assert page.location == back + "#decided"
     offered = _allocation(amy.id)
     assert offered.status == "offered"
     assert offered.decided_by_id == careers_leader_request.user.id  # type: ignore[attr-defined]
@@ -136,14 +149,14 @@ def test_approving_offers_the_placement_to_the_student_with_an_audit_trail(
 def test_rejecting_marks_the_proposal_rejected(careers_leader_request: ClientRequest) -> None:
     round_, [amy, _] = _finished_round(school_of(careers_leader_request))
 
-    careers_leader_request.post("careers.reject_allocation", allocation_id=amy.id)
+    careers_leader_request.post("careers.reject_allocation", REJECTED, allocation_id=amy.id)
 
     rejected = _allocation(amy.id)
     assert (rejected.status, rejected.offered_at) == ("rejected", None)
     assert rejected.decided_by_id == careers_leader_request.user.id  # type: ignore[attr-defined]
     page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
     assert rows(page, "proposals-table")[0][-1] == "Rejected"
-    assert not page.select(f"#allocation-{amy.id} button")
+    assert not page.select(f"#allocation-{amy.id} a.govuk-button")
 
 
 @pytest.mark.parametrize("status", ["rejected", "offered", "accepted"])
@@ -163,7 +176,7 @@ def test_only_proposed_allocations_can_be_decided(
 
 def test_approve_all_offers_every_proposal_left(careers_leader_request: ClientRequest) -> None:
     round_, [amy, bo] = _finished_round(school_of(careers_leader_request))
-    careers_leader_request.post("careers.reject_allocation", allocation_id=amy.id)
+    careers_leader_request.post("careers.reject_allocation", REJECTED, allocation_id=amy.id)
 
     respond_by = london_today() + timedelta(days=10)
     page = careers_leader_request.post(
@@ -197,59 +210,16 @@ def test_approve_all_on_another_schools_round_is_not_found(careers_leader_reques
     assert {_allocation(a.id).status for a in allocations} == {"proposed"}
 
 
-def test_the_round_pages_one_form_approves_or_rejects_the_proposal_its_button_names(
+def test_each_rows_approve_and_reject_are_links_to_a_question_first_and_the_page_holds_no_form_to_post(
     careers_leader_request: ClientRequest,
 ) -> None:
-    round_, [amy, bo] = _finished_round(school_of(careers_leader_request))
+    round_, [amy, _] = _finished_round(school_of(careers_leader_request))
     page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
-    form = page.select_one("form#decisions")
-    assert form["action"] == careers_leader_request.url("careers.decide", round_id=round_.id)
-    approve, reject = page.select(f"#allocation-{amy.id} button")
-    assert (approve["form"], approve["name"], approve["value"]) == (
-        "decisions",
-        "decision",
-        f"approve:{amy.id}",
-    )
-    assert (reject["form"], reject["value"]) == ("decisions", f"reject:{amy.id}")
-
-    careers_leader_request.post("careers.decide", {"decision": f"approve:{amy.id}"}, round_id=round_.id)
-    careers_leader_request.post("careers.decide", {"decision": f"reject:{bo.id}"}, round_id=round_.id)
-    assert (_allocation(amy.id).status, _allocation(bo.id).status) == ("offered", "rejected")
-
-
-@pytest.mark.parametrize(
-    "decision", ["", "approve", "approve:", "keep:1", "approve:x", "approve:" + "9" * 13]
-)
-def test_a_decision_naming_no_proposal_decides_nothing_and_says_so(
-    careers_leader_request: ClientRequest, decision: str
-) -> None:
-    round_, allocations = _finished_round(school_of(careers_leader_request))
-    page = careers_leader_request.post(
-        "careers.decide", {"decision": decision}, _follow=True, _expected_status=200, round_id=round_.id
-    )
-    assert "Choose Approve or Reject" in banner(page)
-    assert {_allocation(a.id).status for a in allocations} == {"proposed"}
-
-
-def test_a_decision_on_another_round_or_school_is_not_found(careers_leader_request: ClientRequest) -> None:
-    school = school_of(careers_leader_request)
-    round_, [amy, _] = _finished_round(school)
-    other_round, [own_elsewhere, _] = _finished_round(school)
-    neighbour = factories.create_school(db.session.get(Hub, school.hub_id))
-    neighbours_round, [theirs, _] = _finished_round(neighbour)
-    for round_id, allocation in (
-        (round_.id, own_elsewhere),
-        (round_.id, theirs),
-        (neighbours_round.id, theirs),
-    ):
-        careers_leader_request.post(
-            "careers.decide",
-            {"decision": f"approve:{allocation.id}"},
-            _expected_status=404,
-            round_id=round_id,
-        )
-    assert {_allocation(a.id).status for a in (amy, own_elsewhere, theirs)} == {"proposed"}
-    assert other_round.id != round_.id
+    approve, reject = page.select(f"#allocation-{amy.id} a.govuk-button")
+    assert approve["href"] == careers_leader_request.url("careers.approve_allocation", allocation_id=amy.id)
+    assert reject["href"] == careers_leader_request.url("careers.reject_allocation", allocation_id=amy.id)
+    assert page.select_one("#proposals-table form, form[method=post] #proposals-table") is None
+    assert _allocation(amy.id).status == "proposed"
 
 
 def test_unknown_allocations_and_rounds_are_not_found(careers_leader_request: ClientRequest) -> None:
@@ -282,7 +252,7 @@ def test_approve_all_asks_first_and_says_how_many_offers_it_will_send(
 def test_approve_all_with_nothing_left_goes_back_to_the_round(careers_leader_request: ClientRequest) -> None:
     round_, allocations = _finished_round(school_of(careers_leader_request))
     for allocation in allocations:
-        careers_leader_request.post("careers.reject_allocation", allocation_id=allocation.id)
+        careers_leader_request.post("careers.reject_allocation", REJECTED, allocation_id=allocation.id)
     response = careers_leader_request.client.get(
         careers_leader_request.url("careers.approve_all", round_id=round_.id)
     )
@@ -359,8 +329,8 @@ def test_a_placement_that_starts_too_soon_to_answer_is_not_offered(
     db.session.commit()
 
     page = careers_leader_request.post(
-        "careers.approve_allocation", allocation_id=amy.id, _follow=True, _expected_status=200
+        "careers.approve_allocation", _respond_by(), allocation_id=amy.id, _follow=True, _expected_status=200
     )
 
-    assert "starts too soon to be answered" in banner(page)
+    assert "starts too soon to be answered" in banner(page.select_one("#decided"))
     assert _allocation(amy.id).status == "proposed"

@@ -15,7 +15,7 @@ from tests.web.careers.helpers import school_of
 from tests.web.careers.test_decisions import METRICS, _finished_round
 from tests.web.pages import rows
 from web import cache
-from web.dao import hub_rounds
+from web.careers import views
 from web.extensions import db
 from web.models import Hub, MatchRound, Student
 from web.models.base import utcnow
@@ -27,13 +27,13 @@ def drawn(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     monkeypatch.setitem(app.config, "ROUND_PAGE_CACHE_SECONDS", 60.0)
     cache.clear()
     pages: list[int] = []
-    real = hub_rounds.proposals_page
+    real = views._draw_share
 
-    def counting(round_id: int, **kwargs: object) -> hub_rounds.Page:
-        pages.append(round_id)
-        return real(round_id, **kwargs)  # type: ignore[arg-type]
+    def counting(match_round: MatchRound, *args: Any) -> str:
+        pages.append(match_round.id)
+        return real(match_round, *args)
 
-    monkeypatch.setattr(hub_rounds, "proposals_page", counting)
+    monkeypatch.setattr(views, "_draw_share", counting)
     yield pages
     cache.clear()
 
@@ -47,12 +47,17 @@ def test_the_page_is_drawn_again_only_when_a_decision_changes(
     assert len(drawn) == 1
     assert rows(first, "proposals-table") == rows(again, "proposals-table")
 
-    careers_leader_request.post("careers.reject_allocation", allocation_id=amy.id)
+    careers_leader_request.post("careers.reject_allocation", {"reason": "other"}, allocation_id=amy.id)
     page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
-    assert len(drawn) == 2
-    assert [row[5] for row in rows(page, "proposals-table")] == ["Rejected", "Approve Bo Bell Reject Bo Bell"]
+    assert len(drawn) == 2 and page.select_one("#decided") is not None  # drawn for the result, not kept
+    page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
+    assert len(drawn) == 3 and page.select_one("#decided") is None
+    assert [row[3] for row in rows(page, "proposals-table")] == ["Rejected", "Approve Bo Bell Reject Bo Bell"]
     careers_leader_request.get("careers.round_detail", round_id=round_.id, page="99")
-    assert len(drawn) == 2  # a page past the last is the last page, kept already
+    assert len(drawn) == 3  # a page past the last is the last page, kept already
+    careers_leader_request.get("careers.round_detail", round_id=round_.id, student="bo", sort="score")
+    careers_leader_request.get("careers.round_detail", round_id=round_.id, sort="score", student=" bo ")
+    assert len(drawn) == 4  # another list is kept apart, once
 
 
 def test_a_new_name_shows_once_the_kept_page_is_a_minute_old(
@@ -80,9 +85,9 @@ def test_the_kept_share_holds_no_token_or_form_and_nothing_from_the_address(
     page = careers_leader_request.get("careers.round_detail", round_id=round_.id)
     assert len(drawn) == 1  # the second visit was shown the first one's share
     [kept] = [value for key, value in cache.entries("ROUND_PAGE_CACHE_SECONDS") if key[0] == "round-share"]
-    assert "csrf" not in kept and "<form" not in kept and "<input" not in kept
+    assert "csrf" not in kept and 'method="post"' not in kept and 'type="hidden"' not in kept
     assert "EVIL" not in kept and "Amy+Adams" not in kept  # the pager carries nothing from the first address
-    assert page.select_one("form#decisions input[name=csrf_token]") is not None
+    assert page.select_one("#proposals form[method=post]") is None  # only the filters' GET form
 
 
 def test_each_school_is_shown_its_own_share_of_a_hub_round_before_and_after_the_release(

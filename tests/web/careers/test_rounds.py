@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.careers.helpers import school_of
 from tests.web.pages import banner, error_messages, rows
+from web.dates import london_today
 from web.extensions import db
 from web.models import AuditEvent, Hub, MatchRound
 from workers.matching_tasks import run_round
@@ -34,6 +36,12 @@ def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 def _rounds() -> list[MatchRound]:
     return list(db.session.scalars(select(MatchRound).order_by(MatchRound.id)))
+
+
+def _form(**fields: str) -> dict[str, Any]:
+    """The start form's answers with a decide-by date a week on (read today, in England)."""
+    day = london_today() + timedelta(days=7)
+    return {"decide_by": [str(day.day), str(day.month), str(day.year)], **fields}
 
 
 @pytest.mark.parametrize("role", ["hub_admin", "employer", "student"])
@@ -72,7 +80,7 @@ def test_starting_a_round_saves_it_queued_then_enqueues_only_its_id(
 ) -> None:
     school = school_of(careers_leader_request)
     page = careers_leader_request.post(
-        "careers.rounds", {"kind": "job_shadowing", "mechanism": "stable", "seed": " 42 "}
+        "careers.rounds", _form(kind="job_shadowing", mechanism="stable", seed=" 42 ")
     )
 
     [match_round] = _rounds()
@@ -91,7 +99,7 @@ def test_starting_a_round_saves_it_queued_then_enqueues_only_its_id(
 def test_a_blank_seed_and_all_kinds_mean_seed_0_and_every_kind(
     careers_leader_request: ClientRequest, enqueued: list[dict[str, Any]]
 ) -> None:
-    careers_leader_request.post("careers.rounds", {"kind": "all", "mechanism": "optimal", "seed": ""})
+    careers_leader_request.post("careers.rounds", _form(kind="all", mechanism="optimal", seed=""))
     [match_round] = _rounds()
     assert (match_round.kind, match_round.mechanism, match_round.seed) == (None, "optimal", 0)
 
@@ -136,7 +144,7 @@ def test_bad_input_names_the_field_and_saves_nothing(
     field: str,
     message: str,
 ) -> None:
-    page = careers_leader_request.post("careers.rounds", data, _expected_status=200)
+    page = careers_leader_request.post("careers.rounds", _form(**data), _expected_status=200)
     assert page.title.get_text(strip=True).startswith("Error: ")
     assert error_messages(page) == [message]
     summary_link = page.select_one(".govuk-error-summary__list a")
@@ -154,7 +162,7 @@ def test_a_broker_that_is_down_fails_the_round_with_a_plain_message(
 
     monkeypatch.setattr(run_round, "apply_async", down)
     page = careers_leader_request.post(
-        "careers.rounds", {"kind": "all", "mechanism": "optimal"}, _expected_status=200, _follow=True
+        "careers.rounds", _form(kind="all", mechanism="optimal"), _expected_status=200, _follow=True
     )
 
     [match_round] = _rounds()
@@ -268,7 +276,7 @@ def test_a_round_started_on_the_page_and_run_by_the_task_shows_its_proposals(
     factories.create_opportunity(employer, title="Web developer week", postcode="M1 1AD", capacity=2)
     for first, postcode in [("Amy", "M13 9PL"), ("Bo", "M14 5TP"), ("Cy", "M15 6BH")]:
         factories.create_student(school, first_name=first, postcode=postcode)
-    careers_leader_request.post("careers.rounds", {"kind": "all", "mechanism": "optimal"})
+    careers_leader_request.post("careers.rounds", _form(kind="all", mechanism="optimal"))
     [call] = enqueued
 
     run_round.run(*call["kwargs"]["args"])
@@ -288,7 +296,7 @@ def test_a_second_round_while_one_is_unfinished_is_refused_with_a_message(
 ) -> None:
     factories.create_round(school_of(careers_leader_request), status="running")
     page = careers_leader_request.post(
-        "careers.rounds", {"kind": "all", "mechanism": "optimal"}, _follow=True, _expected_status=200
+        "careers.rounds", _form(kind="all", mechanism="optimal"), _follow=True, _expected_status=200
     )
     assert "A matching round is already waiting or running for your school" in banner(page)
     assert len(_rounds()) == 1 and enqueued == []

@@ -154,7 +154,7 @@ def test_each_school_decides_its_share_and_the_hub_releases_the_approved_offers(
     assert db.session.scalar(approvals) == progress["Ash School"].counts["undecided"]
 
     birch_allocations = hub_rounds.proposals_page(match_round.id, school_id=birch.id).rows
-    birch_leader.post("careers.reject_allocation", allocation_id=birch_allocations[0].id)
+    birch_leader.post("careers.reject_allocation", {"reason": "other"}, allocation_id=birch_allocations[0].id)
     for allocation in birch_allocations[1:]:
         birch_leader.post("careers.approve_allocation", allocation_id=allocation.id)
 
@@ -212,7 +212,9 @@ def test_after_the_decide_by_day_the_hub_can_release_what_was_approved(
     # Birch decides late: its approval is offered at once.
     birch_leader = _leader(sign_in_as, hub["schools"][1])
     [allocation] = hub_rounds.proposals_page(match_round.id, school_id=hub["schools"][1].id, per_page=1).rows
-    birch_leader.post("careers.approve_allocation", allocation_id=allocation.id)
+    respond_by = london_today() + timedelta(days=5)
+    answer = {"respond_by": [str(respond_by.day), str(respond_by.month), str(respond_by.year)]}
+    birch_leader.post("careers.approve_allocation", answer, allocation_id=allocation.id)
     assert db.session.get(Allocation, allocation.id).status == "offered"
 
     # A student declines; the freed seat goes to a top-up round that schools decide and the hub releases.

@@ -50,7 +50,10 @@ def test_approving_one_gives_a_week_to_respond_and_emails_the_student(
     careers_leader_request: ClientRequest, student_request: ClientRequest
 ) -> None:
     allocation, _ = _proposal(school_of(careers_leader_request))
-    careers_leader_request.post("careers.approve_allocation", allocation_id=allocation.id)
+    page = careers_leader_request.get("careers.approve_allocation", allocation_id=allocation.id)
+    boxes = [page.select_one(f"#respond_by-{part}") for part in ("day", "month", "year")]
+    shown = {"respond_by": [box["value"] for box in boxes]}
+    careers_leader_request.post("careers.approve_allocation", shown, allocation_id=allocation.id)
 
     respond_by = today() + timedelta(days=7)
     assert _saved(allocation).respond_by == respond_by
@@ -68,7 +71,9 @@ def test_a_respond_by_date_is_never_after_the_day_before_the_placement_starts(
 ) -> None:
     start = today() + timedelta(days=3)
     allocation, _ = _proposal(school_of(careers_leader_request), start_date=start, end_date=start)
-    careers_leader_request.post("careers.approve_allocation", allocation_id=allocation.id)
+    week = today() + timedelta(days=7)
+    answer = {"respond_by": [str(week.day), str(week.month), str(week.year)]}
+    careers_leader_request.post("careers.approve_allocation", answer, allocation_id=allocation.id)
     assert _saved(allocation).respond_by == start - timedelta(days=1)
 
 
