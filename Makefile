@@ -54,21 +54,22 @@ run: seed ## Start the web app, a Celery worker and Celery beat with demo data a
 		sleep 1; done; \
 	echo "The worker, beat or the web server stopped: stopping the others"; exit 1
 
-test: install ## Run every test: on SQLite, then on PostgreSQL and Redis when they answer here
-	$(MAKE) --no-print-directory test-sqlite
+test: install ## Run every test: on SQLite, and on PostgreSQL and Redis when they answer here
+	@test -x /usr/bin/chromium || echo "Chromium is not installed (/usr/bin/chromium): the browser tests in tests/browser are skipped; apt-get install chromium"
+	@# The tests that wait on servers run beside the unit tests, which use both cores (tests/suites.py).
 	@if $(BIN)/python -m tests.services_up "$(PG_URL)" "$(REDIS_TEST_URL)"; then \
-		$(MAKE) --no-print-directory test-postgres; \
+		$(BIN)/python -m tests.suites --cores $(TEST_CORES) --postgres "$(PG_URL)" --redis "$(REDIS_TEST_URL)"; \
 	else \
-		echo "PostgreSQL or Redis is not answering: skipped the PostgreSQL + Redis run"; \
+		$(BIN)/python -m tests.suites --cores $(TEST_CORES); \
 	fi
 
-test-sqlite: install ## Run the whole suite on the embedded default (SQLite, SQLite-file broker)
+test-sqlite: install ## Run the whole suite on the embedded default (SQLite, SQLite-file broker), one run after another
 	@test -x /usr/bin/chromium || echo "Chromium is not installed (/usr/bin/chromium): the browser tests in tests/browser are skipped; apt-get install chromium"
 	@# The unit tests on both cores (a database per xdist worker); the tests that start servers one at a time.
 	$(BIN)/pytest -q -n $(TEST_CORES) --dist worksteal --ignore=tests/integration --ignore=tests/browser
 	$(BIN)/pytest -q tests/integration tests/browser
 
-test-postgres: install ## Run the database and integration tests on PostgreSQL with Redis
+test-postgres: install ## Run the database and integration tests on PostgreSQL with Redis, one after the other
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q -n $(TEST_CORES) --dist worksteal tests/web tests/workers
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -q tests/integration
 
