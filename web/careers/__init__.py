@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
     from web.careers import (  # noqa: F401 - their routes join bp
         check_ins,
         comparisons,
+        decisions,
         encounters,
         imports,
         own_placements,
