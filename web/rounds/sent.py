@@ -5,10 +5,6 @@ from __future__ import annotations
 from web.dao.reach import Reached
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
-
-
 def sent_message(reached: Reached, held: int = 0) -> str:
     """The message for offers just released, for example "3 offers sent to students: 1 emailed, 1 invited
     to make an account, 1 could not be reached: no email address in the MIS import — tell them yourself";
@@ -26,7 +22,11 @@ def sent_message(reached: Reached, held: int = 0) -> str:
             whys = sorted(reached.unreached.items(), key=lambda item: (-item[1], item[0]))
             why = " (" + ", ".join(f"{n:,} {reason}" for reason, n in whys) + ")"
         parts.append(f"{unreached:,} could not be reached{why} — tell them yourself")
-    message = _count(reached.offered, "offer", "offers") + " sent to students"
+    message = (
+        "1 offer sent to the student"
+        if reached.offered == 1
+        else f"{reached.offered:,} offers sent to students"
+    )
     if parts:
         message += ": " + ", ".join(parts)
     if held:

@@ -189,7 +189,7 @@ def test_approve_all_offers_every_proposal_left(careers_leader_request: ClientRe
 
     assert (_allocation(amy.id).status, _allocation(bo.id).status) == ("rejected", "offered")
     assert _allocation(bo.id).respond_by == respond_by
-    assert "1 offer sent to students" in page.get_text(" ", strip=True)
+    assert "1 offer sent to the student" in page.get_text(" ", strip=True)
     assert page.select_one("#approve-all") is None
 
 

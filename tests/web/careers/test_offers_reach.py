@@ -135,7 +135,7 @@ def test_approving_one_invites_a_student_with_no_account(careers_leader_request:
         allocation_id=allocation.id,
     )
 
-    assert "1 offer sent to students: 1 invited to make an account" in banner(page)
+    assert "1 offer sent to the student: 1 invited to make an account" in banner(page)
     assert _notifications() == [("invitation", "ben@school.example")]
 
 
