@@ -11,10 +11,10 @@ from werkzeug.wrappers import Response
 from web.auth.roles import owned_or_404, role_required
 from web.careers import bp
 from web.careers.views import _school_id
+from web.dao import round_deadlines, what_if
 from web.dao import rounds as rounds_dao
-from web.dao import what_if
 from web.dao.base import transaction
-from web.dates import london_today
+from web.dates import london_today, long_date
 from web.models import MatchRound
 from web.rounds import pages as round_pages
 from web.rounds.forms import SEED_MAX, SettingsForm, WhatIfScopeForm
@@ -67,12 +67,13 @@ def keep_round(round_id: int) -> Response:
     match_round = _own_draft(round_id)
     try:
         with transaction():
-            kept = what_if.keep(match_round.id, current_user.id, london_today())
+            decide_by = round_deadlines.default_decide_by(match_round, london_today())
+            kept = what_if.keep(match_round.id, current_user.id, london_today(), decide_by)
     except what_if.WhatIfError as problem:
         flash(str(problem), "important")
         return redirect(url_for("careers.compare", round_id=match_round.id))
     if kept is None:
         flash("Only a finished draft can be kept", "important")
         return redirect(url_for("careers.rounds"))
-    flash(round_pages.kept_message(kept, "your approval"), "success")
+    flash(round_pages.kept_message(kept, f"your approval by {long_date(decide_by)}"), "success")
     return redirect(url_for("careers.round_detail", round_id=match_round.id))

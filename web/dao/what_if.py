@@ -116,7 +116,7 @@ def keep(round_id: int, user_id: int, today: date, decide_by: date | None = None
         )
     db.session.execute(delete(Allocation).where(Allocation.round_id == kept.id, Allocation.status == "draft"))
     kept.draft, kept.compared_with_id = False, None
-    if kept.school_id is None:
+    if kept.school_id is None or decide_by is not None:  # a school's kept draft waits no longer than a round
         kept.decide_by = decide_by
     if other_id is not None:
         discard(other_id)

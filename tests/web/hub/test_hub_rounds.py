@@ -365,7 +365,11 @@ def test_keeping_a_draft_drops_students_matched_since_and_places_filled_since(
     page = careers_leader_request.post(
         "careers.keep_round", _follow=True, _expected_status=200, round_id=two.id
     )
-    assert "1 proposal is waiting for your approval. 1 was dropped" in banner(page)
+    # A school's kept draft waits no longer than its rounds do: it gets their decide-by date.
+    decide_by = db.session.get(MatchRound, two.id).decide_by
+    assert decide_by is not None and london_today() <= decide_by <= london_today() + timedelta(days=14)
+    assert "1 proposal is waiting for your approval by " in banner(page)
+    assert ". 1 was dropped" in banner(page)
     statuses = _statuses(two.id)
     assert statuses == {"proposed": 1}
     assert db.session.get(MatchRound, ids[0]) is None
