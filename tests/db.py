@@ -20,6 +20,7 @@ from web.models import (
     MatchRound,
     Opportunity,
     Preference,
+    ProviderAccessPolicy,
     School,
     Student,
     User,
@@ -184,3 +185,20 @@ def from_today(fields: dict[str, Any]) -> dict[str, Any]:
     its dates this way so that they are read when it runs, not when its module is imported."""
     today = date.today()
     return {name: today + value if isinstance(value, timedelta) else value for name, value in fields.items()}
+
+
+def create_provider_access_policy(school: School, **overrides: Any) -> ProviderAccessPolicy:
+    """A published provider access policy for the school, with one blackout ending in a month's time."""
+    start, end = date.today() + timedelta(days=20), date.today() + timedelta(days=30)
+    fields = {
+        "school_id": school.id,
+        "contact_name": "Sam Patel, careers leader",
+        "contact_email": "careers@school.example",
+        "how_to_ask": "Email the careers leader with the dates and year groups.",
+        "notice_days": 10,
+        "blackout_dates": [{"label": "Mock exams", "start": start.isoformat(), "end": end.isoformat()}],
+        "max_visitors": 4,
+        "premises": "The main hall and two classrooms.",
+        "refusal_grounds": ["It clashes with exams", "Not enough notice"],
+    }
+    return _save(ProviderAccessPolicy(**{**fields, **overrides}))

@@ -65,4 +65,5 @@ def test_public_routes_are_only_sign_in_accounts_and_consent_links(app: Flask) -
         "accounts.reset",
         "employers.register",
         "api.openapi_document",  # describes the reports API; holds no data
+        "schools.published_policy",  # a school's provider access policy, public by law
     }

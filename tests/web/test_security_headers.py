@@ -102,6 +102,7 @@ def test_every_get_route_sends_the_security_headers_and_no_unallowed_inline_code
     student = factories.create_student(school)
     match_round = factories.create_round(school, status="succeeded", progress=100)
     allocation = factories.create_allocation(match_round, student, opportunity, status="offered")
+    factories.create_provider_access_policy(school)  # its public page, at the school's URN
     owned = {"hub_admin": hub, "careers_leader": school, "employer": employer, "student": student}
     # A colleague in the signed-in person's organisation, for pages about another user (students have none).
     colleague_role = role if role in ("hub_admin", "careers_leader", "employer") else "hub_admin"
@@ -117,6 +118,7 @@ def test_every_get_route_sends_the_security_headers_and_no_unallowed_inline_code
         "token": "not-a-real-link",
         "report": "outcomes",
         "hub_id": hub.id,
+        "urn": school.urn,
     }
     request = sign_in_as(factories.create_user_for(role, owned[role])) if role else client_request
 

@@ -12,12 +12,15 @@ def register(app: Flask) -> None:
         check_ins,
         comparisons,
         decisions,
+        encounter_gaps,
         encounters,
         imports,
         own_placements,
         placements,
+        provider_access,
         roll_over,
         transfers,
     )
 
     app.register_blueprint(bp)
+    app.register_blueprint(provider_access.schools)  # the policy's public page
