@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import db as factories
 from tests.browser import world as worlds
 from tests.browser.tab import is_upstream_exception
 from tests.integration.conftest import Stack
@@ -29,6 +30,7 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("hub.round_detail", round_id=world.hub_round.id),
             url("hub.what_if_start"),
             url("hub.compare", round_id=world.what_if[0].id),
+            url("hub.encounter_offers"),
             url("accounts.team"),
             url("accounts.invite"),
             url("accounts.deactivate", user_id=world.colleagues["hub_admin"].id),
@@ -49,6 +51,8 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("careers.placement", allocation_id=world.accepted.id),
             url("careers.check_ins", allocation_id=world.under_way.id),
             url("careers.encounters"),
+            url("careers.encounter_gaps"),
+            url("careers.provider_access"),
             url("careers.own_placements"),
             url("careers.own_placement", placement_id=world.own_placement.id),
             url("accounts.team"),
@@ -65,6 +69,8 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("employers.decline_placement", allocation_id=world.under_way.id),
             url("employers.placement_outcome", allocation_id=world.under_way.id),
             url("employers.placement_feedback", allocation_id=world.under_way.id),
+            url("employers.encounter_offers"),
+            url("employers.new_encounter_offer"),
             url("employers.organisation"),
             url("employers.edit_organisation"),
             url("accounts.team"),
@@ -116,6 +122,11 @@ def test_the_sign_in_and_error_pages_are_accessible_without_console_errors_or_si
     # The pages of people without an account yet: registering an employer, a reset, a link run out.
     problems += tab.check(stack.url("employers.register")) + tab.check(stack.url("accounts.reset"))
     problems += tab.check(stack.url("accounts.link", token="run-out"), 404)
+    # A school's provider access policy, public by law, and the address of a school that has none.
+    school = factories.create_school()
+    factories.create_provider_access_policy(school)
+    problems += tab.check(stack.url("schools.published_policy", urn=school.urn))
+    problems += tab.check(stack.url("schools.published_policy", urn="999999"), 404)
     # The sign-in page again, showing its error summary after a wrong password.
     tab.open("/sign-in")
     tab.submit_sign_in("nobody@example.org", "not the password")
@@ -137,6 +148,22 @@ def test_the_parents_consent_page_is_accessible_without_console_errors_or_sidewa
         tab.page.get_by_role("button", name="Send my answer").click()
     assert tab.page.title().startswith("Error: ")
     problems += tab.problems()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_provider_access_form_with_its_errors_is_accessible_without_console_errors_or_sideways_scroll(
+    open_tab,  # type: ignore[no-untyped-def]
+    stack: Stack,
+) -> None:
+    world = worlds.build()
+    tab = open_tab()
+    tab.sign_in(world.users["careers_leader"].email)
+    tab.open(stack.url("careers.provider_access"))
+    tab.page.fill("#blackout_1_label", "Mock exams")  # a blackout row without its dates
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Publish policy").click()
+    assert tab.page.title().startswith("Error: ")
+    problems = tab.problems()
     assert problems == [], "\n".join(problems)
 
 

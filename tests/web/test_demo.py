@@ -21,6 +21,7 @@ from web.demo.students import NEARBY_PLACES, RANKED
 from web.extensions import db
 from web.models import (
     Employer,
+    EncounterOffer,
     ExperienceRecord,
     Hub,
     MatchRound,
@@ -61,7 +62,7 @@ def test_seed_makes_a_hub_of_three_schools_and_three_hundred_students(seeded: st
 def test_seed_makes_forty_employers_and_eighty_published_opportunities_of_every_route_and_kind(
     seeded: str,
 ) -> None:
-    assert _count(Employer) == 40
+    assert _count(Employer, Employer.kind == "employer") == 40
     assert 1 <= _count(Employer, Employer.status == "pending") <= 3
     published = list(db.session.scalars(select(Opportunity).where(Opportunity.status == "published")))
     assert 75 <= len(published) <= 90
@@ -70,6 +71,19 @@ def test_seed_makes_forty_employers_and_eighty_published_opportunities_of_every_
     assert any(opportunity.remote for opportunity in published)
     approved = set(db.session.scalars(select(Employer.id).where(Employer.status == "approved")))
     assert {opportunity.employer_id for opportunity in published} <= approved
+
+
+def test_seed_adds_two_approved_providers_and_encounters_offered_by_them_and_employers(seeded: str) -> None:
+    providers = list(db.session.scalars(select(Employer).where(Employer.kind != "employer")))
+    assert sorted(provider.kind for provider in providers) == ["apprenticeship_provider", "fe_college"]
+    assert {provider.status for provider in providers} == {"approved"}
+    offered = db.session.execute(
+        select(Employer.name, EncounterOffer.format).join(Employer, Employer.id == EncounterOffer.employer_id)
+    ).all()
+    assert ("Ancoats College of Further Education", "technical_talk") in offered
+    assert ("Ancoats College of Further Education", "taster_day") in offered
+    assert ("Northern Quarter Digital", "mock_interviews") in offered
+    assert len({name for name, _ in offered}) >= 4
 
 
 def test_every_demo_postcode_is_a_real_postcode(seeded: str) -> None:

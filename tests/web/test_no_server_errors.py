@@ -27,7 +27,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from web.dao import consent
 from web.extensions import db
-from web.models import OwnPlacement
+from web.models import EncounterOffer, OwnPlacement
 from web.models.base import ROLES
 
 Value = str | list[str]
@@ -168,6 +168,24 @@ def _world() -> dict[str, Any]:
         hours_per_day=Decimal("6"),
     )
     db.session.add(own)
+    offer = EncounterOffer(
+        employer_id=employer.id,
+        format="mentoring_programme",
+        sessions=6,
+        route="digital",
+        pathway="both",
+        year_groups=[10],
+        group_min=1,
+        group_max=4,
+        hours=Decimal("1"),
+        location="workplace",
+        travel_km=10,
+        available_from=date.today(),
+        available_until=date.today() + timedelta(days=90),
+        per_term=1,
+        status="draft",
+    )
+    db.session.add(offer)
     db.session.commit()
     # Colleagues of each organisation, one invited and one active, for the team pages' actions.
     colleagues = [
@@ -182,6 +200,7 @@ def _world() -> dict[str, Any]:
             "allocation_id": [offered.id, proposed.id, accepted.id, confirmed.id],
             "round_id": [match_round.id],
             "placement_id": [own.id],
+            "offer_id": [offer.id],
             "student_id": [student.id],
             "school_id": [school.id],
             "employer_id": [employer.id],

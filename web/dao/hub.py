@@ -119,9 +119,12 @@ def employers_waiting(hub_id: int, limit: int = 10) -> list[Employer]:
     )
 
 
-def _employers_matching(hub_id: int, search: str) -> list[ColumnElement[bool]]:
-    """The hub's employers whose name contains `search`, in any case (all of them when it is empty)."""
+def _employers_matching(hub_id: int, search: str, kind: str | None = None) -> list[ColumnElement[bool]]:
+    """The hub's employers whose name contains `search`, in any case (all of them when it is empty), and
+    of this kind when one is given."""
     conditions = [Employer.hub_id == hub_id]
+    if kind is not None:
+        conditions.append(Employer.kind == kind)
     words = " ".join(search.split())
     if words:
         conditions.append(func.lower(Employer.name).contains(words.lower(), autoescape=True))
@@ -129,11 +132,17 @@ def _employers_matching(hub_id: int, search: str) -> list[ColumnElement[bool]]:
 
 
 def employers_page(
-    hub_id: int, status: str | None = None, search: str = "", page: int = 1, per_page: int | None = None
+    hub_id: int,
+    status: str | None = None,
+    search: str = "",
+    page: int = 1,
+    per_page: int | None = None,
+    kind: str | None = None,
 ) -> list[Employer]:
-    """The hub's employers by name: only those in `status` when one is given and those whose name holds
-    the search; a page of them when per_page is given."""
-    query = select(Employer).where(*_employers_matching(hub_id, search)).order_by(Employer.name, Employer.id)
+    """The hub's employers by name: only those in `status` (and of `kind`) when one is given and those whose
+    name holds the search; a page of them when per_page is given."""
+    matching = _employers_matching(hub_id, search, kind)
+    query = select(Employer).where(*matching).order_by(Employer.name, Employer.id)
     if status is not None:
         query = query.where(Employer.status == status)
     if per_page is not None:
@@ -141,12 +150,12 @@ def employers_page(
     return list(db.session.scalars(query))
 
 
-def employer_status_counts(hub_id: int, search: str = "") -> dict[str, int]:
-    """How many of the hub's employers (whose name holds the search) are in each status, every status
-    listed with zero included."""
+def employer_status_counts(hub_id: int, search: str = "", kind: str | None = None) -> dict[str, int]:
+    """How many of the hub's employers (whose name holds the search, of `kind` if given) are in each status,
+    every status listed with zero included."""
     rows = db.session.execute(
         select(Employer.status, func.count())
-        .where(*_employers_matching(hub_id, search))
+        .where(*_employers_matching(hub_id, search, kind))
         .group_by(Employer.status)
     )
     counts = dict.fromkeys(EMPLOYER_STATUSES, 0)

@@ -26,11 +26,23 @@ from matcher.people import KINDS, ROUTES
 from matcher.postcodes import PostcodeIndex
 from web.dao.base import transaction
 from web.dao.users import hash_password, new_session_token
+from web.demo import encounters, provider_access
 from web.demo import students as people
 from web.demo.area import Conurbation
 from web.demo.data import EMPLOYERS, HUB, ON_THE_DAY, ROUTE_DETAILS, SCHOOLS, SUPERVISORS, Size
 from web.extensions import db
-from web.models import Employer, ExperienceRecord, Hub, Opportunity, Preference, School, Student, User
+from web.models import (
+    Employer,
+    EncounterOffer,
+    ExperienceRecord,
+    Hub,
+    Opportunity,
+    Preference,
+    School,
+    Student,
+    User,
+)
+from web.models.provider_access import ProviderAccessPolicy
 
 SEED = 2026
 DEMO_PASSWORD = "demo-only-password"
@@ -70,7 +82,11 @@ def seed(if_empty: bool = False, size: Size | None = None) -> Seeded:
     with transaction():
         [hub_id] = _insert(Hub, [dict(HUB)])
         schools = _schools(hub_id, postcodes, size, area, more)
+        _insert_only(ProviderAccessPolicy, provider_access.policies(schools, date.today()))
         employers = _employers(hub_id, postcodes, size, area, rng, more)
+        providers = encounters.providers(hub_id, postcodes, date.today(), SEED)
+        _insert(Employer, providers)
+        _insert_only(EncounterOffer, encounters.offers(employers + providers, date.today()))
         opportunities = _opportunities(employers, size, rng)
         students = people.students(schools, postcodes, size, area, rng, more, SEED)
         _insert(Student, students)

@@ -25,6 +25,7 @@ from web.fields import (
 )
 from web.hub.forms import MAX_COVER, email_field
 from web.models import Employer, Hub
+from web.models.organisations import ORGANISATION_KINDS
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
@@ -62,6 +63,14 @@ class RegistrationForm(ContactFields):
     """Register an organisation: which hub, the organisation, a contact, and the first user's sign-in."""
 
     hub = ChoiceField("Which careers hub are you joining?", {}, "Select the careers hub you are joining")
+    kind = ChoiceField(
+        "What kind of organisation is it?",
+        ORGANISATION_KINDS,
+        "Select what kind of organisation it is",
+        default="employer",
+        description="Education and training providers can also offer provider encounters, such as T Level "
+        "and apprenticeship talks and taster days",
+    )
     name = TextField("Organisation name", required="Enter your organisation's name", max_length=200)
     route = ChoiceField(
         "Sector",
@@ -128,6 +137,7 @@ class RegistrationForm(ContactFields):
         """The answers as Employer columns."""
         return {
             "name": self.name.data,
+            "kind": self.kind.data,
             "route": self.route.data,
             "postcode": self.postcode.data,
             **{name: getattr(self, name).data for name in CONTACT_FIELDS},

@@ -19,6 +19,7 @@ from web.hub import bp
 from web.hub.forms import CHECK_LABELS, DECISION_LABELS, CheckForm, DecisionForm, EmployerSearchForm
 from web.models import Employer
 from web.models.base import EMPLOYER_STATUSES
+from web.models.organisations import ORGANISATION_KINDS
 
 DECIDED = {
     "approve": "{name} is approved. We have emailed its users",
@@ -35,19 +36,21 @@ def _own_employer(employer_id: int) -> Employer:
 @bp.route("/employers")
 @role_required("hub_admin")
 def employers() -> str:
-    """The hub's employers with their vetting status and what is missing, a page at a time, filtered by
-    status and found by name."""
+    """The hub's employers and providers with their kind, vetting status and what is missing, a page at a
+    time, filtered by status and kind and found by name."""
     status = request.args.get("status", type=str)
     status = status if status in EMPLOYER_STATUSES else None
     form = EmployerSearchForm(request.args)
     form.validate()
     search = form.words()
+    kind = request.args.get("kind", type=str)
+    kind = kind if kind in ORGANISATION_KINDS else None
     today = date.today()
-    counts = hub_dao.employer_status_counts(current_user.hub_id, search)
+    counts = hub_dao.employer_status_counts(current_user.hub_id, search, kind)
     pages = paging.page_count(counts[status] if status else sum(counts.values()))
     page = paging.asked_page(pages)
-    listed = hub_dao.employers_page(current_user.hub_id, status, search, page, paging.PER_PAGE)
-    kept = {name: value for name, value in (("status", status), ("q", search)) if value}
+    listed = hub_dao.employers_page(current_user.hub_id, status, search, page, paging.PER_PAGE, kind)
+    kept = {name: value for name, value in (("status", status), ("q", search), ("kind", kind)) if value}
 
     def link(number: int) -> str:
         return url_for("hub.employers", page=number, **kept) + "#employers-table"
@@ -67,6 +70,8 @@ def employers() -> str:
         per_page=paging.PER_PAGE,
         pagination=paging.pagination(page, pages, link, "Pages of employers"),
         routes=ROUTES,
+        kind=kind,
+        kinds=ORGANISATION_KINDS,
     )
 
 
@@ -96,6 +101,7 @@ def employer(employer_id: int) -> Response | str:
         current=dao.is_current(employer, today),
         decision_labels=DECISION_LABELS,
         routes=ROUTES,
+        kinds=ORGANISATION_KINDS,
     )
 
 

@@ -1,11 +1,13 @@
 """The service's data model (shared/DESIGN.md, Domain)."""
 
 from web.models.audit import AuditEvent
+from web.models.encounters import EncounterOffer
 from web.models.matching import Allocation, MatchRound
 from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, HubApiToken, School
 from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
+from web.models.provider_access import ProviderAccessPolicy
 from web.models.students import Preference, Student, StudentImport, StudentTransfer
 from web.models.users import AccessToken, SignInGuard, User
 
@@ -16,6 +18,7 @@ __all__ = [
     "CheckIn",
     "Consent",
     "Employer",
+    "EncounterOffer",
     "ExperienceRecord",
     "Feedback",
     "Hub",
@@ -25,6 +28,7 @@ __all__ = [
     "Opportunity",
     "OwnPlacement",
     "Preference",
+    "ProviderAccessPolicy",
     "School",
     "SignInGuard",
     "Student",

@@ -46,14 +46,31 @@ class School(db.Model):  # type: ignore[name-defined,misc]
     phase: Mapped[str] = mapped_column(String(20), default="secondary")
 
 
-class Employer(db.Model):  # type: ignore[name-defined,misc]
-    """An organisation that hosts students, vetted by the hub."""
+# Employers, and the education and training providers that register and are vetted as employers are.
+ORGANISATION_KINDS: dict[str, str] = {
+    "employer": "Employer",
+    "fe_college": "Further education (FE) college",
+    "sixth_form_college": "Sixth-form college",
+    "utc": "University technical college (UTC)",
+    "training_provider": "Independent training provider",
+    "apprenticeship_provider": "Apprenticeship provider",
+    "university": "University",
+}
 
-    __table_args__ = (one_of("status", EMPLOYER_STATUSES, "status"),)
+
+class Employer(db.Model):  # type: ignore[name-defined,misc]
+    """An organisation that hosts students or gives encounters (an employer or a provider), vetted by the
+    hub."""
+
+    __table_args__ = (
+        one_of("status", EMPLOYER_STATUSES, "status"),
+        one_of("kind", tuple(ORGANISATION_KINDS), "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30), default="employer", server_default="employer")
     route: Mapped[str] = mapped_column(String(60))
     postcode: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(12), default="pending")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
+from tests.web.employers.test_encounter_offers import ENCOUNTER_OFFER_ROUTES
 from tests.web.employers.test_hosting import HOSTING_ROUTES
 from tests.web.employers.test_opportunities import valid_form
 from web.extensions import db
@@ -57,9 +58,12 @@ def _nothing_changed(opportunity: Opportunity, status: str = "draft") -> None:
 def test_every_employer_route_is_in_this_list(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("employers.")}
     # Registering is public: tests/web/employers/test_registration.py covers it; the placement pages take
-    # a placement's id: tests/web/employers/test_hosting.py covers them.
+    # a placement's id: tests/web/employers/test_hosting.py covers them; the encounter offer pages:
+    # tests/web/employers/test_encounter_offers.py.
     placement_pages = {endpoint for endpoint, _ in HOSTING_ROUTES}
-    assert endpoints - {"employers.register"} - placement_pages == {endpoint for endpoint, _, _ in ROUTES}
+    offer_pages = {endpoint for endpoint, _, _ in ENCOUNTER_OFFER_ROUTES}
+    others = {"employers.register"} | placement_pages | offer_pages
+    assert endpoints - others == {endpoint for endpoint, _, _ in ROUTES}
 
 
 @pytest.mark.parametrize("role", OTHER_ROLES)

@@ -21,6 +21,7 @@ PASSWORD = "plenty of words here"
 def registration(**overrides: Any) -> dict[str, Any]:
     """A complete, valid registration."""
     fields = {
+        "kind": "employer",
         "name": "Zest Kitchens",
         "route": "catering-and-hospitality",
         "postcode": "m1 1ad",
@@ -80,6 +81,48 @@ def test_a_new_employer_is_pending_with_a_first_user_who_is_signed_in(client_req
     assert "Your organisation is registered" in banner(signed_in)
     actions = {(event.action, event.record_type) for event in db.session.scalars(select(AuditEvent))}
     assert actions == {("employer_registered", "employer"), ("user_created", "user")}
+
+
+def test_the_form_asks_what_kind_of_organisation_it_is_an_employer_unless_changed(
+    client_request: ClientRequest,
+) -> None:
+    factories.create_hub()
+
+    page = client_request.get("employers.register")
+
+    kinds = [box["value"] for box in page.select("input[name=kind]")]
+    assert kinds == [
+        "employer",
+        "fe_college",
+        "sixth_form_college",
+        "utc",
+        "training_provider",
+        "apprenticeship_provider",
+        "university",
+    ]
+    assert [box["value"] for box in page.select("input[name=kind][checked]")] == ["employer"]
+
+
+@pytest.mark.parametrize("kind", ["fe_college", "apprenticeship_provider", "employer"])
+def test_a_provider_registers_as_its_kind_and_waits_for_the_hub_as_an_employer_does(
+    client_request: ClientRequest, kind: str
+) -> None:
+    factories.create_hub()
+
+    client_request.post("employers.register", registration(kind=kind))
+
+    employer = db.session.scalar(select(Employer))
+    assert (employer.kind, employer.status) == (kind, "pending")
+
+
+@pytest.mark.parametrize("kind", ["", "school", "EMPLOYER"])
+def test_a_kind_not_on_the_list_is_refused(client_request: ClientRequest, kind: str) -> None:
+    factories.create_hub()
+
+    page = client_request.post("employers.register", registration(kind=kind), _expected_status=200)
+
+    assert error_messages(page) == ["Select what kind of organisation it is"]
+    assert _count(Employer) == _count(User) == 0
 
 
 def test_the_first_user_can_sign_in_with_their_password_at_once(
@@ -196,6 +239,7 @@ def test_every_question_left_empty_is_named(client_request: ClientRequest) -> No
         "Enter the contact's full name",
         "Enter the contact's email address",
         "Enter the contact's telephone number",
+        "Select what kind of organisation it is",
         "Enter your organisation's name",
         "Select your organisation's sector",
         "Enter your organisation's postcode",

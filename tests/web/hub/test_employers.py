@@ -70,14 +70,15 @@ def test_the_list_shows_each_employers_status_and_what_is_missing(hub_admin_requ
     listed = rows(hub_admin_request.get("hub.employers"), "employers-table")
 
     assert listed == [
-        ["Acme Logistics", "Transport and logistics", "Approved", "Nothing"],
+        ["Acme Logistics", "Employer", "Transport and logistics", "Approved", "Nothing"],
         [
             "Bright Sparks",
+            "Employer",
             "Digital",
             "Approved",
             "No risk assessment summary for parents Insurance expires in 12 days",
         ],
-        ["Cheap Cover Ltd", "Digital", "Suspended", "Insurance cover below £5 million"],
+        ["Cheap Cover Ltd", "Employer", "Digital", "Suspended", "Insurance cover below £5 million"],
     ]
 
 
@@ -138,7 +139,7 @@ def test_the_list_filters_by_status(hub_admin_request: ClientRequest) -> None:
         names() == names(status="nonsense") == ["Approved One", "Pending One", "Pending Two", "Suspended One"]
     )
     page = hub_admin_request.get("hub.employers", status="pending")
-    assert page.h1.text.strip() == "Pending employers"
+    assert page.h1.text.strip() == "Pending employers and providers"
     assert page.select_one("#status-filter [aria-current=page]").text.strip() == "Pending (2)"
 
 
@@ -147,7 +148,7 @@ def test_a_status_with_no_employers_says_so(hub_admin_request: ClientRequest) ->
 
     page = hub_admin_request.get("hub.employers", status="suspended")
 
-    assert "No employers are suspended" in page.get_text(" ", strip=True)
+    assert "No organisations are suspended" in page.get_text(" ", strip=True)
 
 
 def test_the_vetting_page_shows_the_evidence_and_what_stops_approval(
@@ -425,7 +426,7 @@ def test_the_list_shows_50_employers_a_page_with_govuk_pagination(hub_admin_requ
 
     assert [row[0] for row in rows(first, "employers-table")] == [f"Employer {i:03}" for i in range(50)]
     assert [row[0] for row in rows(second, "employers-table")] == [f"Employer {i:03}" for i in range(50, 75)]
-    assert "75 employers, showing 51 to 75" in second.select_one("#employers-table caption").text
+    assert "75 organisations, showing 51 to 75" in second.select_one("#employers-table caption").text
     following = first.select_one("nav.govuk-pagination .govuk-pagination__next a")["href"]
     assert following == hub_admin_request.url("hub.employers", page=2) + "#employers-table"
     assert _listed(hub_admin_request, page="x") == _listed(hub_admin_request)
@@ -455,4 +456,4 @@ def test_the_list_finds_employers_by_name_within_a_status(hub_admin_request: Cli
         "#employers-table"
     )
     nothing = hub_admin_request.get("hub.employers", q="nowhere").get_text(" ", strip=True)
-    assert "No employers match ‘nowhere’" in nothing
+    assert "No organisations match ‘nowhere’" in nothing
