@@ -52,6 +52,12 @@ def test_the_careers_leaders_report_page_is_accessible_and_its_charts_are_named_
     charts = tab.page.get_by_role("img", name="Benchmark 5: encounters with employers")
     assert charts.count() == 1
     assert tab.page.get_by_role("region", name="Benchmark 5: encounters with employers: figures").count() == 1
+    for name in (
+        "Share with an encounter this year, by year group",
+        "Provider encounters against the 28 February deadlines",
+        "Technical and academic share of encounters",
+    ):
+        assert tab.page.get_by_role("img", name=name).count() == 1, name
     assert problems == [], "\n".join(problems)
 
 

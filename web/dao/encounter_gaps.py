@@ -24,6 +24,7 @@ from web.dao.reports import (
     _per_student,
     academic_year_of,
 )
+from web.dao.reports import provider_deadline as reports_deadline
 from web.extensions import db
 from web.models import ExperienceRecord, School, Student
 
@@ -91,11 +92,8 @@ class Filters:
 
 def provider_deadline(year_group: int, today: date) -> date | None:
     """28 February of the later year of the pupil's pair of years (Years 8-9, 10-11, 12-13), for a pupil in
-    this year group in today's academic year; None outside those years."""
-    for low, high in PROVIDER_BANDS:
-        if low <= year_group <= high:
-            return date(academic_year_of(today) + high - year_group + 1, 2, 28)
-    return None
+    this year group in today's academic year (the reports' rule); None outside those years."""
+    return reports_deadline(year_group, academic_year_of(today))
 
 
 def at_risk_year_groups(today: date) -> list[int]:

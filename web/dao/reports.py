@@ -2,8 +2,8 @@
 
 Every figure comes from a few set-based queries (GROUP BY over every student or placement in scope at once),
 never one query per student or per school, so a hub of 200 schools answers as quickly as one school. The
-queries return additive counts by school, disadvantage and SEND; web/reports/figures.py turns them into
-shares, averages and gaps.
+queries return additive counts by school, year group, disadvantage and SEND; web/reports/figures.py (and
+encounter_figures.py) turn them into shares, averages and gaps.
 
 A student's year group in an earlier academic year is worked back from the one on the school's list (for a
 leaver, the one they left with, in the academic year they left).
@@ -31,6 +31,8 @@ FIRST_YEAR_GROUP, LAST_YEAR_GROUP = 7, 14
 # Provider access: two encounters with technical education providers in each of these pairs of years.
 PROVIDER_BANDS = ((8, 9), (10, 11), (12, 13))
 PROVIDER_TARGET = 2
+# Each pair's encounters are due by 28 February of its later year (DEADLINE_MONTH, DEADLINE_DAY).
+DEADLINE_MONTH, DEADLINE_DAY = 2, 28
 # An allocation in one of these was offered to the student (or is a placement they found and took).
 NOT_OFFERED = ("draft", "proposed", "approved", "rejected")
 # Filled: the student said yes and nothing undid it (a no-show had the place, and did not come).
@@ -41,6 +43,15 @@ TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
 def academic_year_of(day: date) -> int:
     """The academic year a day falls in, by the calendar year it starts in (September to August)."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+def provider_deadline(year_group: int, year: int) -> date | None:
+    """When a pupil in this year group in academic year `year` is due to have had their pair of years'
+    provider encounters: 28 February of the pair's later year; None outside Years 8 to 13."""
+    for low, high in PROVIDER_BANDS:
+        if low <= year_group <= high:
+            return date(year + high - year_group + 1, DEADLINE_MONTH, DEADLINE_DAY)
+    return None
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,9 @@ class Counts:
     reached_hours: int = 0  # students with GUARANTEE_HOURS or more
     band_students: list[int] = field(default_factory=lambda: [0] * len(PROVIDER_BANDS))
     band_met: list[int] = field(default_factory=lambda: [0] * len(PROVIDER_BANDS))
+    # Students in a pair of years with PROVIDER_TARGET or more of its provider encounters by their deadline,
+    # if it has passed (provider_deadline), or so far.
+    providers_in_time: int = 0
 
     def __add__(self, other: Counts) -> Counts:
         total = Counts()
@@ -124,7 +138,7 @@ class RouteRow:
     filled: int
 
 
-Key = tuple[int, bool, bool]  # (school id, disadvantaged, SEND)
+Key = tuple[int, int, bool, bool]  # (school id, year group that academic year, disadvantaged, SEND)
 
 
 def _year(column: Any) -> ColumnElement[int]:
@@ -210,6 +224,11 @@ def _per_student(cohort: Subquery, scope: Scope) -> Subquery:
     # How old the student was on the day, as a difference of day numbers (16 years or more: >= 160000).
     age_then = _day_number(record.on_date) - cohort.c.born
     provider = and_(record.kind == "technical_provider", record.on_date >= cohort.c.band_from)
+    # A pair's later year has its deadline this academic year; an earlier year's is next year's.
+    in_time = or_(
+        cohort.c.year_group.not_in([high for _, high in PROVIDER_BANDS]),
+        record.on_date <= date(scope.year + 1, DEADLINE_MONTH, DEADLINE_DAY),
+    )
     return (
         select(
             record.student_id,
@@ -221,6 +240,7 @@ def _per_student(cohort: Subquery, scope: Scope) -> Subquery:
             _number(and_(experience, age_then < 160000)).label("before_16"),
             _number(and_(experience, age_then >= 160000, age_then < 180000)).label("from_16"),
             _number(provider).label("providers"),
+            _number(and_(provider, in_time)).label("providers_in_time"),
         )
         .join(cohort, cohort.c.id == record.student_id)
         # Encounters count from the start of last year at the earliest (a pair of years' providers), so
@@ -235,7 +255,8 @@ def _per_student(cohort: Subquery, scope: Scope) -> Subquery:
 
 
 def benchmark_counts(scope: Scope) -> dict[Key, Counts]:
-    """Benchmark 5, Benchmark 6 and provider counts by (school, disadvantaged, SEND), in one query."""
+    """Benchmark 5, Benchmark 6 and provider counts by (school, year group, disadvantaged, SEND), in one
+    query."""
     cohort = _cohort(scope)
     per = _per_student(cohort, scope)
     aged_16 = cohort.c.date_of_birth <= latest_birthday(scope.as_of, 16)
@@ -244,6 +265,7 @@ def benchmark_counts(scope: Scope) -> dict[Key, Counts]:
     query = (
         select(
             cohort.c.school_id,
+            cohort.c.year_group,
             cohort.c.disadvantaged,
             cohort.c.send,
             func.count(),
@@ -259,21 +281,23 @@ def benchmark_counts(scope: Scope) -> dict[Key, Counts]:
             _number(per.c.tenths >= GUARANTEE_HOURS * 10),
             *(_number(band) for band in bands),
             *(_number(and_(band, per.c.providers >= PROVIDER_TARGET)) for band in bands),
+            _number(per.c.providers_in_time >= PROVIDER_TARGET),
         )
         .select_from(cohort)
         .outerjoin(per, per.c.student_id == cohort.c.id)
-        .group_by(cohort.c.school_id, cohort.c.disadvantaged, cohort.c.send)
+        .group_by(cohort.c.school_id, cohort.c.year_group, cohort.c.disadvantaged, cohort.c.send)
     )
     found: dict[Key, Counts] = {}
     n = len(PROVIDER_BANDS)
     for row in db.session.execute(query):
-        school_id, disadvantaged, send, *values = row
-        found[(school_id, bool(disadvantaged), bool(send))] = Counts(
+        school_id, year_group, disadvantaged, send, *values = row
+        found[(school_id, int(year_group), bool(disadvantaged), bool(send))] = Counts(
             *(int(value) for value in values[:9]),
             hours=Decimal(int(values[9])) / 10,
             reached_hours=int(values[10]),
             band_students=[int(value) for value in values[11 : 11 + n]],
             band_met=[int(value) for value in values[11 + n : 11 + 2 * n]],
+            providers_in_time=int(values[11 + 2 * n]),
         )
     return found
 
@@ -304,6 +328,37 @@ def placement_counts(scope: Scope) -> dict[tuple[int, str], Placements]:
     for school_id, pathway, status, n in db.session.execute(query):
         found.setdefault((school_id, pathway), Placements()).add(status, int(n))
     return found
+
+
+# A record not from a placement on an opportunity with a pathway is technical if it is one of these kinds;
+# otherwise its pathway is not known (an encounter entered by hand says only its kind and title).
+TECHNICAL_KINDS = ("technical_provider", "t_level_placement")
+NOT_KNOWN = "not_known"
+
+
+def record_pathway_counts(scope: Scope) -> dict[tuple[str, str], int]:
+    """This year's records of students in scope, to the last day counted, by (benchmark, pathway): the
+    pathway of the opportunity a placement's record came from, else "technical" for TECHNICAL_KINDS, else
+    NOT_KNOWN. One query."""
+    cohort = _cohort(scope)
+    record = ExperienceRecord
+    pathway = func.coalesce(
+        Opportunity.pathway, case((record.kind.in_(TECHNICAL_KINDS), "technical"), else_=NOT_KNOWN)
+    )
+    records = (
+        select(record.benchmark, pathway.label("pathway"))
+        .join(cohort, cohort.c.id == record.student_id)
+        .outerjoin(Allocation, Allocation.id == record.allocation_id)
+        .outerjoin(Opportunity, Opportunity.id == Allocation.opportunity_id)
+        .where(record.on_date.between(scope.start, scope.as_of))
+        .subquery("records")
+    )
+    # Grouped outside, by the subquery's columns: PostgreSQL would not match a CASE with bound strings in
+    # GROUP BY to the same CASE in SELECT.
+    query = select(records.c.benchmark, records.c.pathway, func.count()).group_by(
+        records.c.benchmark, records.c.pathway
+    )
+    return {(benchmark, pathway): int(n) for benchmark, pathway, n in db.session.execute(query)}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, Scope, academic_y
 from web.dates import london_today
 from web.extensions import csrf, limiter
 from web.fields import whole_number, without_control_characters
+from web.reports import encounter_figures as encounters
 from web.reports import openapi
 from web.reports.figures import EQUITY_REPORTS, group_values
 from web.reports.forms import academic_year_words
@@ -153,10 +154,15 @@ def _rounded(values: dict[str, Any]) -> dict[str, Any]:
 
 def _benchmarks(figures: Figures) -> dict[str, Any]:
     return {
-        slug.replace("-", "_"): {
-            group: _rounded(values) for group, values in group_values(metrics, figures.groups).items()
-        }
-        for slug, (_, metrics) in EQUITY_REPORTS.items()
+        **{
+            slug.replace("-", "_"): {
+                group: _rounded(values) for group, values in group_values(metrics, figures.groups).items()
+            }
+            for slug, (_, metrics) in EQUITY_REPORTS.items()
+        },
+        "encounters_by_year_group": encounters.group_values(figures.group_rows),
+        "provider_deadlines": encounters.deadline_values(figures.deadline_rows),
+        "encounter_pathways": encounters.pathway_values(figures.record_pathways),
     }
 
 
@@ -202,7 +208,8 @@ def openapi_document() -> Response:
 @api.route("/hubs/<int:hub_id>/reports/benchmarks")
 @key_required
 def benchmarks(hub_id: int) -> Response:
-    """The hub's Benchmark 5, Benchmark 6 and provider-encounter figures, with equity groups and gaps."""
+    """The hub's Benchmark 5, Benchmark 6 and provider-encounter figures, with equity groups and gaps; its
+    encounters by year group, provider deadlines and the pathways of its encounters."""
     figures = Figures(_scope(hub_id))
     return jsonify({**_about(figures.scope), **_benchmarks(figures)})
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from flask import Response
 
-from web.reports.figures import Cell, Table
+from web.reports.figures import SUPPRESSED, Cell, Table
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ROUNDING = {"share": 1, "average": 2, "hours": 1}
@@ -28,6 +28,8 @@ def safe_text(text: str) -> str:
 def csv_value(cell: Cell) -> str | int | float:
     """What a cell holds in a CSV: shares (and gaps in them) as percentages, text made safe."""
     value = cell.value
+    if cell.suppressed:
+        return SUPPRESSED
     if value is None:
         return ""
     if isinstance(value, str):

@@ -7,12 +7,13 @@ of other students (neither disadvantaged nor SEND), for shares and averages only
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from web.dao.records import GUARANTEE_HOURS
-from web.dao.reports import PROVIDER_BANDS, PROVIDER_TARGET, Counts, Key
+from web.dao.reports import PROVIDER_BANDS, PROVIDER_TARGET, Counts
 
 GROUPS = {
     "all": "All students",
@@ -22,6 +23,8 @@ GROUPS = {
 }
 GAPS = {"disadvantaged": "Gap: disadvantaged minus other", "send": "Gap: SEND minus other"}
 Number = int | float | Decimal | None
+K = TypeVar("K", bound=Hashable)
+SUPPRESSED = "[c]"  # in place of a figure held back to protect pupils (the GSS symbol for "confidential")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Cell:
     kind: str = "count"
     gap: bool = False
     href: str | None = None  # a label that links to more (a school's own report)
+    suppressed: bool = False  # held back (shown as SUPPRESSED): a count too small to publish
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Chart:
     series: list[str]
     bars: list[tuple[str, list[float | None]]]  # None: no figure (nobody counted)
     percent: bool = True
+    missing: str = "no figure (nobody counted)"  # what a bar with no figure says
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,22 @@ def ratio(numerator: int | Decimal, denominator: int) -> float | None:
     return float(numerator) / denominator if denominator else None
 
 
-def by_group(counts: Iterable[tuple[Key, Counts]]) -> dict[str, Counts]:
+def summed(counts: Iterable[tuple[tuple[Any, ...], Counts]], part: Callable[[Any], K]) -> dict[K, Counts]:
+    """The counts added up by a part of their keys (a hub has a key per school, year group and group, so
+    adding them up once, first, saves adding each many times)."""
+    found: dict[K, Counts] = {}
+    for key, counted in counts:
+        kept = part(key)
+        found[kept] = found[kept] + counted if kept in found else counted
+    return found
+
+
+def by_group(counts: Iterable[tuple[tuple[Any, ...], Counts]]) -> dict[str, Counts]:
     """Counts for all students, disadvantaged, SEND and other students (a student can be in both of the
-    first two groups; other students are in neither)."""
+    first two groups; other students are in neither), from counts keyed by tuples ending (disadvantaged,
+    SEND)."""
     groups = {group: Counts() for group in GROUPS}
-    for (_, disadvantaged, send), found in counts:
+    for (disadvantaged, send), found in summed(counts, lambda key: (key[-2], key[-1])).items():
         groups["all"] += found
         if disadvantaged:
             groups["disadvantaged"] += found

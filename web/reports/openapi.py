@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from matcher.people import PATHWAYS
-from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP
+from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, PROVIDER_BANDS
+from web.reports.encounter_figures import PATHWAY_WORDS, SUPPRESS_UNDER
 from web.reports.figures import EQUITY_REPORTS, GAPS, GROUPS, Metric
 from web.reports.placement_figures import OUTCOME_LABELS
 
@@ -77,7 +78,66 @@ def _placements() -> dict[str, Any]:
 
 
 def _benchmarks() -> dict[str, Any]:
-    return {slug.replace("-", "_"): {"$ref": f"{REF}{slug.replace('-', '_')}"} for slug in EQUITY_REPORTS}
+    return {
+        **{slug.replace("-", "_"): {"$ref": f"{REF}{slug.replace('-', '_')}"} for slug in EQUITY_REPORTS},
+        "encounters_by_year_group": {"type": "array", "items": {"$ref": REF + "EncountersByYearGroup"}},
+        "provider_deadlines": {"type": "array", "items": {"$ref": REF + "ProviderDeadline"}},
+        "encounter_pathways": {"$ref": REF + "EncounterPathways"},
+    }
+
+
+def _year_group(description: str) -> dict[str, Any]:
+    return {
+        "type": "integer",
+        "minimum": FIRST_YEAR_GROUP,
+        "maximum": LAST_YEAR_GROUP,
+        "nullable": True,
+        "description": description,
+    }
+
+
+def _encounter_schemas() -> dict[str, Any]:
+    held = {**INTEGER, "nullable": True, "description": "null when suppressed"}
+    pathway = _object(
+        {"encounters": INTEGER, "encounters_share": SHARE, "experiences": INTEGER, "experiences_share": SHARE}
+    )
+    return {
+        "EncountersByYearGroup": _object(
+            {
+                "year_group": _year_group("null for all year groups together (when there are two or more)"),
+                "group": {"type": "string", "enum": list(GROUPS)},
+                "pupils": held,
+                "with_encounter": held,
+                "without_encounter": held,
+                "with_encounter_share": {**SHARE, "description": "null when suppressed or nobody counted"},
+                "gap": {**GAP, "description": "The group's share minus other pupils' (disadvantaged, SEND)"},
+                "suppressed": {"type": "boolean"},
+            },
+            "Pupils with at least one Benchmark 5 encounter this academic year, by year group and group. In "
+            f"a hub's own figures a row with a count from 1 to {SUPPRESS_UNDER - 1} is suppressed (its "
+            "counts, share and gap null), and so is a gap worked out from one.",
+        ),
+        "ProviderDeadline": _object(
+            {
+                "years": {"type": "string", "enum": [f"years_{low}_{high}" for low, high in PROVIDER_BANDS]},
+                "year_group": _year_group("null for the pair of years together"),
+                "deadline": {"type": "string", "format": "date", "nullable": True},
+                "deadline_passed": {"type": "boolean", "nullable": True},
+                "pupils": INTEGER,
+                "two_or_more": INTEGER,
+                "short_of_two": INTEGER,
+                "two_or_more_share": SHARE,
+            },
+            "Provider encounters in each year group's pair of years: those with two or more, counted to the "
+            "28 February deadline if it has passed, or so far.",
+        ),
+        "EncounterPathways": _object(
+            {name: {**pathway, "description": label} for name, label in PATHWAY_WORDS.items()},
+            "This academic year's encounters (Benchmark 5) and workplace experiences (Benchmark 6) by the "
+            "pathway of the opportunity a placement's record came from; provider encounters and T Level "
+            "placements otherwise count as technical, and anything else as not_known.",
+        ),
+    }
 
 
 def _school_row() -> dict[str, Any]:
@@ -171,6 +231,7 @@ def document(
     schemas: dict[str, Any] = {
         slug.replace("-", "_"): _equity(metrics, title) for slug, (title, metrics) in EQUITY_REPORTS.items()
     }
+    schemas.update(_encounter_schemas())
     schemas.update(
         {
             "Problem": _object(

@@ -9,6 +9,7 @@ from typing import Any
 from web.cache import cached
 from web.dao import reports as dao
 from web.dao.reports import Counts, Key, Placements, Scope
+from web.reports import encounter_figures as encounters
 from web.reports.figures import (
     EQUITY_REPORTS,
     Cell,
@@ -19,6 +20,7 @@ from web.reports.figures import (
     equity_table,
     percent,
     ratio,
+    summed,
 )
 from web.reports.placement_figures import (
     by_pathway,
@@ -103,8 +105,13 @@ class Figures:
         return cached(("counts", self.scope), lambda: dao.benchmark_counts(self.scope))
 
     @cached_property
+    def by_year(self) -> dict[encounters.YearKey, Counts]:
+        """The counts by (year group, disadvantaged, SEND): every school's added up."""
+        return summed(self.counts.items(), lambda key: key[1:])
+
+    @cached_property
     def groups(self) -> dict[str, Counts]:
-        return by_group(self.counts.items())
+        return by_group(self.by_year.items())
 
     @cached_property
     def placements(self) -> dict[tuple[int, str], Placements]:
@@ -118,8 +125,32 @@ class Figures:
     def engagement(self) -> dao.Engagement:
         return cached(("engagement", self.scope), lambda: dao.engagement(self.scope))
 
+    @cached_property
+    def record_pathways(self) -> dict[tuple[str, str], int]:
+        return cached(("record-pathways", self.scope), lambda: dao.record_pathway_counts(self.scope))
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether small counts are held back: in a hub's own figures, not a school's."""
+        return self.scope.school_id is None
+
+    @cached_property
+    def group_rows(self) -> list[encounters.GroupRow]:
+        return encounters.group_rows(self.by_year, self.suppressed)
+
+    @cached_property
+    def deadline_rows(self) -> list[encounters.DeadlineRow]:
+        scope = self.scope
+        return encounters.deadline_rows(self.by_year, scope.year, scope.as_of, scope.year_group)
+
     def table(self, slug: str) -> Table:
         """The report with this slug as a table."""
+        if slug == "encounters-by-year":
+            return encounters.group_table(self.group_rows)
+        if slug == "provider-deadlines":
+            return encounters.deadline_table(self.deadline_rows)
+        if slug == "encounter-pathways":
+            return encounters.pathway_table(self.record_pathways)
         if slug in EQUITY_REPORTS:
             return equity_table(slug, self.groups)
         if slug == "pathways":
@@ -130,6 +161,12 @@ class Figures:
 
     def chart(self, slug: str) -> Chart:
         """The chart of the report with this slug."""
+        if slug == "encounters-by-year":
+            return encounters.group_chart(self.group_rows, self.suppressed)
+        if slug == "provider-deadlines":
+            return encounters.deadline_chart(self.deadline_rows)
+        if slug == "encounter-pathways":
+            return encounters.pathway_chart(self.record_pathways)
         if slug in EQUITY_REPORTS:
             return equity_chart(slug, self.groups)
         if slug == "pathways":
@@ -140,9 +177,11 @@ class Figures:
 
     def school_rows(self, schools: Iterable[Any]) -> list[tuple[Any, Counts, Placements]]:
         """Each school's counts and placements, from the hub's figures (no query per school)."""
-        counts: dict[int, Counts] = {}
-        for (school_id, _, _), found in self.counts.items():
-            counts[school_id] = counts.get(school_id, Counts()) + found
+        schools = list(schools)
+        listed = {school.id for school in schools}
+        counts = summed(
+            ((key, found) for key, found in self.counts.items() if key[0] in listed), lambda key: key[0]
+        )
         placements: dict[int, list[Placements]] = {}
         for (school_id, _), found in self.placements.items():
             placements.setdefault(school_id, []).append(found)
@@ -154,6 +193,9 @@ class Figures:
 
 REPORTS = {
     **{slug: title for slug, (title, _) in EQUITY_REPORTS.items()},
+    "encounters-by-year": "Encounters this year by year group",
+    "provider-deadlines": "Provider encounters against the 28 February deadlines",
+    "encounter-pathways": "Technical and academic share of encounters",
     "pathways": "Technical and academic places",
     "outcomes": "Places offered and what became of them",
     "routes": "Employers engaged by route",

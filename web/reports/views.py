@@ -17,7 +17,7 @@ from web.cache import cached
 from web.dao.reports import Scope
 from web.dates import london_today
 from web.reports import bp, csv
-from web.reports.figures import Cell
+from web.reports.figures import SUPPRESSED, Cell
 from web.reports.forms import FilterForm, academic_year_words
 from web.reports.report import REPORTS, Figures
 
@@ -36,6 +36,8 @@ MINUS = "\u2212"
 def cell_text(cell: Cell) -> str:
     """A figure as the page shows it: 45.5%, 1.25, 12.5 hours, 1,234; a gap as +5.0 points."""
     value = cell.value
+    if cell.suppressed:
+        return SUPPRESSED
     if cell.kind in ("label", "text"):
         return str(value)
     if value is None:

@@ -12,6 +12,7 @@ from tests.web.reports import world as worlds
 from tests.web.reports.helpers import csv_rows
 from web.reports.csv import csv_value, safe_text, table_csv
 from web.reports.figures import Cell, Table
+from web.reports.report import REPORTS
 
 FORMULAS = ["=1+2", "+1+2", "-1+2", "@SUM(A1)", "\tTAB", "\rCR", '=HYPERLINK("http://x","y")']
 
@@ -31,6 +32,7 @@ def test_numbers_stay_numbers_and_shares_are_percentages() -> None:
     assert csv_value(Cell(2 / 3, "average")) == 0.67
     assert csv_value(Cell(12, "count")) == 12
     assert csv_value(Cell(None, "share")) == ""
+    assert csv_value(Cell(None, "share", suppressed=True)) == "[c]"
 
 
 def test_every_text_cell_of_a_table_is_made_safe() -> None:
@@ -68,9 +70,7 @@ def _number(text: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize(
-    "report", ["benchmark-5", "benchmark-6", "providers", "pathways", "outcomes", "routes"]
-)
+@pytest.mark.parametrize("report", list(REPORTS))
 def test_every_report_downloads_as_csv_named_for_what_it_covers(
     app: Flask, sign_in_as: Any, report: str
 ) -> None:

@@ -16,7 +16,7 @@ from web.dates import age_on
 from web.extensions import db
 from web.reports.figures import BENCHMARK_5, BENCHMARK_6, group_values
 from web.reports.placement_figures import outcome_values, total_placements
-from web.reports.report import Figures, school_values
+from web.reports.report import REPORTS, Figures, school_values
 
 
 def _figures(world: worlds.World, **scope: object) -> Figures:
@@ -167,13 +167,15 @@ def test_the_hub_figures_take_the_same_few_queries_however_many_schools(world: w
     event.listen(db.engine, "before_cursor_execute", count)
     try:
         figures = _figures(world)
-        for slug in ("benchmark-5", "benchmark-6", "providers", "pathways", "outcomes", "routes"):
+        for slug in REPORTS:
             figures.table(slug)
+            figures.chart(slug)
         figures.school_rows(schools)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    # Benchmarks, placements and employers engaged: one query each, not one per school or student.
-    assert len(statements) == 3
+    # Benchmarks (with encounters by year group and the provider deadlines), the records' pathways,
+    # placements and employers engaged: one query each, not one per school or student.
+    assert len(statements) == 4
 
 
 @pytest.mark.parametrize(
