@@ -21,6 +21,7 @@ from web.models import (
     Opportunity,
     Preference,
     ProviderAccessPolicy,
+    ProviderAccessRequest,
     School,
     Student,
     User,
@@ -202,3 +203,18 @@ def create_provider_access_policy(school: School, **overrides: Any) -> ProviderA
         "refusal_grounds": ["It clashes with exams", "Not enough notice"],
     }
     return _save(ProviderAccessPolicy(**{**fields, **overrides}))
+
+
+def create_provider_request(provider: Employer, school: School, **overrides: Any) -> ProviderAccessRequest:
+    """A provider's request for access to the school, waiting for an answer, a month and a half from today."""
+    fields = {
+        "provider_id": provider.id,
+        "school_id": school.id,
+        "visit_date": date.today() + timedelta(days=45),
+        "year_groups": [9, 10],
+        "audience_size": 120,
+        "visitors": 2,
+        "message": "An assembly on T Levels in construction.",
+        "status": "requested",
+    }
+    return _save(ProviderAccessRequest(**{**fields, **overrides}))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 
+from web.dao import provider_requests
 from web.dao.placements import under_age
 from web.extensions import db
 from web.models import (
@@ -37,16 +38,20 @@ class SchoolWaiting:
     unreached: int  # of those, to students with no account to be emailed at (no address, or deactivated)
     consents: int  # placements waiting for a parent's or carer's consent
     not_delivered: list[tuple[int, str, int]]  # (student id, name, emails) to pupils or parents, lately
+    provider_requests: int = 0  # providers' requests for access waiting for an answer
 
     @property
     def any(self) -> bool:
         """Whether anything waits at all."""
-        return bool(self.to_decide or self.offers or self.consents or self.not_delivered)
+        return bool(
+            self.to_decide or self.offers or self.consents or self.not_delivered or self.provider_requests
+        )
 
 
 def for_school(school_id: int) -> SchoolWaiting:
     """What waits on the school's careers leaders: proposals, offers and consents in one query, emails not
-    delivered in the last NOT_DELIVERED_DAYS (by pupil, most first) in another."""
+    delivered in the last NOT_DELIVERED_DAYS (by pupil, most first) in another, and providers' requests
+    for access in a third."""
     status = Allocation.status
     # An offered student with an address and no account was invited (web/dao/reach.py): one with no active
     # account now heard of their offer from nobody.
@@ -64,7 +69,12 @@ def for_school(school_id: int) -> SchoolWaiting:
         .where(Student.school_id == school_id, status.in_(("proposed", "offered", "accepted")))
     ).one()
     return SchoolWaiting(
-        int(to_decide), int(offers), int(unreached), int(consents), _not_delivered(school_id)
+        int(to_decide),
+        int(offers),
+        int(unreached),
+        int(consents),
+        _not_delivered(school_id),
+        provider_requests.waiting_count(school_id),
     )
 
 

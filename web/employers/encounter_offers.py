@@ -44,6 +44,7 @@ def encounter_offers() -> str:
         cannot_publish=cannot_publish(own_employer(), date.today()),
         button=ConfirmForm(),
         editable=dao.EDITABLE_STATUSES,
+        provider=own_employer().kind != "employer",
     )
 
 
