@@ -18,6 +18,7 @@ NAVIGATION = {
         ("Schools", "hub.schools"),
         ("Employers", "hub.employers"),
         ("Encounter offers", "hub.encounter_offers"),
+        ("Encounter requests", "hub.encounter_requests"),
         ("Matching rounds", "hub.rounds"),
         ("Reports", "reports.hub"),
         ("Team", "accounts.team"),
@@ -28,6 +29,7 @@ NAVIGATION = {
         ("Placements", "careers.placements"),
         ("Found by students", "careers.own_placements"),
         ("Encounters", "careers.encounters"),
+        ("Encounter requests", "careers.encounter_requests"),
         ("Provider access", "careers.provider_access"),
         ("Reports", "reports.school"),
         ("Team", "accounts.team"),
@@ -35,6 +37,7 @@ NAVIGATION = {
     "employer": [
         ("Opportunities", "employers.opportunities"),
         ("Encounter offers", "employers.encounter_offers"),
+        ("Requests from schools", "employers.encounter_requests"),
         ("Your organisation", "employers.organisation"),
         ("Team", "accounts.team"),
     ],

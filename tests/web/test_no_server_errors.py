@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 
 from tests import db as factories
 from tests.conftest import ClientRequest
+from tests.web.careers.test_encounter_requests import create_answer, create_request
+from tests.web.employers.test_encounter_offers import create_offer
 from web.dao import consent
 from web.extensions import db
 from web.models import EncounterOffer, OwnPlacement
@@ -138,7 +140,8 @@ def _world() -> dict[str, Any]:
     """Records of every kind, so owned ids reach real pages, forms and actions."""
     hub = factories.create_hub()
     school = factories.create_school(hub)
-    employer = factories.create_employer(hub)
+    # A provider: it reaches every employer page, and the provider access ones too.
+    employer = factories.create_employer(hub, kind="fe_college")
     published = factories.create_opportunity(employer)
     draft = factories.create_opportunity(employer, status="draft", capacity=0)
     student = factories.create_student(school)
@@ -187,6 +190,12 @@ def _world() -> dict[str, Any]:
     )
     db.session.add(offer)
     db.session.commit()
+    factories.create_provider_access_policy(school)
+    access_request = factories.create_provider_request(employer, school)
+    # Requests that fit an offer of the employer's: one answered, one waiting for an answer.
+    talk = create_offer(employer, location="online", travel_km=None)
+    asked = create_request(school, location="online")
+    answer = create_answer(create_request(school, location="online"), talk)
     # Colleagues of each organisation, one invited and one active, for the team pages' actions.
     colleagues = [
         factories.create_user_for(role, record, password=password)
@@ -201,6 +210,9 @@ def _world() -> dict[str, Any]:
             "round_id": [match_round.id],
             "placement_id": [own.id],
             "offer_id": [offer.id],
+            "access_request_id": [access_request.id],
+            "encounter_request_id": [asked.id, answer.request_id],
+            "response_id": [answer.id],
             "student_id": [student.id],
             "school_id": [school.id],
             "employer_id": [employer.id],

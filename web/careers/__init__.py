@@ -13,11 +13,13 @@ def register(app: Flask) -> None:
         comparisons,
         decisions,
         encounter_gaps,
+        encounter_requests,
         encounters,
         imports,
         own_placements,
         placements,
         provider_access,
+        provider_requests,
         roll_over,
         transfers,
     )

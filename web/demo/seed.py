@@ -26,7 +26,7 @@ from matcher.people import KINDS, ROUTES
 from matcher.postcodes import PostcodeIndex
 from web.dao.base import transaction
 from web.dao.users import hash_password, new_session_token
-from web.demo import encounters, provider_access
+from web.demo import encounter_requests, encounters, provider_access, provider_requests
 from web.demo import students as people
 from web.demo.area import Conurbation
 from web.demo.data import EMPLOYERS, HUB, ON_THE_DAY, ROUTE_DETAILS, SCHOOLS, SUPERVISORS, Size
@@ -87,6 +87,8 @@ def seed(if_empty: bool = False, size: Size | None = None) -> Seeded:
         providers = encounters.providers(hub_id, postcodes, date.today(), SEED)
         _insert(Employer, providers)
         _insert_only(EncounterOffer, encounters.offers(employers + providers, date.today()))
+        provider_requests.add(schools[0], providers, date.today())
+        encounter_requests.add(schools[0], date.today())
         opportunities = _opportunities(employers, size, rng)
         students = people.students(schools, postcodes, size, area, rng, more, SEED)
         _insert(Student, students)

@@ -1,6 +1,7 @@
 """The service's data model (shared/DESIGN.md, Domain)."""
 
 from web.models.audit import AuditEvent
+from web.models.encounter_requests import EncounterRequest, EncounterResponse
 from web.models.encounters import EncounterOffer
 from web.models.matching import Allocation, MatchRound
 from web.models.notifications import Notification
@@ -8,6 +9,7 @@ from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, HubApiToken, School
 from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
 from web.models.provider_access import ProviderAccessPolicy
+from web.models.provider_requests import ProviderAccessRequest
 from web.models.students import Preference, Student, StudentImport, StudentTransfer
 from web.models.users import AccessToken, SignInGuard, User
 
@@ -19,6 +21,8 @@ __all__ = [
     "Consent",
     "Employer",
     "EncounterOffer",
+    "EncounterRequest",
+    "EncounterResponse",
     "ExperienceRecord",
     "Feedback",
     "Hub",
@@ -29,6 +33,7 @@ __all__ = [
     "OwnPlacement",
     "Preference",
     "ProviderAccessPolicy",
+    "ProviderAccessRequest",
     "School",
     "SignInGuard",
     "Student",

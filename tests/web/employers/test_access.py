@@ -11,8 +11,10 @@ from sqlalchemy import func, select
 from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.employers.test_encounter_offers import ENCOUNTER_OFFER_ROUTES
+from tests.web.employers.test_encounter_requests import ROUTES as ENCOUNTER_REQUEST_ROUTES
 from tests.web.employers.test_hosting import HOSTING_ROUTES
 from tests.web.employers.test_opportunities import valid_form
+from tests.web.employers.test_provider_requests import ENDPOINTS as PROVIDER_REQUEST_ENDPOINTS
 from web.extensions import db
 from web.models import AuditEvent, Opportunity
 
@@ -58,11 +60,13 @@ def _nothing_changed(opportunity: Opportunity, status: str = "draft") -> None:
 def test_every_employer_route_is_in_this_list(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("employers.")}
     # Registering is public: tests/web/employers/test_registration.py covers it; the placement pages take
-    # a placement's id: tests/web/employers/test_hosting.py covers them; the encounter offer pages:
-    # tests/web/employers/test_encounter_offers.py.
+    # a placement's id: tests/web/employers/test_hosting.py covers them; the encounter offer, encounter
+    # request and provider access pages: tests/web/employers/test_encounter_offers.py,
+    # test_encounter_requests.py and test_provider_requests.py.
     placement_pages = {endpoint for endpoint, _ in HOSTING_ROUTES}
     offer_pages = {endpoint for endpoint, _, _ in ENCOUNTER_OFFER_ROUTES}
-    others = {"employers.register"} | placement_pages | offer_pages
+    request_pages = {endpoint for endpoint, _, _ in ENCOUNTER_REQUEST_ROUTES} | PROVIDER_REQUEST_ENDPOINTS
+    others = {"employers.register"} | placement_pages | offer_pages | request_pages
     assert endpoints - others == {endpoint for endpoint, _, _ in ROUTES}
 
 

@@ -39,6 +39,7 @@ ROUTES: list[tuple[str, str, str | None, dict[str, str]]] = [
     ("hub.employer_check", "get", "employer_id", {}),
     ("hub.employer_check", "post", "employer_id", VALID["check"]),
     ("hub.encounter_offers", "get", None, {}),
+    ("hub.encounter_requests", "get", None, {}),
     ("hub.rounds", "get", None, {}),
     ("hub.rounds", "post", None, VALID["round"]),
     ("hub.round_detail", "get", "round_id", {}),
