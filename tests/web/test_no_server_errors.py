@@ -57,8 +57,6 @@ JSON_BODIES: list[Any] = [[1, 2], "text", None, 5]
 OTHER_IDS = (0, 2**31)
 HYPOTHESIS_EXAMPLES = 20  # per form with questions: enough to mix values, few enough to keep a run short
 REFUSED = (400, 403, 404, 405, 429)
-# Each role's sweep is split into this many tests, so that pytest-xdist can spread the work over the cores.
-PARTS = 3
 
 _text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)  # UTF-8 cannot carry surrogates
 _number = st.one_of(
@@ -296,18 +294,14 @@ def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Task, "apply_async", lambda *args, **kwargs: None)
 
 
-@pytest.mark.parametrize("part", range(PARTS))
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_nothing_sent_to_any_form_or_route_gives_a_server_error(
     app: Flask,
     role: str | None,
-    part: int,
     client_request: ClientRequest,
     sign_in_as: Callable[[Any], ClientRequest],
     no_broker: None,
 ) -> None:
-    """Every page as the role, then every PARTS-th of its forms and POST routes (from `part`), on a world
-    of its own: the parts run on whichever cores are free, and each form meets the world as it was made."""
     world = _world()
     if role is not None:
         client_request = sign_in_as(factories.create_user_for(role, world["records"][role]))
@@ -322,12 +316,11 @@ def test_nothing_sent_to_any_form_or_route_gives_a_server_error(
     by_route = {adapter.match(action, method="POST")[0]: form for action, form in reversed(forms.items())}
     # Forms with questions first: a button that closes or publishes a record would turn its forms away.
     forms = {form.action: form for form in sorted(by_route.values(), key=lambda form: -len(form.names))}
-    mine = list(forms.values())[part::PARTS]
-    for form in mine:
+    for form in forms.values():
         _post_form(run, form)
     every_name = sorted({name for form in forms.values() for name in form.names})
     values = list(NASTY.values())
-    for path in _paths(app, "POST", world["ids"])[part::PARTS]:
+    for path in _paths(app, "POST", world["ids"]):
         if path not in forms:  # a button, or a route this role cannot reach: any garbage will do
             run.post(path, {}, "nothing")
             for offset in (0, len(values) // 2):
@@ -337,4 +330,4 @@ def test_nothing_sent_to_any_form_or_route_gives_a_server_error(
         run.get(path)
     assert run.failures == [], f"{len(run.failures)} server errors:\n" + "\n".join(run.failures)
     # A form whose every post was refused (a CSRF token gone wrong, say) would prove nothing.
-    assert [form.action for form in mine if not run.reached[form.action]] == []
+    assert [action for action in forms if not run.reached[action]] == []
