@@ -248,7 +248,7 @@ def opportunities_page(student: Student, today: date, filters: Filters, page: in
             )
             .join(Employer, Opportunity.employer_id == Employer.id)
             .where(*_open_to(student, today), *_filtered(student, filters))
-        ).tuples()
+        )
     )
     ids, starts, postcodes, remotes, scores = zip(*places, strict=True) if places else ((),) * 5
     remote = np.array(remotes, bool)
