@@ -93,25 +93,12 @@ def _next_step(allocation_id: int) -> str:
 @role_required("student")
 def decline_offer(allocation_id: int) -> Response | str:
     """Ask, then decline an offer: it cannot be undone."""
-    allocation, opportunity, employer_name, can_answer = _own_offer_or_404(allocation_id)
-    button = ConfirmForm()
-    if request.method == "POST" and button.validate_on_submit():
-        try:
-            with transaction():
-                dao.decline_offer(allocation_id, current_user.student_id, current_user.id, today())
-        except dao.OfferError as problem:
-            flash(str(problem), "problem")
-        else:
-            flash("You have declined this offer", "success")
-        return redirect(url_for("students.offer", allocation_id=allocation_id))
-    if not can_answer:
-        return redirect(url_for("students.offer", allocation_id=allocation_id))
-    return render_template(
+    return _ask_then(
+        allocation_id,
+        dao.decline_offer,
+        "You have declined this offer",
         "students/decline.html",
-        allocation=allocation,
-        opportunity=opportunity,
-        employer_name=employer_name,
-        button=button,
+        still_open=lambda allocation, opportunity, can_answer: can_answer,
     )
 
 
@@ -119,24 +106,36 @@ def decline_offer(allocation_id: int) -> Response | str:
 @role_required("student")
 def withdraw(allocation_id: int) -> Response | str:
     """Ask, then withdraw from a placement the student said yes to, before it starts."""
-    allocation, opportunity, employer_name, _ = _own_offer_or_404(allocation_id)
+    return _ask_then(
+        allocation_id,
+        dao.withdraw,
+        "You have withdrawn from this placement",
+        "students/withdraw.html",
+        still_open=lambda allocation, opportunity, _: dao.can_withdraw(allocation, opportunity, today()),
+        closed="You cannot withdraw from this placement",
+    )
+
+
+def _ask_then(
+    allocation_id: int, act, done: str, template: str, still_open, closed: str = ""
+) -> Response | str:  # type: ignore[no-untyped-def]
+    """The confirm page of a step that cannot be undone (declining, withdrawing), and the step once
+    confirmed; the offer page instead (saying `closed`, if given) when the step is no longer open."""
+    allocation, opportunity, employer_name, can_answer = _own_offer_or_404(allocation_id)
     button = ConfirmForm()
     if request.method == "POST" and button.validate_on_submit():
         try:
             with transaction():
-                dao.withdraw(allocation_id, current_user.student_id, current_user.id, today())
+                act(allocation_id, current_user.student_id, current_user.id, today())
         except dao.OfferError as problem:
             flash(str(problem), "problem")
         else:
-            flash("You have withdrawn from this placement", "success")
+            flash(done, "success")
         return redirect(url_for("students.offer", allocation_id=allocation_id))
-    if not dao.can_withdraw(allocation, opportunity, today()):
-        flash("You cannot withdraw from this placement", "problem")
+    if not still_open(allocation, opportunity, can_answer):
+        if closed:
+            flash(closed, "problem")
         return redirect(url_for("students.offer", allocation_id=allocation_id))
     return render_template(
-        "students/withdraw.html",
-        allocation=allocation,
-        opportunity=opportunity,
-        employer_name=employer_name,
-        button=button,
+        template, allocation=allocation, opportunity=opportunity, employer_name=employer_name, button=button
     )
