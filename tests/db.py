@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
 from typing import Any
@@ -14,6 +14,10 @@ from web.extensions import db
 from web.models import (
     Allocation,
     Employer,
+    EncounterEvent,
+    EventPlace,
+    EventSchool,
+    EventSlot,
     ExperienceRecord,
     Hub,
     HubApiToken,
@@ -218,3 +222,63 @@ def create_provider_request(provider: Employer, school: School, **overrides: Any
         "status": "requested",
     }
     return _save(ProviderAccessRequest(**{**fields, **overrides}))
+
+
+def create_event(hub: Hub, schools: list[School] | None = None, **overrides: Any) -> EncounterEvent:
+    """An open careers fair of the hub's, a fortnight on, for Year 9 of these schools."""
+    fields: dict[str, Any] = {
+        "hub_id": hub.id,
+        "title": "Spring careers fair",
+        "format": "careers_fair",
+        "route": None,
+        "pathway": "both",
+        "held_on": date.today() + timedelta(days=14),
+        "venue": "Town hall",
+        "year_groups": [9],
+        "max_slots": 1,
+        "status": "open",
+        **overrides,
+    }
+    event = EncounterEvent(**fields)
+    db.session.add(event)
+    db.session.flush()
+    db.session.add_all(EventSchool(event_id=event.id, school_id=school.id) for school in schools or [])
+    db.session.commit()
+    return event
+
+
+def create_slot(event: EncounterEvent, hour: int = 10, **overrides: Any) -> EventSlot:
+    """An hour-long slot of the event for 10, starting at this hour of its day."""
+    starts = datetime.combine(event.held_on, time(hour))
+    fields: dict[str, Any] = {
+        "event_id": event.id,
+        "label": "Engineering stand",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=1),
+        "capacity": 10,
+        "invite_limit": 10,
+        "places_taken": 0,
+        **overrides,
+    }
+    slot = EventSlot(**fields)
+    db.session.add(slot)
+    db.session.commit()
+    return slot
+
+
+def create_place(slot: EventSlot, student: Student, status: str = "invited", **overrides: Any) -> EventPlace:
+    """A pupil's place in a slot (counted as taken when it holds a seat)."""
+    place = EventPlace(
+        slot_id=slot.id,
+        student_id=student.id,
+        status=status,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        waitlist_rank=overrides.pop("waitlist_rank", 1 if status == "waitlisted" else None),
+        **overrides,
+    )
+    db.session.add(place)
+    if status in ("proposed", "invited", "attended"):
+        slot.places_taken += 1
+    db.session.commit()
+    return place

@@ -101,7 +101,8 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
-    import workers.matching_tasks  # noqa: F401 - registers the tasks with this app
+    import workers.encounter_tasks  # noqa: F401 - registers the tasks with this app
+    import workers.matching_tasks  # noqa: F401
     import workers.notification_tasks  # noqa: F401
     import workers.schedule_tasks  # noqa: F401
 
@@ -109,9 +110,9 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 def _blueprints(app: Flask) -> None:
-    from web import accounts, auth, careers, employers, hub, parents, reports, students
+    from web import accounts, auth, careers, employers, encounters, hub, parents, reports, students
 
-    for package in (accounts, auth, careers, employers, hub, parents, students, reports):
+    for package in (accounts, auth, careers, employers, encounters, hub, parents, students, reports):
         package.register(app)
     if app.config["OUTBOX_PAGE"]:
         from web.outbox import bp as outbox_bp

@@ -32,6 +32,12 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("hub.compare", round_id=world.what_if[0].id),
             url("hub.encounter_offers"),
             url("hub.encounter_requests"),
+            url("encounters.events"),
+            url("encounters.new_event"),
+            url("encounters.event", event_id=world.event.id),
+            url("encounters.event", event_id=world.draft_event.id),
+            url("encounters.allocation", allocation_id=world.event_allocation.id),
+            url("encounters.event_register", event_id=world.event.id),
             url("accounts.team"),
             url("accounts.invite"),
             url("accounts.deactivate", user_id=world.colleagues["hub_admin"].id),
@@ -59,6 +65,8 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("careers.provider_access"),
             url("careers.own_placements"),
             url("careers.own_placement", placement_id=world.own_placement.id),
+            url("encounters.school_events"),
+            url("encounters.event_register", event_id=world.event.id),
             url("accounts.team"),
         ],
         "employer": [
@@ -78,6 +86,8 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("employers.encounter_requests"),
             url("employers.organisation"),
             url("employers.edit_organisation"),
+            url("encounters.employer_events"),
+            url("encounters.event_register", event_id=world.event.id),
             url("accounts.team"),
         ],
         "student": [
@@ -96,6 +106,7 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("students.propose_own_placement"),
             url("students.own_placement", placement_id=world.own_placement.id),
             url("students.change_own_placement", placement_id=world.own_placement.id),
+            url("encounters.pupil_events"),
         ],
     }[role]
     # The error pages as a signed-in person meets them: another role's page, and one that is not there.

@@ -9,7 +9,18 @@ from decimal import Decimal
 from tests import db as factories
 from web.dao import consent
 from web.extensions import db
-from web.models import Allocation, Employer, MatchRound, Opportunity, School, Student, User
+from web.models import (
+    Allocation,
+    Employer,
+    EncounterEvent,
+    EventAllocation,
+    Hub,
+    MatchRound,
+    Opportunity,
+    School,
+    Student,
+    User,
+)
 from web.models.placements import Consent, ExperienceRecord, OwnPlacement
 
 # The shape the worker stores, so the round page shows its fairness tables as it does after a real round.
@@ -55,6 +66,11 @@ class World:
     # The hub's shared pool: a hub-wide round the school is deciding, and a what-if's two finished drafts.
     hub_round: MatchRound
     what_if: tuple[MatchRound, MatchRound]
+    # Events: a careers fair today (the student invited, the classmate proposed; the employer runs the
+    # slot), a draft one still taking slots, and the allocation that filled the fair.
+    event: EncounterEvent
+    draft_event: EncounterEvent
+    event_allocation: EventAllocation
 
 
 def build() -> World:
@@ -126,6 +142,7 @@ def build() -> World:
     db.session.commit()
     link = f"/consent/{consent.secret_of(consent.for_allocation(accepted.id))}"
     hub_round, what_if = _shared_pool(school, classmate, unchosen)
+    event, draft_event, event_allocation = _events(hub, school, employer, student, classmate)
     return World(
         users,
         school,
@@ -145,7 +162,34 @@ def build() -> World:
         own,
         hub_round,
         what_if,
+        event,
+        draft_event,
+        event_allocation,
     )
+
+
+def _events(
+    hub: Hub, school: School, employer: Employer, student: Student, classmate: Student
+) -> tuple[EncounterEvent, EncounterEvent, EventAllocation]:
+    years = sorted({student.year_group, classmate.year_group})
+    event = factories.create_event(hub, [school], status="allocated", held_on=date.today(), year_groups=years)
+    slot = factories.create_slot(event, employer_id=employer.id, label="Software developers' stand")
+    factories.create_place(slot, student, "invited")
+    factories.create_place(slot, classmate, "proposed", reason="Given first: no encounter yet this year.")
+    draft = factories.create_event(
+        hub, [school], status="draft", title="Mock interview morning", format="mock_interviews"
+    )
+    factories.create_slot(draft, hour=9, label="Interviews with Northern Quarter Digital")
+    allocation = EventAllocation(
+        hub_id=hub.id,
+        status="succeeded",
+        progress=100,
+        stage="Finished",
+        metrics={"events": 1, "slots": 1, "pupils": 2, "proposed": 2, "waitlisted": 0},
+    )
+    db.session.add(allocation)
+    db.session.commit()
+    return event, draft, allocation
 
 
 def _shared_pool(

@@ -31,7 +31,7 @@ from tests.web.careers.test_encounter_requests import create_answer, create_requ
 from tests.web.employers.test_encounter_offers import create_offer
 from web.dao import consent
 from web.extensions import db
-from web.models import EncounterOffer, OwnPlacement
+from web.models import EncounterOffer, EventAllocation, OwnPlacement
 from web.models.base import ROLES
 
 Value = str | list[str]
@@ -200,6 +200,19 @@ def _world() -> dict[str, Any]:
     talk = create_offer(employer, location="online", travel_km=None)
     asked = create_request(school, location="online")
     answer = create_answer(create_request(school, location="online"), talk)
+    # An event of the hub's for the school, its slot run by the employer: one place proposed, one invited.
+    event = factories.create_event(hub, [school], status="allocated", year_groups=[student.year_group])
+    slot = factories.create_slot(event, employer_id=employer.id)
+    places = [
+        factories.create_place(slot, student, "invited"),
+        factories.create_place(
+            slot, factories.create_student(school, year_group=student.year_group), "proposed"
+        ),
+    ]
+    draft_event = factories.create_event(hub, [school], status="draft")
+    allocation = EventAllocation(hub_id=hub.id, status="succeeded")
+    db.session.add(allocation)
+    db.session.commit()
     # Colleagues of each organisation, one invited and one active, for the team pages' actions.
     colleagues = [
         factories.create_user_for(role, record, password=password)
@@ -210,7 +223,7 @@ def _world() -> dict[str, Any]:
         "records": {"hub_admin": hub, "careers_leader": school, "employer": employer, "student": student},
         "ids": {
             "opportunity_id": [published.id, draft.id],
-            "allocation_id": [offered.id, proposed.id, accepted.id, confirmed.id],
+            "allocation_id": [offered.id, proposed.id, accepted.id, confirmed.id, allocation.id],
             "round_id": [match_round.id],
             "placement_id": [own.id],
             "offer_id": [offer.id],
@@ -221,6 +234,9 @@ def _world() -> dict[str, Any]:
             "school_id": [school.id],
             "employer_id": [employer.id],
             "user_id": [user.id for user in colleagues],
+            "event_id": [event.id, draft_event.id],
+            "slot_id": [slot.id, factories.create_slot(draft_event).id],
+            "place_id": [place.id for place in places],
         },
     }
 

@@ -26,7 +26,7 @@ from matcher.people import KINDS, ROUTES
 from matcher.postcodes import PostcodeIndex
 from web.dao.base import transaction
 from web.dao.users import hash_password, new_session_token
-from web.demo import encounter_requests, encounters, provider_access, provider_requests
+from web.demo import encounter_requests, encounters, events, provider_access, provider_requests
 from web.demo import students as people
 from web.demo.area import Conurbation
 from web.demo.data import EMPLOYERS, HUB, ON_THE_DAY, ROUTE_DETAILS, SCHOOLS, SUPERVISORS, Size
@@ -96,6 +96,10 @@ def seed(if_empty: bool = False, size: Size | None = None) -> Seeded:
         ranked = people.preferences(students, opportunities, schools, employers, postcodes, size, rng)
         _insert_only(Preference, ranked)
         _users(hub_id, schools[0], employers, students)
+        db.session.flush()
+        leader = db.session.scalar(select(User.id).where(User.email == LOGINS["careers_leader"]))
+        demo_employer = next(employer for employer in employers if employer["name"] == DEMO_EMPLOYER)
+        events.add(hub_id, schools, demo_employer, students, leader, date.today())
     if db.session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, as after any bulk load: without them PostgreSQL plans for near-empty tables.
         db.session.execute(text("ANALYZE"))

@@ -3,6 +3,7 @@
 from web.models.audit import AuditEvent
 from web.models.encounter_requests import EncounterRequest, EncounterResponse
 from web.models.encounters import EncounterOffer
+from web.models.events import EncounterEvent, EventAllocation, EventPlace, EventSchool, EventSlot
 from web.models.matching import Allocation, MatchRound
 from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
@@ -21,8 +22,13 @@ __all__ = [
     "Consent",
     "Employer",
     "EncounterOffer",
+    "EncounterEvent",
     "EncounterRequest",
     "EncounterResponse",
+    "EventAllocation",
+    "EventPlace",
+    "EventSchool",
+    "EventSlot",
     "ExperienceRecord",
     "Feedback",
     "Hub",

@@ -77,13 +77,15 @@ class ExperienceRecord(db.Model):  # type: ignore[name-defined,misc]
         one_of("benchmark", BENCHMARKS, "benchmark"),
         one_of("kind", RECORD_KINDS, "kind"),
         CheckConstraint("hours >= 0", name="hours_not_negative"),
-        # A completed placement is written once, however often its completion is recorded.
+        # A completed placement, or an event attended, is written once however often it is recorded.
         UniqueConstraint("allocation_id"),
+        UniqueConstraint("event_place_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
     allocation_id: Mapped[int | None] = mapped_column(ForeignKey("allocation.id"))
+    event_place_id: Mapped[int | None] = mapped_column(ForeignKey("event_place.id", ondelete="SET NULL"))
     benchmark: Mapped[str] = mapped_column(String(1))
     kind: Mapped[str] = mapped_column(String(20), default="work_experience", server_default="work_experience")
     title: Mapped[str] = mapped_column(String(200))

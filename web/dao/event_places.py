@@ -1,0 +1,313 @@
+"""Pupils' places in event slots: an allocation's proposals and waitlists, careers leaders' decisions, the
+waitlist filling a freed seat, and the register that writes each attendee's record once.
+
+A place that holds a seat is counted in its slot's places_taken, which the database keeps within the slot's
+invite limit; the database also keeps a pupil out of two held places at once (migration 0013).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import aliased
+
+from web.dao.base import audit
+from web.extensions import db
+from web.models import EncounterEvent, EventPlace, EventSlot, ExperienceRecord, Student
+from web.models.base import utcnow
+from web.models.events import HOLDING
+
+# What an attended place goes on the pupil's record as: (benchmark, record kind), by the event's format.
+RECORD_OF = {
+    "careers_fair": ("5", "careers_fair"),
+    "workplace_visit": ("6", "workplace_visit"),
+    "mentoring_programme": ("5", "mentoring_session"),
+    "technical_talk": ("5", "technical_provider"),
+    "taster_day": ("5", "technical_provider"),
+}
+EMPLOYER_TALK = ("5", "employer_talk")
+_PLACE_COLUMNS = (
+    "slot_id",
+    "student_id",
+    "allocation_id",
+    "status",
+    "starts_at",
+    "ends_at",
+    "waitlist_rank",
+    "reason",
+)
+
+
+def save_allocation(
+    allocation_id: int,
+    places: list[tuple[int, int, str, int | None, str]],
+    invite_limits: dict[int, int],
+    event_ids: list[int],
+) -> int:
+    """Store an allocation's places, (slot_id, student_id, status, waitlist rank, reason) with status
+    "proposed" or "waitlisted", in the caller's transaction: set each slot's invite limit, count its proposed
+    places as taken, and mark the events allocated. How many places were proposed."""
+    slots = {
+        slot.id: slot for slot in db.session.scalars(select(EventSlot).where(EventSlot.id.in_(invite_limits)))
+    }
+    for slot_id, limit in invite_limits.items():
+        slots[slot_id].invite_limit = max(limit, slots[slot_id].places_taken, slots[slot_id].capacity)
+    db.session.flush()
+    now = utcnow()
+    rows = [
+        dict(
+            zip(
+                _PLACE_COLUMNS,
+                (
+                    slot_id,
+                    student_id,
+                    allocation_id,
+                    status,
+                    slots[slot_id].starts_at,
+                    slots[slot_id].ends_at,
+                    rank,
+                    reason,
+                ),
+                strict=True,
+            ),
+            created_at=now,
+            updated_at=now,
+        )
+        for slot_id, student_id, status, rank, reason in places
+    ]
+    if rows:
+        db.session.execute(insert(EventPlace.__table__), rows)
+    proposed: dict[int, int] = {}
+    for slot_id, _, status, _, _ in places:
+        proposed[slot_id] = proposed.get(slot_id, 0) + (status == "proposed")
+    for slot_id, count in proposed.items():
+        if count:
+            db.session.execute(
+                update(EventSlot)
+                .where(EventSlot.id == slot_id)
+                .values(places_taken=EventSlot.places_taken + count)
+            )
+    db.session.execute(
+        update(EncounterEvent)
+        .where(EncounterEvent.id.in_(event_ids))
+        .values(status="allocated", updated_at=now)
+    )
+    return sum(proposed.values())
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A place proposed for, or given to, one of a school's pupils, as the careers leader sees it."""
+
+    place_id: int
+    status: str
+    student_id: int
+    name: str
+    year_group: int
+    event_title: str
+    held_on: date
+    slot_label: str
+    starts_at: datetime
+    reason: str
+
+
+def places_of_school(school_id: int, statuses: tuple[str, ...] = ("proposed",)) -> list[Proposal]:
+    """The school's pupils' places in these statuses, by event date, slot time and pupil."""
+    rows = db.session.execute(
+        select(
+            EventPlace.id,
+            EventPlace.status,
+            Student.id,
+            Student.preferred_name,
+            Student.first_name,
+            Student.last_name,
+            Student.year_group,
+            EncounterEvent.title,
+            EncounterEvent.held_on,
+            EventSlot.label,
+            EventSlot.starts_at,
+            EventPlace.reason,
+        )
+        .join(Student, Student.id == EventPlace.student_id)
+        .join(EventSlot, EventSlot.id == EventPlace.slot_id)
+        .join(EncounterEvent, EncounterEvent.id == EventSlot.event_id)
+        .where(Student.school_id == school_id, EventPlace.status.in_(statuses))
+        .order_by(
+            EncounterEvent.held_on, EventSlot.starts_at, Student.last_name, Student.first_name, EventPlace.id
+        )
+    ).all()
+    return [
+        Proposal(row[0], row[1], row[2], f"{row[3] or row[4]} {row[5]}", *row[6:])  # preferred name first
+        for row in rows
+    ]
+
+
+def _set_status(place_ids: list[int], school_id: int, before: str, after: str, **values: Any) -> list[int]:
+    """Move the school's places in status `before` to `after`; the ids that moved."""
+    own = select(Student.id).where(Student.school_id == school_id)
+    ids = list(
+        db.session.scalars(
+            select(EventPlace.id).where(
+                EventPlace.id.in_(place_ids), EventPlace.status == before, EventPlace.student_id.in_(own)
+            )
+        )
+    )
+    if ids:
+        db.session.execute(
+            update(EventPlace)
+            .where(EventPlace.id.in_(ids), EventPlace.status == before)
+            .values(status=after, updated_at=utcnow(), **values)
+        )
+    return ids
+
+
+def approve(school_id: int, user_id: int, place_ids: list[int]) -> list[int]:
+    """The careers leader approves these proposed places of their pupils: they become invitations (the
+    caller sends them after commit). The ids approved."""
+    ids = _set_status(place_ids, school_id, "proposed", "invited", decided_by_id=user_id, decided_at=utcnow())
+    if ids:
+        audit(user_id, "event_places_approved", "school", school_id, places=len(ids))
+    return ids
+
+
+def reject(school_id: int, user_id: int, place_ids: list[int]) -> list[int]:
+    """The careers leader turns these proposed places down: each seat goes to the slot's waitlist. The ids."""
+    ids = _set_status(
+        place_ids, school_id, "proposed", "rejected", decided_by_id=user_id, decided_at=utcnow()
+    )
+    _free_seats(ids)
+    if ids:
+        audit(user_id, "event_places_rejected", "school", school_id, places=len(ids))
+    return ids
+
+
+def decline(school_id: int, user_id: int, place_id: int) -> bool:
+    """An invited pupil cannot come (the careers leader records it): the seat goes to the waitlist."""
+    ids = _set_status(
+        [place_id], school_id, "invited", "declined", decided_by_id=user_id, decided_at=utcnow()
+    )
+    _free_seats(ids)
+    return bool(ids)
+
+
+def _free_seats(place_ids: list[int]) -> None:
+    """Give back each place's seat, then offer it to the first on that slot's waitlist who is free then."""
+    for place_id in place_ids:
+        slot_id = db.session.scalar(select(EventPlace.slot_id).where(EventPlace.id == place_id))
+        db.session.execute(
+            update(EventSlot).where(EventSlot.id == slot_id).values(places_taken=EventSlot.places_taken - 1)
+        )
+        backfill(slot_id)
+
+
+def backfill(slot_id: int | None) -> int | None:
+    """Propose the slot's next waitlisted pupil who holds nothing else at that time, if a seat is free;
+    their careers leader approves it as any proposal. The place id proposed, or None."""
+    slot = db.session.get(EventSlot, slot_id, with_for_update=True) if slot_id else None
+    if slot is None or slot.places_taken >= slot.invite_limit:
+        return None
+    other = aliased(EventPlace)
+    busy = select(other.id).where(
+        other.student_id == EventPlace.student_id,
+        other.status.in_(HOLDING),
+        other.starts_at < slot.ends_at,
+        slot.starts_at < other.ends_at,
+    )
+    waiting = db.session.scalars(
+        select(EventPlace)
+        .where(EventPlace.slot_id == slot.id, EventPlace.status == "waitlisted", ~busy.exists())
+        .order_by(EventPlace.waitlist_rank)
+        .limit(1)
+    ).first()
+    if waiting is None:
+        return None
+    waiting.status, waiting.waitlist_rank = "proposed", None
+    waiting.reason = (
+        waiting.reason + "\n" if waiting.reason else ""
+    ) + "A place came free and you were next on its waitlist."
+    slot.places_taken += 1
+    db.session.flush()
+    return waiting.id
+
+
+def mark(place_id: int, attended: bool, user_id: int) -> bool:
+    """Mark an invited (or already marked) pupil present or absent. Present writes one record for the place,
+    however often it is marked; absent removes it. False if the place cannot be marked."""
+    place = db.session.get(EventPlace, place_id, with_for_update=True)
+    if place is None or place.status not in ("invited", "attended", "absent"):
+        return False
+    status = "attended" if attended else "absent"
+    if place.status != status:
+        place.status, place.marked_by_id = status, user_id
+        db.session.flush()
+    existing = select(ExperienceRecord.id).where(ExperienceRecord.event_place_id == place.id)
+    if not attended:
+        db.session.execute(delete(ExperienceRecord).where(ExperienceRecord.event_place_id == place.id))
+        return True
+    if db.session.scalar(existing) is None:
+        slot = db.session.get(EventSlot, place.slot_id)
+        event = db.session.get(EncounterEvent, slot.event_id) if slot else None
+        if slot is None or event is None:
+            return False
+        benchmark, kind = RECORD_OF.get(event.format, EMPLOYER_TALK)
+        db.session.add(
+            ExperienceRecord(
+                student_id=place.student_id,
+                event_place_id=place.id,
+                benchmark=benchmark,
+                kind=kind,
+                title=f"{event.title}: {slot.label}"[:200],
+                on_date=event.held_on,
+                hours=slot.hours,
+                created_by_id=user_id,
+            )
+        )
+    return True
+
+
+def student_of(place_id: int) -> int | None:
+    """The pupil a place is for."""
+    return db.session.scalar(select(EventPlace.student_id).where(EventPlace.id == place_id))
+
+
+@dataclass(frozen=True)
+class PupilPlace:
+    """A place of the pupil's own, as they see it."""
+
+    status: str
+    event_title: str
+    format: str
+    venue: str
+    held_on: date
+    slot_label: str
+    starts_at: datetime
+    ends_at: datetime
+    waitlist_rank: int | None
+
+
+def places_of_pupil(student_id: int) -> list[PupilPlace]:
+    """The pupil's invitations, events they went to, and waitlists, by date (proposals are not theirs to see
+    until their careers leader approves them)."""
+    rows = db.session.execute(
+        select(
+            EventPlace.status,
+            EncounterEvent.title,
+            EncounterEvent.format,
+            EncounterEvent.venue,
+            EncounterEvent.held_on,
+            EventSlot.label,
+            EventSlot.starts_at,
+            EventSlot.ends_at,
+            EventPlace.waitlist_rank,
+        )
+        .join(EventSlot, EventSlot.id == EventPlace.slot_id)
+        .join(EncounterEvent, EncounterEvent.id == EventSlot.event_id)
+        .where(
+            EventPlace.student_id == student_id, EventPlace.status.in_(("invited", "attended", "waitlisted"))
+        )
+        .order_by(EncounterEvent.held_on, EventSlot.starts_at)
+    ).all()
+    return [PupilPlace(*row) for row in rows]

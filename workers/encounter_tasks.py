@@ -1,0 +1,176 @@
+"""Event allocations: claim the allocation, allocate pupils to the hub's open events' slots with the engine,
+save every proposal and waitlist in one transaction; and give a dead worker's allocation to another.
+
+An allocation takes seconds, so it has no heartbeat: one still running after EVENT_STALE_SECONDS lost its
+worker, and the repair task (Celery beat, every minute) queues it again. A task delivered twice finds it
+claimed and does nothing; an attempt that lost its claim meanwhile saves nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+from celery import Task, shared_task
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from web.dao import event_places
+from web.dao import events as dao
+from web.dao.base import transaction
+from web.extensions import db
+from web.models import EventAllocation
+from web.models.base import utcnow
+from workers.matching_tasks import MAX_RETRIES, TRANSIENT
+
+if TYPE_CHECKING:
+    from matcher.slots import SlotResult
+
+    from workers.event_inputs import EventInputs
+
+log = logging.getLogger(__name__)
+
+BROKEN = "Something went wrong while allocating the events. Try again later."
+UNAVAILABLE = "The allocation could not reach its database. Try again later."
+WAITLIST = 10  # pupils waiting for each slot: enough to refill it a few times over
+
+
+class AllocationLostError(Exception):
+    """The allocation stopped being this attempt's."""
+
+
+def enqueue_allocation(allocation_id: int) -> bool:
+    """Send a committed, queued allocation to a worker; False (logged) if the broker cannot be reached."""
+    try:
+        allocate_events.apply_async(args=[allocation_id])
+    except Exception:
+        log.exception("Could not send event allocation %s to a worker", allocation_id)
+        return False
+    return True
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    bind=True,
+    name="matching.allocate_events",
+    # A pupil given another place at the same time meanwhile makes the save clash: read again and retry.
+    autoretry_for=(*TRANSIENT, IntegrityError),
+    max_retries=MAX_RETRIES,
+    retry_backoff=True,
+    retry_jitter=True,
+)
+def allocate_events(self: Task, allocation_id: int) -> None:
+    """Allocate pupils to the slots of the hub's open events; the allocation is its own record."""
+    claim = uuid4().hex
+    stale_before = utcnow() - timedelta(seconds=current_app.config["EVENT_STALE_SECONDS"])
+    with transaction():
+        claimed = dao.claim_allocation(allocation_id, claim, stale_before)
+    if not claimed:
+        log.info("Event allocation %s is finished or held by a live worker; nothing to do", allocation_id)
+        return
+    try:
+        _attempt(allocation_id, claim)
+    except AllocationLostError:
+        db.session.rollback()
+        log.info("Event allocation %s was taken over; its result is not saved", allocation_id)
+    except (*TRANSIENT, IntegrityError):
+        db.session.rollback()
+        final = self.request.retries >= MAX_RETRIES
+        _release_or_fail(allocation_id, claim, UNAVAILABLE if final else None)
+        raise
+    except Exception:
+        db.session.rollback()
+        log.exception("Event allocation %s failed", allocation_id)
+        _release_or_fail(allocation_id, claim, BROKEN)
+
+
+def _attempt(allocation_id: int, claim: str) -> None:
+    # The engine (numpy, OR-Tools) loads on a worker's first allocation, not whenever the web app starts.
+    from matcher.slots import allocate_slots
+
+    from workers.event_inputs import load_event_inputs
+
+    allocation = db.session.get(EventAllocation, allocation_id)
+    if allocation is None:
+        raise AllocationLostError
+    _stage(allocation_id, claim, 20, "Reading pupils and slots")
+    inputs = load_event_inputs(allocation.hub_id, date.today())
+    _stage(allocation_id, claim, 50, "Allocating places")
+    result = allocate_slots(inputs.instance, seed=allocation.seed, waitlist=WAITLIST)
+    places = _places(inputs, result)
+    with transaction():
+        if not dao.set_stage(allocation_id, claim, 90, "Saving places"):
+            raise AllocationLostError
+        proposed = event_places.save_allocation(
+            allocation_id, places, inputs.invite_limits, [event.id for event in inputs.events]
+        )
+        dao.finish_allocation(allocation_id, claim, "succeeded", _metrics(inputs, result, proposed))
+
+
+def _places(inputs: EventInputs, result: SlotResult) -> list[tuple[int, int, str, int | None, str]]:
+    """(slot id, student id, status, waitlist rank, reason) for every place given and every pupil waiting."""
+    from matcher.slots import explain_slots
+
+    students, slots = inputs.student_ids, inputs.slots
+    reasons: dict[int, str] = {}
+    places: list[tuple[int, int, str, int | None, str]] = []
+    for p, j in zip(result.pair_pupil.tolist(), result.pair_slot.tolist(), strict=True):
+        if p not in reasons:
+            reasons[p] = "\n".join(explain_slots(inputs.instance, result, p))
+        places.append((slots[j].id, students[p], "proposed", None, reasons[p]))
+    ptr, waiting = result.waitlist_ptr.tolist(), result.waitlist_pupil.tolist()
+    for j, slot in enumerate(slots):
+        for rank, p in enumerate(waiting[ptr[j] : ptr[j + 1]], start=1):
+            places.append((slot.id, students[p], "waitlisted", rank, ""))
+    return places
+
+
+def _metrics(inputs: EventInputs, result: SlotResult, proposed: int) -> dict[str, Any]:
+    """Figures for the hub's page: no pupil's data, only counts and seconds."""
+    return {
+        "events": len(inputs.events),
+        "slots": len(inputs.slots),
+        "pupils": len(inputs.student_ids),
+        "proposed": proposed,
+        "waitlisted": len(result.waitlist_pupil),
+        "fairness": result.fairness,
+        "seconds": result.seconds,
+    }
+
+
+def _stage(allocation_id: int, claim: str, progress: int, stage: str) -> None:
+    with transaction():
+        if not dao.set_stage(allocation_id, claim, progress, stage):
+            raise AllocationLostError
+
+
+def _release_or_fail(allocation_id: int, claim: str, message: str | None) -> None:
+    """Fail the allocation with this message, or (None) put it back in the queue for a retry."""
+    try:
+        with transaction():
+            if message is None:
+                dao.release_allocation(allocation_id, claim)
+            else:
+                dao.finish_allocation(allocation_id, claim, "failed", {}, message)
+    except Exception:
+        log.exception("Could not record the outcome of event allocation %s", allocation_id)
+
+
+@shared_task(name="matching.repair_event_allocations")  # type: ignore[untyped-decorator]
+def repair_event_allocations() -> None:
+    """Send again allocations whose worker died or whose message the broker lost. Run by Celery beat."""
+    stale_before = utcnow() - timedelta(seconds=current_app.config["EVENT_STALE_SECONDS"])
+    with transaction():
+        stuck = list(
+            db.session.scalars(
+                select(EventAllocation.id).where(
+                    (EventAllocation.status == "running") & (EventAllocation.started_at < stale_before)
+                    | (EventAllocation.status == "queued") & (EventAllocation.created_at < stale_before)
+                )
+            )
+        )
+    for allocation_id in stuck:
+        log.warning("Event allocation %s lost its worker or message; sent again", allocation_id)
+        enqueue_allocation(allocation_id)
