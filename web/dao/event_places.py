@@ -243,29 +243,43 @@ def mark(place_id: int, attended: bool, user_id: int) -> bool:
     if place.status != status:
         place.status, place.marked_by_id = status, user_id
         db.session.flush()
-    existing = select(ExperienceRecord.id).where(ExperienceRecord.event_place_id == place.id)
     if not attended:
         db.session.execute(delete(ExperienceRecord).where(ExperienceRecord.event_place_id == place.id))
-        return True
-    if db.session.scalar(existing) is None:
-        slot = db.session.get(EventSlot, place.slot_id)
-        event = db.session.get(EncounterEvent, slot.event_id) if slot else None
-        if slot is None or event is None:
-            return False
-        benchmark, kind = RECORD_OF.get(event.format, EMPLOYER_TALK)
-        db.session.add(
-            ExperienceRecord(
-                student_id=place.student_id,
-                event_place_id=place.id,
-                benchmark=benchmark,
-                kind=kind,
-                title=f"{event.title}: {slot.label}"[:200],
-                on_date=event.held_on,
-                hours=slot.hours,
-                created_by_id=user_id,
-            )
-        )
+    else:
+        write_records([place.id], user_id)
     return True
+
+
+def write_records(place_ids: list[int], user_id: int) -> int:
+    """One experience record for each of these attended places that has none yet (so marking again, or a
+    list uploaded again, writes nothing twice), in a few statements. How many were written."""
+    written = select(ExperienceRecord.event_place_id).where(ExperienceRecord.event_place_id.in_(place_ids))
+    rows = db.session.execute(
+        select(EventPlace.id, EventPlace.student_id, EventSlot, EncounterEvent)
+        .join(EventSlot, EventSlot.id == EventPlace.slot_id)
+        .join(EncounterEvent, EncounterEvent.id == EventSlot.event_id)
+        .where(EventPlace.id.in_(place_ids), EventPlace.status == "attended", EventPlace.id.not_in(written))
+    ).all()
+    now = utcnow()
+    records = [
+        {
+            "student_id": student_id,
+            "event_place_id": place_id,
+            "benchmark": RECORD_OF.get(event.format, EMPLOYER_TALK)[0],
+            "kind": RECORD_OF.get(event.format, EMPLOYER_TALK)[1],
+            "title": f"{event.title}: {slot.label}"[:200],
+            "on_date": event.held_on,
+            "hours": slot.hours,
+            "meaningful": None,
+            "allocation_id": None,
+            "created_by_id": user_id,
+            "created_at": now,
+        }
+        for place_id, student_id, slot, event in rows
+    ]
+    if records:
+        db.session.execute(insert(ExperienceRecord.__table__), records)
+    return len(records)
 
 
 def student_of(place_id: int) -> int | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, insert, select, true, update
+from sqlalchemy import ColumnElement, select, true, update
 
 from web.dao import event_places
 from web.dao.base import audit
@@ -20,7 +20,6 @@ from web.models import (
     EventPlace,
     EventSchool,
     EventSlot,
-    ExperienceRecord,
     School,
     Student,
 )
@@ -241,35 +240,6 @@ def mark_present(event_id: int, place_ids: list[int], user_id: int) -> int:
         .where(EventPlace.id.in_(ids))
         .values(status="attended", marked_by_id=user_id, updated_at=now)
     )
-    written = set(
-        db.session.scalars(
-            select(ExperienceRecord.event_place_id).where(ExperienceRecord.event_place_id.in_(ids))
-        )
-    )
-    slots = {
-        slot.id: slot for slot in db.session.scalars(select(EventSlot).where(EventSlot.event_id == event_id))
-    }
-    benchmark, kind = event_places.RECORD_OF.get(event.format, event_places.EMPLOYER_TALK)
-    records = [
-        {
-            "student_id": student_id,
-            "event_place_id": place_id,
-            "benchmark": benchmark,
-            "kind": kind,
-            "title": f"{event.title}: {slots[slot_id].label}"[:200],
-            "on_date": event.held_on,
-            "hours": slots[slot_id].hours,
-            "meaningful": None,
-            "created_by_id": user_id,
-            "created_at": now,
-            "allocation_id": None,
-        }
-        for place_id, student_id, slot_id in db.session.execute(
-            select(EventPlace.id, EventPlace.student_id, EventPlace.slot_id).where(EventPlace.id.in_(ids))
-        )
-        if place_id not in written
-    ]
-    if records:
-        db.session.execute(insert(ExperienceRecord.__table__), records)
+    event_places.write_records(ids, user_id)
     audit(user_id, "register_uploaded", "encounter_event", event_id, marked=len(ids))
     return len(ids)
