@@ -14,6 +14,15 @@ if TYPE_CHECKING:
     from matcher.pipeline import build_instance, find_pair, prepare
     from matcher.postcodes import PostcodeError, PostcodeIndex
     from matcher.scores import PART_LABELS, Scores, explain, score
+    from matcher.slots import (
+        SlotInstance,
+        SlotResult,
+        allocate_slots,
+        explain_slots,
+        invite_limit,
+        no_show_rate,
+        with_slot_shares,
+    )
 
 # scikit-learn and pandas take over a second to import, and the web app imports matcher for far less, so
 # the round's front half loads on first use (and python -m matcher.postcodes finds its module unloaded).
@@ -29,6 +38,19 @@ _LAZY = {
     "Scores": "matcher.scores",
     "explain": "matcher.scores",
     "score": "matcher.scores",
+    # The slots allocator needs OR-Tools, which the web app's plain imports of matcher should not load.
+    **dict.fromkeys(
+        (
+            "SlotInstance",
+            "SlotResult",
+            "allocate_slots",
+            "explain_slots",
+            "invite_limit",
+            "no_show_rate",
+            "with_slot_shares",
+        ),
+        "matcher.slots",
+    ),
 }
 
 
@@ -54,13 +76,20 @@ __all__ = [
     "PostcodeIndex",
     "Result",
     "Scores",
+    "SlotInstance",
+    "SlotResult",
     "Student",
     "allocate",
+    "allocate_slots",
     "build_instance",
     "dump_result",
     "explain",
+    "explain_slots",
     "find_pair",
+    "invite_limit",
     "load_instance",
+    "no_show_rate",
     "prepare",
     "score",
+    "with_slot_shares",
 ]

@@ -169,6 +169,74 @@ def _solve_network(
     return flow
 
 
+def solve_network(
+    tails: Int32Array, heads: Int32Array, capacity: IntArray, cost: IntArray, supply: IntArray
+) -> IntArray:
+    """Flow on each arc of a maximum flow of least cost: the solver this mechanism uses, for matcher.slots."""
+    return _solve_network(tails, heads, capacity, cost, supply)
+
+
+def cost_fits(largest: int, n_nodes: int) -> bool:
+    """Whether arc costs up to `largest` on `n_nodes` nodes stay inside the solver's scaled int64 range."""
+    return largest * (n_nodes + 2) * 4 <= _MAX_SCALED_COST
+
+
+def solve_apart(
+    tails: Int32Array,
+    heads: Int32Array,
+    capacity: IntArray,
+    cost: IntArray,
+    supply: IntArray,
+    sink: int,
+    split_from: int = _SPLIT_FROM,
+) -> IntArray:
+    """As solve_network, with the networks that meet only at `sink` packed in two and solved at once.
+
+    Apart from a sink that only receives (its demand at least what its arcs bring), the components are
+    separate problems with the same optimum taken apart; each part gets its own copy of the sink.
+    """
+    if tails.size < split_from:
+        return _solve_network(tails, heads, capacity, cost, supply)
+    n_nodes = supply.size
+    inner = (heads != sink) & (tails != sink)
+    links = sp.coo_matrix(
+        (np.ones(int(inner.sum()), dtype=np.int8), (tails[inner], heads[inner])), shape=(n_nodes, n_nodes)
+    ).tocsr()
+    _, label = connected_components(links, directed=True, connection="weak")
+    node_part = _pack(np.bincount(label[tails], minlength=int(label.max()) + 1), _PROCESSES)[label]
+    arc_part = node_part[tails]  # an arc into the sink goes with its tail
+    if not arc_part.any():
+        return _solve_network(tails, heads, capacity, cost, supply)
+    jobs = []
+    for p in np.unique(arc_part).tolist():
+        arcs = np.flatnonzero(arc_part == p)
+        nodes = np.flatnonzero(node_part == p)
+        nodes = np.append(nodes[nodes != sink], sink)  # in node order, so a seeded numbering holds
+        local = np.full(n_nodes, -1, dtype=np.int32)
+        local[nodes] = np.arange(nodes.size, dtype=np.int32)
+        part_supply = supply[nodes]
+        part_supply[-1] = -int(capacity[arcs[heads[arcs] == sink]].sum())
+        jobs.append((arcs, (local[tails[arcs]], local[heads[arcs]], capacity[arcs], cost[arcs], part_supply)))
+    jobs.sort(key=lambda job: -job[0].size)  # the largest here, the rest in the child
+    flow = np.zeros(tails.size, dtype=np.int64)
+    for (arcs, _), part_flow in zip(jobs, _solve_at_once([network for _, network in jobs]), strict=True):
+        flow[arcs] = part_flow
+    return flow
+
+
+def _pack(arcs: IntArray, k: int) -> Int32Array:
+    """Each component's part, 0..k-1, by arc counts, largest first onto the lightest part."""
+    load = np.zeros(k, dtype=np.int64)
+    part_of = np.zeros(arcs.size, dtype=np.int32)
+    for c in np.argsort(-arcs, kind="stable"):
+        if arcs[c] == 0:
+            break  # components without arcs: part 0
+        lightest = int(np.argmin(load))
+        part_of[c] = lightest
+        load[lightest] += arcs[c]
+    return part_of
+
+
 _Network = tuple[Int32Array, Int32Array, IntArray, IntArray, IntArray]
 
 
@@ -238,14 +306,7 @@ def _parts(instance: Instance, student_node: Int32Array, gate_tail: Int32Array, 
     )
     _, label = connected_components(lists, directed=True, connection="weak")
     arcs = np.bincount(label[n + instance.pref_placement], minlength=int(label.max()) + 1)
-    load = np.zeros(k, dtype=np.int64)
-    part_of = np.zeros(arcs.size, dtype=np.int32)
-    for c in np.argsort(-arcs, kind="stable"):
-        if arcs[c] == 0:
-            break  # students without a list and placements nobody listed: no arcs, part 0
-        lightest = int(np.argmin(load))
-        part_of[c] = lightest
-        load[lightest] += arcs[c]
+    part_of = _pack(arcs, k)  # students without a list and placements nobody listed: no arcs, part 0
     part = np.empty(n + m + gate_tail.size, dtype=np.int32)
     part[student_node] = part_of[label[:n]]
     part[n:] = np.concatenate([part_of[label[n:]], part_of[label[gate_tail]]])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matcher import optimal, slot_flow
 from matcher.slots import (
     SlotInstance,
     allocate_slots,
@@ -192,6 +194,51 @@ def test_serving_breadth_and_priority_first_never_leaves_a_place_empty_by_brute_
         instance = random_tiny(rng)
         classes_first = best_by_hand(instance, classes_first=True)
         assert classes_first[1] == best_by_hand(instance)[0]
+
+
+def side_by_side(a: SlotInstance, b: SlotInstance) -> SlotInstance:
+    """One instance holding a and b with nothing in common but the schools' names: two networks."""
+    m, events = a.n_slots, a.event_one_each.size
+    return SlotInstance(
+        pupil_ids=a.pupil_ids + [f"b-{p}" for p in b.pupil_ids],
+        slot_ids=a.slot_ids + [f"b-{s}" for s in b.slot_ids],
+        pref_ptr=np.concatenate([a.pref_ptr, a.pref_ptr[-1] + b.pref_ptr[1:]]),
+        pref_slot=np.concatenate([a.pref_slot, m + b.pref_slot]).astype(np.int32),
+        pref_score=np.concatenate([a.pref_score, b.pref_score]),
+        capacity=np.concatenate([a.capacity, b.capacity]),
+        slot_start=np.concatenate([a.slot_start, b.slot_start]),
+        slot_end=np.concatenate([a.slot_end, b.slot_end]),
+        slot_event=np.concatenate([a.slot_event, events + b.slot_event]).astype(np.int32),
+        event_one_each=np.concatenate([a.event_one_each, b.event_one_each]),
+        max_slots=np.concatenate([a.max_slots, b.max_slots]),
+        no_encounter=np.concatenate([a.no_encounter, b.no_encounter]),
+        priority=np.concatenate([a.priority, b.priority]),
+        pupil_school=np.concatenate([a.pupil_school, b.pupil_school]).astype(np.int32),
+        school_names=a.school_names,
+    )
+
+
+def test_separate_networks_solved_in_two_processes_are_as_good_as_solved_together(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(13)
+    children = 0
+    for _ in range(4):
+        instance = side_by_side(random_tiny(rng), random_tiny(rng))
+        instance = replace(instance, school_share=None)  # shares would join the two through the schools
+        keys = []
+        for split_from in (10**9, 1):
+            monkeypatch.setattr(slot_flow, "SPLIT_FROM", split_from)
+            peak = [0.0]  # a child that solved a network reports its peak memory here
+            monkeypatch.setattr(optimal, "child_peak_mb", peak)
+            result = allocate_slots(instance, seed=3)
+            children += peak[0] > 0.0
+            chosen: list[tuple[int, ...]] = [() for _ in range(instance.n_pupils)]
+            for p, e in zip(result.pair_pupil.tolist(), result.pair_entry.tolist(), strict=True):
+                chosen[p] += (e,)
+            keys.append(rank_key(instance, chosen))
+        assert keys[0] == keys[1]
+    assert children >= 2  # some halves have no place to give, so not every pair makes two networks
 
 
 # --- properties: rules 1, 2 and 4 on random instances ---
