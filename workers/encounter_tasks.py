@@ -28,7 +28,6 @@ from workers.matching_tasks import MAX_RETRIES, TRANSIENT
 
 if TYPE_CHECKING:
     from matcher.slots import SlotResult
-
     from workers.event_inputs import EventInputs
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,6 @@ def allocate_events(self: Task, allocation_id: int) -> None:
 def _attempt(allocation_id: int, claim: str) -> None:
     # The engine (numpy, OR-Tools) loads on a worker's first allocation, not whenever the web app starts.
     from matcher.slots import allocate_slots
-
     from workers.event_inputs import load_event_inputs
 
     allocation = db.session.get(EventAllocation, allocation_id)

@@ -1,0 +1,160 @@
+"""An event on the demo hub over real HTTP, with a real worker and SMTP server: the hub admin makes a
+mock-interview morning run by an employer and allocates every open event (the demo's coming fair too); the
+careers leader approves their pupils' places and each pupil is emailed; the employer marks the register; the
+pupil's "My record" shows the encounter once, however often the register is saved."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from tests import db as factories
+from tests.integration import test_hub_start
+from tests.integration.conftest import Stack
+from tests.integration.test_journey import _id_from
+from tests.smtp import SmtpServer
+from web.demo import DEMO_PASSWORD, LOGINS
+from web.demo.seed import DEMO_EMPLOYER
+from web.extensions import db
+from web.models import (
+    Employer,
+    EncounterEvent,
+    EventAllocation,
+    EventPlace,
+    EventSlot,
+    ExperienceRecord,
+    School,
+    Student,
+    User,
+)
+
+smtp = test_hub_start.smtp
+stack = test_hub_start.stack
+
+
+def _allocation_finished(allocation_id: int) -> EventAllocation | None:
+    db.session.expire_all()
+    allocation = db.session.get(EventAllocation, allocation_id)
+    return allocation if allocation and allocation.status in ("succeeded", "failed") else None
+
+
+def test_an_event_is_allocated_approved_emailed_registered_and_recorded(
+    stack: Stack, smtp: SmtpServer
+) -> None:
+    smtp.inbox.messages.clear()
+    stack.seed_demo()
+    leader_user = db.session.scalars(select(User).where(User.email == LOGINS["careers_leader"])).one()
+    school = db.session.get(School, leader_user.school_id)
+    employer = db.session.scalars(select(Employer).where(Employer.name == DEMO_EMPLOYER)).one()
+    admin = stack.browser()
+    admin.sign_in(LOGINS["hub_admin"], DEMO_PASSWORD)
+
+    # The hub admin makes a mock-interview morning today for the school's Year 10, run by the employer.
+    today = date.today()
+    page = admin.submit(
+        stack.url("encounters.new_event"),
+        {
+            "title": "Mock interviews with Northern Quarter Digital",
+            "format": "mock_interviews",
+            "route": "digital",
+            "pathway": "both",
+            "held_on": [str(today.day), str(today.month), str(today.year)],
+            "venue": "Ardwick Green Academy hall",
+            "year_groups": ["10"],
+            "max_slots": "1",
+            "schools": [str(school.id)],
+        },
+    )
+    event_id = _id_from(page, "/hub/events/")
+    page = admin.submit(
+        page,
+        {
+            "label": "Interview",
+            "employer": str(employer.id),
+            "starts": "13:00",
+            "minutes": "20",
+            "repeat": "4",
+            "capacity": "1",
+        },
+        action=stack.url("encounters.add_slots", event_id=event_id),
+    )
+    assert "4 slots added" in page.main_text()
+    page = admin.post_form(page, stack.url("encounters.open_event", event_id=event_id))
+    assert "Event opened" in page.main_text()
+
+    # Allocating runs in the worker, over this event and the demo's coming fair.
+    page = admin.post_form(admin.get(stack.url("encounters.events")), stack.url("encounters.allocate"))
+    allocation_id = int(re.search(r"/allocations/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    allocation = stack.wait_for(lambda: _allocation_finished(allocation_id), 60, "the event allocation")
+    assert allocation.status == "succeeded", f"{allocation.error}\n{stack.log('worker')}"
+    assert (
+        "Places proposed"
+        in admin.get(stack.url("encounters.allocation", allocation_id=allocation_id)).main_text()
+    )
+    assert db.session.get(EncounterEvent, event_id).status == "allocated"
+    ours = list(
+        db.session.scalars(
+            select(EventPlace)
+            .join(Student, Student.id == EventPlace.student_id)
+            .where(Student.school_id == school.id, EventPlace.status == "proposed")
+        )
+    )
+    assert ours, "the demo school's pupils should be proposed for places"
+    assert (
+        smtp.inbox.to(db.session.get(Student, ours[0].student_id).email or "nobody") == []
+    )  # nobody hears yet
+
+    # The careers leader approves every place proposed for the school's pupils: each pupil is emailed.
+    leader = stack.browser()
+    leader.sign_in(LOGINS["careers_leader"], DEMO_PASSWORD)
+    page = leader.submit(
+        leader.get(stack.url("encounters.school_events")),
+        {"places": [str(place.id) for place in ours], "approve": "Approve and invite"},
+        action=stack.url("encounters.decide_event_places"),
+    )
+    assert f"{len(ours)} place" in page.main_text()
+    invited = [db.session.get(Student, place.student_id) for place in ours]
+    # Demo pupils have no email of their own: their parents and carers are told.
+    parent = next(pupil.parent_email for pupil in invited if pupil.parent_email)
+    messages = smtp.inbox.wait_for(parent)  # one for each place: a pupil may have a fair's and an interview
+    assert all(message["Subject"].startswith("You have a place at ") for message in messages)
+
+    # The employer marks an interviewee present on the register, twice: one record.
+    db.session.expire_all()
+    people = stack.browser()
+    people.sign_in(LOGINS["employer"], DEMO_PASSWORD)
+    on_register = [
+        place
+        for place in db.session.scalars(select(EventPlace).where(EventPlace.status == "invited"))
+        if place.slot_id in _slots_of(event_id)
+    ]
+    assert on_register, "someone should be invited to the interviews"
+    place = on_register[0]
+    register = stack.url("encounters.event_register", event_id=event_id)
+    for _ in range(2):
+        page = people.submit(
+            people.get(register),
+            {"attended": "yes"},
+            action=stack.url("encounters.mark_place", event_id=event_id, place_id=place.id),
+        )
+    db.session.expire_all()
+    records = db.session.scalars(
+        select(ExperienceRecord).where(ExperienceRecord.event_place_id == place.id)
+    ).all()
+    assert len(records) == 1
+
+    # The pupil sees it on "My record".
+    pupil = db.session.get(Student, place.student_id)
+    account = factories.create_user_for("student", pupil)
+    person = stack.browser()
+    person.sign_in(account.email, factories.PASSWORD)
+    assert (
+        "Mock interviews with Northern Quarter Digital"
+        in person.get(stack.url("students.record")).main_text()
+    )
+
+
+def _slots_of(event_id: int) -> set[int]:
+    return set(db.session.scalars(select(EventSlot.id).where(EventSlot.event_id == event_id)))

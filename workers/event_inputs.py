@@ -1,0 +1,177 @@
+"""What an event allocation reads from the database, as the engine's SlotInstance: the hub's open events and
+their slots (over-invited by each format's no-show rate), and the pupils of their schools and year groups,
+with the time each already holds elsewhere."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+from sqlalchemy import Select, func, select
+
+from matcher.slots import SlotInstance, invite_limit, no_show_rate, with_slot_shares
+from web.dao import events as events_dao
+from web.dao.reports import academic_year_of
+from web.extensions import db
+from web.models import EncounterEvent, EventPlace, EventSchool, EventSlot, ExperienceRecord, Student
+from web.models.events import HOLDING
+
+EPOCH = datetime(2000, 1, 1)
+# How well a slot fits a pupil: their routes (a fair is for every route) and the pathway they lean to.
+ROUTE_FIT, ANY_ROUTE, OTHER_ROUTE = 1.0, 0.6, 0.2
+PATHWAY_WEIGHT = 0.25
+
+
+@dataclass(frozen=True)
+class EventInputs:
+    """The instance, and the database ids behind its indices."""
+
+    instance: SlotInstance
+    student_ids: list[int]
+    slots: list[EventSlot]
+    events: list[EncounterEvent]
+    invite_limits: dict[int, int]
+
+
+def _minutes(moment: datetime) -> int:
+    return int((moment - EPOCH).total_seconds() // 60)
+
+
+def load_event_inputs(hub_id: int, today: date) -> EventInputs:
+    """The hub's open events to come, their slots and eligible pupils, ready for allocate_slots."""
+    events = events_dao.open_events(hub_id, today)
+    by_id = {event.id: event for event in events}
+    slots = list(
+        db.session.scalars(
+            select(EventSlot).where(EventSlot.event_id.in_(by_id)).order_by(EventSlot.event_id, EventSlot.id)
+        )
+    )
+    rates = events_dao.no_shows_by_format(hub_id)
+    limits = {
+        slot.id: invite_limit(slot.capacity, no_show_rate(*rates.get(by_id[slot.event_id].format, (0, 0))))
+        for slot in slots
+    }
+    event_index = {event.id: i for i, event in enumerate(events)}
+    slots_of: dict[int, list[int]] = defaultdict(list)
+    for j, slot in enumerate(slots):
+        slots_of[slot.event_id].append(j)
+    taking_part = (
+        select(Student.id)
+        .join(EventSchool, EventSchool.school_id == Student.school_id)
+        .where(EventSchool.event_id.in_(by_id), Student.left_on.is_(None))
+    )
+    pupils = db.session.execute(
+        select(
+            Student.id,
+            Student.school_id,
+            Student.year_group,
+            Student.disadvantaged,
+            Student.send,
+            Student.routes,
+            Student.pathway_interest,
+            EventSchool.event_id,
+        )
+        .join(EventSchool, EventSchool.school_id == Student.school_id)
+        .where(EventSchool.event_id.in_(by_id), Student.left_on.is_(None))
+        .order_by(Student.id)
+    ).all()
+    eligible: dict[int, list[int]] = defaultdict(list)
+    about: dict[int, tuple[int, bool, list[str], str]] = {}
+    for student_id, school_id, year, disadvantaged, send, routes, pathway, event_id in pupils:
+        if year in (by_id[event_id].year_groups or []):
+            eligible[student_id].append(event_id)
+            about[student_id] = (
+                school_id,
+                bool(disadvantaged or send),
+                list(routes or []),
+                pathway or "both",
+            )
+    student_ids = sorted(eligible)
+    held = _held_times(taking_part)
+    met = _with_encounter(taking_part, today)
+    school_list = sorted({about[s][0] for s in student_ids})
+    school_index = {school_id: k for k, school_id in enumerate(school_list)}
+    ptr, pair_slot, pair_score = [0], [], []
+    max_slots = []
+    for student_id in student_ids:
+        school_id, _, routes, pathway = about[student_id]
+        busy = held.get(student_id, [])
+        for event_id in eligible[student_id]:
+            event = by_id[event_id]
+            fit = _fit(event, routes, pathway)
+            free = [j for j in slots_of[event_id] if _free(slots[j], busy)] if busy else slots_of[event_id]
+            pair_slot += free
+            pair_score += [fit] * len(free)
+        ptr.append(len(pair_slot))
+        max_slots.append(sum(by_id[e].max_slots for e in eligible[student_id]))
+    seats = np.array([max(limits[slot.id] - slot.places_taken, 0) for slot in slots], dtype=np.int64)
+    pupil_school = np.array([school_index[about[s][0]] for s in student_ids], dtype=np.int32)
+    # Each school is owed a share of the places in proportion to the slots its pupils may hold.
+    instance = SlotInstance(
+        pupil_ids=[str(s) for s in student_ids],
+        slot_ids=[str(slot.id) for slot in slots],
+        pref_ptr=np.array(ptr, dtype=np.int64),
+        pref_slot=np.array(pair_slot, dtype=np.int32),
+        pref_score=np.array(pair_score, dtype=np.float64),
+        capacity=seats,
+        slot_start=np.array([_minutes(slot.starts_at) for slot in slots], dtype=np.int64),
+        slot_end=np.array([_minutes(slot.ends_at) for slot in slots], dtype=np.int64),
+        slot_event=np.array([event_index[slot.event_id] for slot in slots], dtype=np.int32),
+        event_one_each=np.array([event.max_slots == 1 for event in events], dtype=bool),
+        max_slots=np.array(max_slots, dtype=np.int64),
+        no_encounter=np.array([s not in met for s in student_ids], dtype=bool),
+        priority=np.array([about[s][1] for s in student_ids], dtype=bool),
+        pupil_school=pupil_school,
+        school_names=[str(school_id) for school_id in school_list],
+    )
+    return EventInputs(with_slot_shares(instance), student_ids, slots, events, limits)
+
+
+def _free(slot: EventSlot, busy: list[tuple[int, datetime, datetime]]) -> bool:
+    return not any(held == slot.id or (a < slot.ends_at and slot.starts_at < b) for held, a, b in busy)
+
+
+def _fit(event: EncounterEvent, routes: list[str], pathway: str) -> float:
+    route = ANY_ROUTE if event.route is None else ROUTE_FIT if event.route in routes else OTHER_ROUTE
+    leaning = 1.0 if "both" in (pathway, event.pathway) or pathway == event.pathway else 0.0
+    return round((1 - PATHWAY_WEIGHT) * route + PATHWAY_WEIGHT * leaning, 3)
+
+
+def _held_times(student_ids: Select[int]) -> dict[int, list[tuple[int, datetime, datetime]]]:
+    """Each pupil's places already held or waited for: (slot id, from, to); only held ones block a time."""
+    held: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)
+    rows = db.session.execute(
+        select(
+            EventPlace.student_id,
+            EventPlace.slot_id,
+            EventPlace.status,
+            EventPlace.starts_at,
+            EventPlace.ends_at,
+        )
+        .where(EventPlace.student_id.in_(student_ids))
+        .execution_options(yield_per=10_000)
+    )
+    for student_id, slot_id, status, starts, ends in rows:
+        # A place in any other status still keeps the pupil off that slot (the database allows one row each).
+        held[student_id].append((slot_id, starts, ends) if status in HOLDING else (slot_id, starts, starts))
+    return held
+
+
+def _with_encounter(student_ids: Select[int], today: date) -> set[int]:
+    """The pupils who have had a Benchmark 5 encounter this academic year."""
+    start = date(academic_year_of(today), 9, 1)
+    return set(
+        db.session.scalars(
+            select(ExperienceRecord.student_id)
+            .where(
+                ExperienceRecord.student_id.in_(student_ids),
+                ExperienceRecord.benchmark == "5",
+                ExperienceRecord.on_date >= start,
+                ExperienceRecord.on_date <= today,
+            )
+            .group_by(ExperienceRecord.student_id)
+            .having(func.count() > 0)
+        )
+    )
