@@ -45,8 +45,9 @@ class Config:
     # A round whose worker died this many times is failed rather than tried again.
     ROUND_MAX_ATTEMPTS = 3
     # An event allocation takes seconds: one queued or running this long lost its message or its worker, and
-    # the repair task (every ROUND_REPAIR_SECONDS) sends it again.
+    # the repair task (every EVENT_REPAIR_SECONDS) sends it again.
     EVENT_STALE_SECONDS = 300.0
+    EVENT_REPAIR_SECONDS = 60.0
     # Tests only: a running round waits this long after its first stage, so a test can kill its worker.
     ROUND_PAUSE_SECONDS = 0.0
     # Sign-in: wrong passwords in a row before an email address is locked, and for how long (counted in the
@@ -115,7 +116,7 @@ class Config:
             str(Path(self.VAR_DIR) / "celerybeat-schedule"),
             {
                 "matching.repair_rounds": self.ROUND_REPAIR_SECONDS,
-                "matching.repair_event_allocations": self.ROUND_REPAIR_SECONDS,
+                "schedule.repair_event_allocations": self.EVENT_REPAIR_SECONDS,
                 "notifications.repair": self.NOTIFICATION_REPAIR_SECONDS,
                 "schedule.consent_reminders": 3600.0,
                 "schedule.insurance_reminders": 3600.0,
@@ -146,6 +147,7 @@ class Test(Config):
     ROUND_STALE_SECONDS = 3.0
     ROUND_REPAIR_SECONDS = 1.0
     EVENT_STALE_SECONDS = 5.0
+    EVENT_REPAIR_SECONDS = 5.0
     ROUND_PAUSE_SECONDS = float(os.environ.get("TEST_ROUND_PAUSE_SECONDS", "0"))
     API_RATE_LIMIT = "100000 per minute"  # the schema-driven tests call fast (test_api.py tests the limit)
     # A password hash takes 0.16 s with the real parameters and a thousand tests make users: the cheapest

@@ -2,8 +2,9 @@
 save every proposal and waitlist in one transaction; and give a dead worker's allocation to another.
 
 An allocation takes seconds, so it has no heartbeat: one still running after EVENT_STALE_SECONDS lost its
-worker, and the repair task (Celery beat, every minute) queues it again. A task delivered twice finds it
-claimed and does nothing; an attempt that lost its claim meanwhile saves nothing.
+worker, and the repair task (Celery beat, every EVENT_REPAIR_SECONDS, on the schedule's queue so that it
+never queues up ahead of a round) sends it again. A task delivered twice finds it claimed and does nothing;
+an attempt that lost its claim meanwhile saves nothing.
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def _release_or_fail(allocation_id: int, claim: str, message: str | None) -> Non
         log.exception("Could not record the outcome of event allocation %s", allocation_id)
 
 
-@shared_task(name="matching.repair_event_allocations")  # type: ignore[untyped-decorator]
+@shared_task(name="schedule.repair_event_allocations")  # type: ignore[untyped-decorator]
 def repair_event_allocations() -> None:
     """Send again allocations whose worker died or whose message the broker lost. Run by Celery beat."""
     stale_before = utcnow() - timedelta(seconds=current_app.config["EVENT_STALE_SECONDS"])
