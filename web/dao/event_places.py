@@ -282,9 +282,15 @@ def write_records(place_ids: list[int], user_id: int) -> int:
     return len(records)
 
 
-def student_of(place_id: int) -> int | None:
-    """The pupil a place is for."""
-    return db.session.scalar(select(EventPlace.student_id).where(EventPlace.id == place_id))
+def invitees(place_ids: list[int]) -> list[tuple[int, str | None, str | None]]:
+    """(place id, the pupil's email, their parent's or carer's) for each of these places."""
+    rows = db.session.execute(
+        select(EventPlace.id, Student.email, Student.parent_email)
+        .join(Student, Student.id == EventPlace.student_id)
+        .where(EventPlace.id.in_(place_ids))
+        .order_by(EventPlace.id)
+    )
+    return [(place_id, email, parent) for place_id, email, parent in rows.all()]
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,10 @@ from werkzeug.wrappers import Response
 from web.auth.roles import role_required
 from web.dao import event_places as dao
 from web.dao.base import transaction
-from web.emails import notify
+from web.emails import notify_many
 from web.encounters import bp, event_emails  # noqa: F401 - the emails these pages send
 from web.encounters.event_forms import PlacesForm
-from web.extensions import db
 from web.fields import ConfirmForm
-from web.models import Student
 
 
 @bp.route("/school/events")
@@ -60,14 +58,12 @@ def decide_event_places() -> Response | str:
 
 def _invite(place_ids: list[int]) -> None:
     """Queue each approved pupil's invitation, to them and their parent or carer, once each."""
-    for place_id in place_ids:
-        student = db.session.get(Student, dao.student_of(place_id))
-        if student is None:
-            continue
-        notify(f"event_invitation:{place_id}", "event_invitation", student.email, place_id=place_id)
-        notify(
-            f"event_invitation:{place_id}:parent", "event_invitation", student.parent_email, place_id=place_id
-        )
+    messages = [
+        (f"event_invitation:{place_id}{who}", address, {"place_id": place_id})
+        for place_id, email, parent_email in dao.invitees(place_ids)
+        for who, address in (("", email), (":parent", parent_email))
+    ]
+    notify_many("event_invitation", messages)
 
 
 @bp.route("/school/events/places/<int:place_id>/decline", methods=["POST"])

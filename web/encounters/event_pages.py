@@ -53,14 +53,17 @@ def new_event() -> Response | str:
 @role_required("hub_admin")
 def event(event_id: int) -> str:
     """One event: its schools, its slots with their seats and invitations, and what can be done next."""
-    found = _own_event(event_id)
+    return _event_page(_own_event(event_id), SlotForm(dao.approved_employers(current_user.hub_id)))
+
+
+def _event_page(event: EncounterEvent, form: SlotForm) -> str:
     return render_template(
         "encounters/event.html",
-        event=found,
-        schools=dao.schools_of(found.id),
-        slots=dao.slots_of(found.id),
-        held=dao.holding_counts(found.id),
-        form=SlotForm(dao.approved_employers(current_user.hub_id)),
+        event=event,
+        schools=dao.schools_of(event.id),
+        slots=dao.slots_of(event.id),
+        held=dao.holding_counts(event.id),
+        form=form,
         confirm=ConfirmForm(),
     )
 
@@ -75,15 +78,7 @@ def add_slots(event_id: int) -> Response | str:
         flash("Slots can only be added before the event is allocated", "important")
         return redirect(url_for("encounters.event", event_id=found.id))
     if not form.validate_on_submit():
-        return render_template(
-            "encounters/event.html",
-            event=found,
-            schools=dao.schools_of(found.id),
-            slots=dao.slots_of(found.id),
-            held=dao.holding_counts(found.id),
-            form=form,
-            confirm=ConfirmForm(),
-        )
+        return _event_page(found, form)
     with transaction():
         added = [dao.add_slot(found, fields) for fields in form.slots(found.held_on)]
     flash(f"{len(added)} slot{'' if len(added) == 1 else 's'} added", "success")
