@@ -187,11 +187,15 @@ def _answers(url: str) -> bool:
 
 
 def _broker_url(param: str, where: Path) -> str:
+    """Each run tests a stack that is deployed: SQLite with its file broker (the embedded default), or
+    PostgreSQL with Redis when REDIS_URL is set. A SQLite-file broker beside PostgreSQL is never deployed."""
+    url = os.environ.get("REDIS_URL")
     if param == "redis":
-        url = os.environ.get("REDIS_URL")
         if not url:
             pytest.skip("The Redis broker run needs REDIS_URL (`make test-postgres` sets it)")
         return url
+    if url:
+        pytest.skip("With REDIS_URL set the stack runs on Redis; the SQLite-file broker has its own run")
     return f"sqla+sqlite:///{where / 'broker.sqlite'}"
 
 
@@ -202,11 +206,11 @@ def stack(
     """The web server and a worker on the tests' database and the broker of this parameter: the SQLite-file
     one is the stack the browser tests use too (tests/conftest.py), started once for both. The Redis one
     stops with its module: other modules' stacks share that broker, and its worker would take their mail."""
+    where = tmp_path_factory.mktemp("stack")
+    broker = _broker_url(request.param, where)
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_stack")
         return
-    where = tmp_path_factory.mktemp("stack")
-    broker = _broker_url(request.param, where)
     _purge(broker)
     yield from launch(broker, app, where, stack_env(app, broker), workers=("worker",))
 
