@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
+from sqlalchemy import exists, literal, select, text, union_all
 
 import tests.per_worker  # noqa: F401 - before anything reads the settings
 from tests import db as factories
@@ -87,13 +87,18 @@ def _clean_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     db.session.rollback()
     with db.engine.begin() as connection:
         # DELETE, not TRUNCATE: on tables a test left nearly empty it is a tenth of the time (TRUNCATE makes
-        # every table's files anew), a minute and a half over the PostgreSQL run.
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
+        # every table's files anew), a minute and a half over the PostgreSQL run. Only the tables that have
+        # rows, found in one query: most tests touch a few of the sixty.
+        tables = db.metadata.sorted_tables
+        checks = [select(literal(table.name)).where(exists().select_from(table)) for table in tables]
+        filled = set(connection.scalars(union_all(*checks)))
+        for table in reversed(tables):
+            if table.name in filled:
+                connection.execute(table.delete())
         if connection.dialect.name == "postgresql":  # ids from 1 again, as SQLite gives them
-            listed = "SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = 'public'"
-            sequences = connection.scalars(text(listed))
-            restarts = [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+            # Those that gave an id since their last restart, rolled-back inserts included.
+            used = "SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' AND last_value > 0"
+            restarts = [f'ALTER SEQUENCE "{name}" RESTART' for name in connection.scalars(text(used))]
             if restarts:
                 connection.exec_driver_sql("; ".join(restarts))
     db.session.remove()
