@@ -58,7 +58,8 @@ class Stack:
             self.logs[name],
             {**self.env, **env},
         )  # fmt: skip
-        self.wait_for(lambda: " ready." in self.log(name), START_TIMEOUT, f"the {name} to be ready")
+        # All of its log: a worker that starts behind beat's backlog logs pages of tasks once it is ready.
+        self.wait_for(lambda: " ready." in self.log(name, tail=0), START_TIMEOUT, f"the {name} to be ready")
 
     def start_beat(self) -> None:
         """Start Celery beat, which sends the round repair task on the test settings' schedule."""
@@ -100,6 +101,7 @@ class Stack:
             return url_for(endpoint, **values)
 
     def log(self, name: str, tail: int = 8000) -> str:
+        """The last `tail` characters of a process's log, or all of it for 0."""
         text = self.logs[name].read_text(errors="replace") if self.logs[name].exists() else ""
         return text[-tail:]
 
