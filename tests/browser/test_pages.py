@@ -88,6 +88,7 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("employers.edit_organisation"),
             url("encounters.employer_events"),
             url("encounters.event_register", event_id=world.event.id),
+            url("encounters.organisation_feedback", event_id=world.event.id),
             url("accounts.team"),
         ],
         "student": [
@@ -107,6 +108,7 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("students.own_placement", placement_id=world.own_placement.id),
             url("students.change_own_placement", placement_id=world.own_placement.id),
             url("encounters.pupil_events"),
+            url("encounters.pupil_feedback", place_id=world.attended.id),
         ],
     }[role]
     # The error pages as a signed-in person meets them: another role's page, and one that is not there.

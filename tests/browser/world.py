@@ -14,6 +14,7 @@ from web.models import (
     Employer,
     EncounterEvent,
     EventAllocation,
+    EventPlace,
     Hub,
     MatchRound,
     Opportunity,
@@ -67,10 +68,12 @@ class World:
     hub_round: MatchRound
     what_if: tuple[MatchRound, MatchRound]
     # Events: a careers fair today (the student invited, the classmate proposed; the employer runs the
-    # slot), a draft one still taking slots, and the allocation that filled the fair.
+    # slot), a draft one still taking slots, and the allocation that filled the fair; and the student's
+    # place at the fair's first stand, where the register has them present.
     event: EncounterEvent
     draft_event: EncounterEvent
     event_allocation: EventAllocation
+    attended: EventPlace
 
 
 def build() -> World:
@@ -142,7 +145,7 @@ def build() -> World:
     db.session.commit()
     link = f"/consent/{consent.secret_of(consent.for_allocation(accepted.id))}"
     hub_round, what_if = _shared_pool(school, classmate, unchosen)
-    event, draft_event, event_allocation = _events(hub, school, employer, student, classmate)
+    event, draft_event, event_allocation, attended = _events(hub, school, employer, student, classmate)
     return World(
         users,
         school,
@@ -165,17 +168,20 @@ def build() -> World:
         event,
         draft_event,
         event_allocation,
+        attended,
     )
 
 
 def _events(
     hub: Hub, school: School, employer: Employer, student: Student, classmate: Student
-) -> tuple[EncounterEvent, EncounterEvent, EventAllocation]:
+) -> tuple[EncounterEvent, EncounterEvent, EventAllocation, EventPlace]:
     years = sorted({student.year_group, classmate.year_group})
     event = factories.create_event(hub, [school], status="allocated", held_on=date.today(), year_groups=years)
     slot = factories.create_slot(event, employer_id=employer.id, label="Software developers' stand")
     factories.create_place(slot, student, "invited")
     factories.create_place(slot, classmate, "proposed", reason="Given first: no encounter yet this year.")
+    first = factories.create_slot(event, hour=9, employer_id=employer.id, label="Coding taster")
+    attended = factories.create_place(first, student, "attended")
     draft = factories.create_event(
         hub, [school], status="draft", title="Mock interview morning", format="mock_interviews"
     )
@@ -189,7 +195,7 @@ def _events(
     )
     db.session.add(allocation)
     db.session.commit()
-    return event, draft, allocation
+    return event, draft, allocation, attended
 
 
 def _shared_pool(

@@ -214,6 +214,17 @@ def _world() -> dict[str, Any]:
             slot, factories.create_student(school, year_group=student.year_group), "proposed"
         ),
     ]
+    # A fair held last week that the student went to: the pupil's and the organisation's feedback.
+    held = factories.create_event(
+        hub,
+        [school],
+        status="held",
+        held_on=date.today() - timedelta(days=7),
+        year_groups=[student.year_group],
+    )
+    places.append(
+        factories.create_place(factories.create_slot(held, employer_id=employer.id), student, "attended")
+    )
     draft_event = factories.create_event(hub, [school], status="draft")
     allocation = EventAllocation(hub_id=hub.id, status="succeeded")
     db.session.add(allocation)
@@ -239,7 +250,7 @@ def _world() -> dict[str, Any]:
             "school_id": [school.id],
             "employer_id": [employer.id],
             "user_id": [user.id for user in colleagues],
-            "event_id": [event.id, draft_event.id],
+            "event_id": [event.id, held.id, draft_event.id],
             "slot_id": [slot.id, factories.create_slot(draft_event).id],
             "place_id": [place.id for place in places],
         },

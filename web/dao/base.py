@@ -6,8 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
+
 from web.extensions import db
 from web.models import AuditEvent
+
+
+def insert_into(model: Any) -> Any:
+    """An INSERT in the database's own dialect, which can say what to do on a conflict (ON CONFLICT)."""
+    return (sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql).insert(model)
 
 
 @contextmanager

@@ -20,9 +20,9 @@ from web.dao.reports import (
     PROVIDER_BANDS,
     PROVIDER_TARGET,
     Scope,
-    _cohort,
     _per_student,
     academic_year_of,
+    cohort_of,
 )
 from web.dao.reports import provider_deadline as reports_deadline
 from web.extensions import db
@@ -118,7 +118,7 @@ class _Current:
     def of(cls, school: School, today: date) -> _Current:
         """The school's current students in today's academic year."""
         scope = Scope(hub_id=school.hub_id, year=academic_year_of(today), today=today, school_id=school.id)
-        cohort = _cohort(scope)
+        cohort = cohort_of(scope)
         return cls(cohort, _per_student(cohort, scope))
 
     @property

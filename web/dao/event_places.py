@@ -297,6 +297,7 @@ def invitees(place_ids: list[int]) -> list[tuple[int, str | None, str | None]]:
 class PupilPlace:
     """A place of the pupil's own, as they see it."""
 
+    place_id: int
     status: str
     event_title: str
     format: str
@@ -313,6 +314,7 @@ def places_of_pupil(student_id: int) -> list[PupilPlace]:
     until their careers leader approves them)."""
     rows = db.session.execute(
         select(
+            EventPlace.id,
             EventPlace.status,
             EncounterEvent.title,
             EncounterEvent.format,

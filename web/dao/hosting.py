@@ -13,10 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from web.dao import consent, placements
-from web.dao.base import audit
+from web.dao.base import audit, insert_into
 from web.dao.offers import student_account
 from web.dao.users import reachable_leaders
 from web.dates import london_today
@@ -303,15 +302,10 @@ def record_outcome(allocation_id: int, user_id: int, outcome: str, days: int, ho
     return True
 
 
-def _dialect() -> Any:
-    return sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
-
-
 def _insert_once(**values: Any) -> None:
     # The unique allocation_id holds the line even if two requests got past the status check together.
     db.session.execute(
-        _dialect()
-        .insert(ExperienceRecord)
+        insert_into(ExperienceRecord)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["allocation_id"])
     )
@@ -322,8 +316,7 @@ def save_feedback(allocation_id: int, user_id: int, **answers: Any) -> None:
     now = utcnow()
     values = {**answers, "updated_at": now}
     db.session.execute(
-        _dialect()
-        .insert(Feedback)
+        insert_into(Feedback)
         .values(
             allocation_id=allocation_id,
             author_role="employer",

@@ -11,9 +11,9 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
+from web.dao.base import insert_into
 from web.extensions import db
 from web.models import AccessToken, Allocation, Consent, Notification, Student, User
 from web.models.base import utcnow
@@ -54,9 +54,8 @@ PENDING = "notifications_to_send"
 
 def queue(key: str, template: str, recipient: str, **about: Any) -> int | None:
     """Add a message to the current transaction unless one with this key exists; its id if added."""
-    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
     added = db.session.scalar(
-        dialect.insert(Notification)
+        insert_into(Notification)
         .values(
             idempotency_key=key,
             template=template,
@@ -82,7 +81,6 @@ def queue_many(template: str, messages: list[tuple[str, str, dict[str, Any]]]) -
     """queue() for many (key, recipient, about) messages of one template in one statement; the ids added."""
     if not messages:
         return []
-    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
     now = utcnow()
     rows = [
         {
@@ -100,7 +98,7 @@ def queue_many(template: str, messages: list[tuple[str, str, dict[str, Any]]]) -
     ]
     added = list(
         db.session.scalars(
-            dialect.insert(Notification).on_conflict_do_nothing().returning(Notification.id), rows
+            insert_into(Notification).on_conflict_do_nothing().returning(Notification.id), rows
         )
     )
     session = db.session()

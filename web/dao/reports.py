@@ -168,7 +168,7 @@ def latest_birthday(day: date, age: int) -> date:
         return date(day.year - age, 2, 28)
 
 
-def _cohort(scope: Scope) -> Subquery:
+def cohort_of(scope: Scope) -> Subquery:
     """Students on roll in the scope's academic year, each with their year group in that year, the number
     of their birthday (_day_number) and the first day their provider encounters count from: the start of
     their current pair of years (Years 8-9, 10-11, 12-13), None outside them."""
@@ -257,7 +257,7 @@ def _per_student(cohort: Subquery, scope: Scope) -> Subquery:
 def benchmark_counts(scope: Scope) -> dict[Key, Counts]:
     """Benchmark 5, Benchmark 6 and provider counts by (school, year group, disadvantaged, SEND), in one
     query."""
-    cohort = _cohort(scope)
+    cohort = cohort_of(scope)
     per = _per_student(cohort, scope)
     aged_16 = cohort.c.date_of_birth <= latest_birthday(scope.as_of, 16)
     aged_18 = cohort.c.date_of_birth <= latest_birthday(scope.as_of, 18)
@@ -304,7 +304,7 @@ def benchmark_counts(scope: Scope) -> dict[Key, Counts]:
 
 def _offered(scope: Scope) -> Subquery:
     """Allocations offered to students in scope, on opportunities starting in the academic year."""
-    cohort = _cohort(scope)
+    cohort = cohort_of(scope)
     return (
         select(cohort.c.school_id, Allocation.status, Opportunity.pathway, Opportunity.employer_id)
         .select_from(Allocation)
@@ -340,7 +340,7 @@ def record_pathway_counts(scope: Scope) -> dict[tuple[str, str], int]:
     """This year's records of students in scope, to the last day counted, by (benchmark, pathway): the
     pathway of the opportunity a placement's record came from, else "technical" for TECHNICAL_KINDS, else
     NOT_KNOWN. One query."""
-    cohort = _cohort(scope)
+    cohort = cohort_of(scope)
     record = ExperienceRecord
     pathway = func.coalesce(
         Opportunity.pathway, case((record.kind.in_(TECHNICAL_KINDS), "technical"), else_=NOT_KNOWN)

@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from web.dao.base import audit
+from web.dao.base import audit, insert_into
 from web.dao.users import get_user_by_email, password_matches
 from web.extensions import db
 from web.models import SignInGuard, User
@@ -63,9 +62,8 @@ def _clear(key: str, now: datetime) -> bool:
 
 def _count_failure(key: str, now: datetime, allowed: int, lockout: timedelta, user: User | None) -> bool:
     """A wrong password: count it unless the address is locked; True if it is locked now."""
-    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
     counted = (
-        dialect.insert(SignInGuard)
+        insert_into(SignInGuard)
         .values(email_hash=key, failures=1, locked_until=None)
         .on_conflict_do_update(
             index_elements=[SignInGuard.email_hash],

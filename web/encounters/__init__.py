@@ -10,6 +10,13 @@ bp = Blueprint("encounters", __name__)
 
 def register(app: Flask) -> None:
     """Add the blueprint to the app, with the routes of each of the package's view modules."""
-    from web.encounters import employer_events, event_approvals, event_pages, pupil_events, registers  # noqa: F401 - their routes join bp
+    from web.encounters import (  # noqa: F401 - their routes join bp
+        employer_events,
+        event_approvals,
+        event_pages,
+        feedback,
+        pupil_events,
+        registers,
+    )
 
     app.register_blueprint(bp)

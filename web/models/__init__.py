@@ -3,6 +3,7 @@
 from web.models.audit import AuditEvent
 from web.models.encounter_requests import EncounterRequest, EncounterResponse
 from web.models.encounters import EncounterOffer
+from web.models.event_feedback import OrganisationFeedback, PupilFeedback
 from web.models.events import EncounterEvent, EventAllocation, EventPlace, EventSchool, EventSlot
 from web.models.matching import Allocation, MatchRound
 from web.models.notifications import Notification
@@ -36,9 +37,11 @@ __all__ = [
     "MatchRound",
     "Notification",
     "Opportunity",
+    "OrganisationFeedback",
     "OwnPlacement",
     "Preference",
     "ProviderAccessPolicy",
+    "PupilFeedback",
     "ProviderAccessRequest",
     "School",
     "SignInGuard",

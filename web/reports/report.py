@@ -7,6 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from web.cache import cached
+from web.dao import event_feedback
 from web.dao import reports as dao
 from web.dao.reports import Counts, Key, Placements, Scope
 from web.reports import encounter_figures as encounters
@@ -32,6 +33,7 @@ from web.reports.placement_figures import (
     route_table,
     total_placements,
 )
+from web.reports.quality_figures import quality_chart, quality_table
 
 SCHOOL_COLUMNS = [
     "School",
@@ -129,6 +131,10 @@ class Figures:
     def record_pathways(self) -> dict[tuple[str, str], int]:
         return cached(("record-pathways", self.scope), lambda: dao.record_pathway_counts(self.scope))
 
+    @cached_property
+    def quality(self) -> tuple[dict[event_feedback.QualityKey, event_feedback.Answers], dict[int, str]]:
+        return cached(("quality", self.scope), lambda: event_feedback.quality_counts(self.scope))
+
     @property
     def suppressed(self) -> bool:
         """Whether small counts are held back: in a hub's own figures, not a school's."""
@@ -151,6 +157,8 @@ class Figures:
             return encounters.deadline_table(self.deadline_rows)
         if slug == "encounter-pathways":
             return encounters.pathway_table(self.record_pathways)
+        if slug == "encounter-quality":
+            return quality_table(*self.quality)
         if slug in EQUITY_REPORTS:
             return equity_table(slug, self.groups)
         if slug == "pathways":
@@ -167,6 +175,8 @@ class Figures:
             return encounters.deadline_chart(self.deadline_rows)
         if slug == "encounter-pathways":
             return encounters.pathway_chart(self.record_pathways)
+        if slug == "encounter-quality":
+            return quality_chart(self.quality[0])
         if slug in EQUITY_REPORTS:
             return equity_chart(slug, self.groups)
         if slug == "pathways":
@@ -196,6 +206,7 @@ REPORTS = {
     "encounters-by-year": "Encounters this year by year group",
     "provider-deadlines": "Provider encounters against the 28 February deadlines",
     "encounter-pathways": "Technical and academic share of encounters",
+    "encounter-quality": "Quality of encounters: what pupils said",
     "pathways": "Technical and academic places",
     "outcomes": "Places offered and what became of them",
     "routes": "Employers engaged by route",

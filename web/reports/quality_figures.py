@@ -1,0 +1,80 @@
+"""How pupils rated the encounters they went to, by format, by the organisation that ran them and by route:
+how many answered, the share who learned something about jobs or routes, the share who want to find out
+more, and the average rating out of 5. A row with answers from 1 to 4 pupils (under SUPPRESS_UNDER) is held
+back in every report, a school's too: a handful of answers about one stand would show whose they were."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from matcher.people import ROUTES
+from web.dao.event_feedback import Answers, QualityKey
+from web.models.encounters import ALL_FORMATS
+from web.reports.encounter_figures import SUPPRESS_UNDER
+from web.reports.figures import Cell, Chart, Table, percent, ratio
+
+EVERY_ROUTE = "Every route (a careers fair)"
+COLUMNS = [
+    "By",
+    "Format, organisation or route",
+    "Pupils who answered",
+    "Learned something about jobs or routes",
+    "Want to find out more",
+    "Average rating out of 5",
+]
+
+
+def _by(counts: Mapping[QualityKey, Answers], part: Callable[[QualityKey], str]) -> dict[str, Answers]:
+    found: dict[str, Answers] = {}
+    for key, answers in counts.items():
+        found[part(key)] = found.get(part(key), Answers()) + answers
+    return dict(sorted(found.items()))
+
+
+def _parts(counts: Mapping[QualityKey, Answers], names: Mapping[int, str]) -> dict[str, dict[str, Answers]]:
+    return {
+        "All": {"All encounters": sum(counts.values(), Answers())},
+        "Format": _by(counts, lambda key: ALL_FORMATS.get(key[0], key[0])),
+        "Organisation": _by(counts, lambda key: names.get(key[1], "") if key[1] else "The hub"),
+        "Route": _by(counts, lambda key: ROUTES.get(key[2], key[2]) if key[2] else EVERY_ROUTE),
+    }
+
+
+def quality_table(counts: Mapping[QualityKey, Answers], names: Mapping[int, str]) -> Table:
+    """A row for every encounter together, then one per format, per organisation and per route, each with
+    its pupils' answers."""
+    table = Table("encounter-quality", "Quality of encounters: what pupils said", COLUMNS)
+    for by, rows in _parts(counts, names).items():
+        for label, said in rows.items():
+            held = 0 < said.answered < SUPPRESS_UNDER
+            table.rows.append(
+                [
+                    Cell(by, "label"),
+                    Cell(label, "text"),
+                    Cell(said.answered, "count", suppressed=held),
+                    Cell(ratio(said.learned, said.answered), "share", suppressed=held),
+                    Cell(ratio(said.wants_more, said.answered), "share", suppressed=held),
+                    Cell(ratio(said.rating_total, said.answered), "average", suppressed=held),
+                ]
+            )
+    return table
+
+
+def quality_chart(counts: Mapping[QualityKey, Answers]) -> Chart:
+    """The share of pupils who learned something and who want more, by format."""
+    by_format = _by(counts, lambda key: ALL_FORMATS.get(key[0], key[0]))
+
+    def shown(part: int, said: Answers) -> float | None:
+        return None if said.answered < SUPPRESS_UNDER else percent(ratio(part, said.answered))
+
+    return Chart(
+        "What pupils said, by format",
+        "Bar chart of the share of pupils who learned something about jobs or routes, and who want to find "
+        "out more, after each format of encounter. The table beside it gives every figure.",
+        ["Learned something", "Want to find out more"],
+        [
+            (label, [shown(said.learned, said), shown(said.wants_more, said)])
+            for label, said in by_format.items()
+        ],
+        missing="no figure (too few answers to show)",
+    )
