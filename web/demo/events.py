@@ -1,5 +1,6 @@
 """The demo hub's events, so `make run` shows both ends of one: a mock-interview day a fortnight ago whose
-register was marked (the demo pupil went; two others did not come), and a careers fair three weeks on, open,
+register was marked (the demo pupil went; two others did not come) and five of those who went said how it
+went, and a careers fair three weeks on, open,
 ready for the hub admin to allocate and the careers leader to approve."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from typing import Any
 
 from web.dao import event_places
 from web.extensions import db
-from web.models import EncounterEvent, EventPlace, EventSchool, EventSlot
+from web.models import EncounterEvent, EventPlace, EventSchool, EventSlot, PupilFeedback
 
 Row = dict[str, Any]
 STANDS = (
@@ -20,6 +21,8 @@ STANDS = (
     "Legal and finance",
 )
 FAIR_PERIODS = (time(9, 30), time(10, 15), time(11, 0))
+# (learned something, wants to find out more, rating) of the pupils who went to the mock interviews.
+FEEDBACK = ((True, True, 5), (True, False, 4), (True, True, 4), (False, False, 3), (True, True, 5))
 
 
 def add(
@@ -107,3 +110,9 @@ def _past_interviews(
         db.session.flush()
         # The demo pupil (the first) went; the last two did not come: the format's no-show rate.
         event_places.mark(place.id, n < len(pupils) - 2, user_id)
+        # Those between said how it went, enough for the quality report; the demo pupil has yet to.
+        if 0 < n < len(pupils) - 2:
+            learned, wants_more, rating = FEEDBACK[n % len(FEEDBACK)]
+            db.session.add(
+                PupilFeedback(place_id=place.id, learned=learned, wants_more=wants_more, rating=rating)
+            )

@@ -13,7 +13,7 @@ from web.models.encounters import ALL_FORMATS
 from web.reports.encounter_figures import SUPPRESS_UNDER
 from web.reports.figures import Cell, Chart, Table, percent, ratio
 
-EVERY_ROUTE = "Every route (a careers fair)"
+EVERY_ROUTE = "Every route"  # an event for all routes, such as a careers fair
 COLUMNS = [
     "By",
     "Format, organisation or route",
