@@ -1,12 +1,13 @@
 """An event on the demo hub over real HTTP, with a real worker and SMTP server: the hub admin makes a
 mock-interview morning run by an employer and allocates every open event (the demo's coming fair too); the
 careers leader approves their pupils' places and each pupil is emailed; the employer marks the register; the
-pupil's "My record" shows the encounter once, however often the register is saved."""
+pupil's "My record" shows the encounter once, however often the register is saved; the pupil and the employer
+say how it went, and the hub's quality report counts the pupil's answers."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from tests.integration import test_hub_start
 from tests.integration.conftest import Stack
 from tests.integration.test_journey import _id_from
 from tests.smtp import SmtpServer
+from web.dao.reports import academic_year_of
 from web.demo import DEMO_PASSWORD, LOGINS
 from web.demo.seed import DEMO_EMPLOYER
 from web.extensions import db
@@ -154,6 +156,23 @@ def test_an_event_is_allocated_approved_emailed_registered_and_recorded(
         "Mock interviews with Northern Quarter Digital"
         in person.get(stack.url("students.record")).main_text()
     )
+
+    # The pupil answers three questions, the employer two; the hub's quality report counts the pupil's.
+    asked = stack.url("encounters.pupil_feedback", place_id=place.id)
+    page = person.submit(asked, {"learned": "yes", "wants_more": "yes", "rating": "5"})
+    assert "Thank you" in page.main_text()
+    assert "Change your answers" in page.main_text()
+    page = people.submit(
+        stack.url("encounters.organisation_feedback", event_id=event_id),
+        {"pupils_ready": "4", "would_return": "yes"},
+    )
+    assert "Thank you for your feedback" in page.main_text()
+    assert "you have met" in page.main_text()
+    report = admin.get(stack.url("reports.hub_csv", report="encounter-quality")).text
+    totals = next(line for line in report.splitlines() if line.startswith("All,All encounters,"))
+    # The demo's mock-interview morning a fortnight ago had five answers (if that is this school year).
+    demo = 5 if academic_year_of(today - timedelta(days=14)) == academic_year_of(today) else 0
+    assert totals.split(",")[2] == str(demo + 1)
 
 
 def _slots_of(event_id: int) -> set[int]:
