@@ -123,6 +123,7 @@ class Config:
                 "schedule.offer_deadlines": 900.0,
                 "schedule.purge_imports": 3600.0,
                 "schedule.decision_deadlines": 86400.0,
+                "schedule.event_notices": 3600.0,
             },
         )
 

@@ -58,24 +58,31 @@ def notify_many(template: str, messages: list[tuple[str, str | None, dict[str, A
     return dao.queue_many(template, [(key, to, about) for key, to, about in messages if to])
 
 
+# A file sent with a message: its name, its text and its MIME type (a calendar entry, say).
+Attachment = tuple[str, str, str]
+
+
 @dataclass(frozen=True)
 class Rendered:
-    """A message ready to send: subject and plain-text body."""
+    """A message ready to send: subject, plain-text body and any attachments."""
 
     subject: str
     body: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 def render(template: str, about: dict[str, Any]) -> Rendered | None:
-    """The message's subject and body, or None if it no longer makes sense to send."""
+    """The message's subject and body, or None if it no longer makes sense to send. A context may give
+    `attachments`, a list of (file name, text, MIME type)."""
     context = _CONTEXTS[template](**about)
     if context is None:
         return None
+    attachments = tuple(context.pop("attachments", ()))
     body = render_template(f"emails/{template}.txt", **context)
     subject, _, text = body.partition("\n")
     if not subject.startswith("Subject: "):
         raise ValueError(f"emails/{template}.txt must start with a 'Subject: ' line")
-    return Rendered(subject.removeprefix("Subject: ").strip(), text.strip() + "\n")
+    return Rendered(subject.removeprefix("Subject: ").strip(), text.strip() + "\n", attachments)
 
 
 def link(endpoint: str, **values: Any) -> str:

@@ -33,6 +33,7 @@ class Sent:
     subject: str
     date: str
     body: Markup
+    attached: tuple[str, ...] = ()  # the names of files sent with it
 
 
 def messages(folder: Path) -> list[Sent]:
@@ -44,8 +45,11 @@ def messages(folder: Path) -> list[Sent]:
             message = email.message_from_bytes(raw, policy=email.policy.default)
             part = message.get_body(preferencelist=("plain",))
             text = part.get_content() if part is not None else ""
+            attached = tuple(str(file.get_filename()) for file in message.iter_attachments())
             found.append(
-                Sent(str(message["To"]), str(message["Subject"]), str(message["Date"]), _linked(text))
+                Sent(
+                    str(message["To"]), str(message["Subject"]), str(message["Date"]), _linked(text), attached
+                )
             )
     return found
 

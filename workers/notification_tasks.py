@@ -86,7 +86,10 @@ def send_notification(self: Task, notification_id: int) -> None:
             dao.fail(notification_id, claim, problem)
         return
     try:
-        EmailMessage(message.subject, message.body, to=[recipient]).send()
+        sent = EmailMessage(message.subject, message.body, to=[recipient])
+        for name, content, mimetype in message.attachments:
+            sent.attach(name, content, mimetype)
+        sent.send()
     except OSError as error:
         kind = _kind(error)
         if _permanent(error):

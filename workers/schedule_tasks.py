@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from celery import shared_task
 from sqlalchemy import delete
 
-from web.dao import consent, offers, round_deadlines, vetting
+from web.dao import consent, event_notices, offers, round_deadlines, vetting
 from web.dao.base import transaction
 from web.dates import london_today
 from web.extensions import db
@@ -77,3 +77,13 @@ def decision_deadlines() -> None:
             released += round_deadlines.release_undecided(round_id, today)
     if reminded or released:
         log.info("Queued %s decide-by reminders and released %s proposals", reminded, released)
+
+
+@shared_task(name="schedule.event_notices")  # type: ignore[untyped-decorator]
+def send_event_notices() -> None:
+    """Events' reminders the day before (with a calendar entry), register prompts on the day and
+    organisations' thank-yous afterwards; each once, however often beat runs this."""
+    with transaction():
+        queued = event_notices.send_due(london_today())
+    if queued:
+        log.info("Queued %s event reminders, register prompts and thank-yous", queued)

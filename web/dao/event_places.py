@@ -15,6 +15,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import aliased
 
 from web.dao.base import audit
+from web.emails import notify_many
 from web.extensions import db
 from web.models import EncounterEvent, EventPlace, EventSlot, ExperienceRecord, Student
 from web.models.base import utcnow
@@ -252,7 +253,8 @@ def mark(place_id: int, attended: bool, user_id: int) -> bool:
 
 def write_records(place_ids: list[int], user_id: int) -> int:
     """One experience record for each of these attended places that has none yet (so marking again, or a
-    list uploaded again, writes nothing twice), in a few statements. How many were written."""
+    list uploaded again, writes nothing twice), in a few statements, and an email asking each of those
+    pupils how it went. How many were written."""
     written = select(ExperienceRecord.event_place_id).where(ExperienceRecord.event_place_id.in_(place_ids))
     rows = db.session.execute(
         select(EventPlace.id, EventPlace.student_id, EventSlot, EncounterEvent)
@@ -279,6 +281,12 @@ def write_records(place_ids: list[int], user_id: int) -> int:
     ]
     if records:
         db.session.execute(insert(ExperienceRecord.__table__), records)
+        # Each pupil who came is asked how it went, once: with the record, which is written once too.
+        asked = [
+            (f"event-feedback:{place_id}", pupil, {"place_id": place_id})
+            for place_id, pupil, _ in invitees([record["event_place_id"] for record in records])
+        ]
+        notify_many("event_feedback", asked)
     return len(records)
 
 

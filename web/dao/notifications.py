@@ -43,6 +43,9 @@ WHAT = {
     "placement_withdrawn": "Placement withdrawn",
     "opportunity_changed": "Placement details changed",
     "own_placement_decided": "Decision on their own placement",
+    "event_invitation": "Place at an event",
+    "event_reminder": "Reminder of an event tomorrow",
+    "event_feedback": "Question about how an event went",
 }
 # How many of a pupil's messages their page lists, newest first.
 STUDENT_MESSAGES = 20
