@@ -48,7 +48,8 @@ class Config:
     # the repair task (every EVENT_REPAIR_SECONDS) sends it again.
     EVENT_STALE_SECONDS = 300.0
     EVENT_REPAIR_SECONDS = 60.0
-    # Tests only: a running round waits this long after its first stage, so a test can kill its worker.
+    # Tests only: a running round or event allocation waits this long after its first stage, so a test can
+    # kill its worker.
     ROUND_PAUSE_SECONDS = 0.0
     # Sign-in: wrong passwords in a row before an email address is locked, and for how long (counted in the
     # database); failed sign-ins a minute and an hour from one network address (counted by Flask-Limiter,

@@ -10,6 +10,7 @@ an attempt that lost its claim meanwhile saves nothing.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
@@ -95,6 +96,7 @@ def _attempt(allocation_id: int, claim: str) -> None:
     if allocation is None:
         raise AllocationLostError
     _stage(allocation_id, claim, 20, "Reading pupils and slots")
+    _pause_for_tests()
     inputs = load_event_inputs(allocation.hub_id, date.today())
     _stage(allocation_id, claim, 50, "Allocating places")
     result = allocate_slots(inputs.instance, seed=allocation.seed, waitlist=WAITLIST)
@@ -106,6 +108,11 @@ def _attempt(allocation_id: int, claim: str) -> None:
             allocation_id, places, inputs.invite_limits, [event.id for event in inputs.events]
         )
         dao.finish_allocation(allocation_id, claim, "succeeded", _metrics(inputs, result, proposed))
+
+
+def _pause_for_tests() -> None:
+    # The fault tests kill a worker here, mid-allocation; the setting is zero outside tests.
+    time.sleep(float(current_app.config["ROUND_PAUSE_SECONDS"]))
 
 
 def _places(inputs: EventInputs, result: SlotResult) -> list[tuple[int, int, str, int | None, str]]:

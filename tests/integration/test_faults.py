@@ -1,4 +1,5 @@
-"""Faults with real processes: a worker killed mid-round, and one round delivered twice to two workers.
+"""Faults with real processes: a worker killed mid-round, one round delivered twice to two workers, and a
+worker killed mid-way through an event allocation.
 
 Each broker gets its own stack: gunicorn, Celery beat (sending the repair task every second under the test
 settings, which also call a worker dead after 3 s without a heartbeat) and the workers each test starts.
@@ -19,7 +20,16 @@ from config.celery import MATCHING_QUEUE
 from tests import db as factories
 from tests.integration.conftest import Stack, _broker_url, _purge, launch, stack_env
 from web.extensions import db
-from web.models import Allocation, Hub, MatchRound, School
+from web.models import (
+    Allocation,
+    EncounterEvent,
+    EventAllocation,
+    EventPlace,
+    EventSlot,
+    Hub,
+    MatchRound,
+    School,
+)
 from web.models.base import utcnow
 
 STUDENTS = ("M13 9PL", "M14 5TP", "M15 6BH", "M20 2RN", "M1 1AD", "M16 7RX")
@@ -148,3 +158,62 @@ def test_one_round_sent_twice_to_two_workers_runs_once_and_a_late_third_delivery
     count = select(func.count()).select_from(Allocation).where(Allocation.round_id == match_round.id)
     assert db.session.scalar(count) == 6
     sender.close()
+
+
+def _fair() -> tuple[Hub, EncounterEvent]:
+    """An open careers fair for one school's 12 Year 9 pupils: two stands of 5 at each of two times."""
+    hub = factories.create_hub()
+    school = factories.create_school(hub)
+    for n in range(12):
+        factories.create_student(school, year_group=9, postcode=STUDENTS[n % len(STUDENTS)])
+    event = factories.create_event(hub, [school], max_slots=2)
+    for hour in (10, 11):
+        for stand in ("Engineering stand", "Health stand"):
+            factories.create_slot(event, hour, label=stand, capacity=5, invite_limit=5)
+    return hub, event
+
+
+def _event_allocation(allocation_id: int) -> EventAllocation:
+    db.session.expire_all()
+    return db.session.get(EventAllocation, allocation_id)
+
+
+def test_an_event_allocation_whose_worker_is_killed_is_finished_by_another_worker_once(
+    stack: Stack, workers: list[str]
+) -> None:
+    hub, event = _fair()
+    admin = factories.create_user_for("hub_admin", hub)
+    browser = stack.browser()
+    browser.sign_in(admin.email, factories.PASSWORD)
+    workers.append("doomed worker")
+    stack.start_worker("doomed worker", TEST_ROUND_PAUSE_SECONDS=KILLED_WORKER_PAUSE)
+
+    page = browser.post_form(browser.get(stack.url("encounters.events")), stack.url("encounters.allocate"))
+    allocation_id = int(page.url.rsplit("/", 1)[-1])
+    stack.wait_for(
+        lambda: _event_allocation(allocation_id).status == "running", 30, "the first worker to claim it"
+    )
+    stack.kill("doomed worker")
+    killed_at = time.monotonic()
+    workers.append("rescuer")
+    stack.start_worker("rescuer")
+    stack.wait_for(
+        lambda: _event_allocation(allocation_id).status in ("succeeded", "failed"),
+        90,
+        "the allocation to end",
+    )
+    seconds = time.monotonic() - killed_at
+    print(f"\n{stack.broker.split(':')[0]} broker: killed mid-allocation, done {seconds:.1f} s later")
+    done = _event_allocation(allocation_id)
+    assert (done.status, done.error) == ("succeeded", ""), stack.all_logs()
+    places = db.session.execute(
+        select(EventPlace.student_id, EventPlace.starts_at).where(EventPlace.status == "proposed")
+    ).all()
+    # Saved once: each of the 12 pupils at one stand at each time (the stands are over-invited by the
+    # no-show prior, so there is room for all), no pupil twice at a time, the counts in step.
+    assert len(places) == 24 and len(set(places)) == 24 and done.metrics["proposed"] == 24
+    slots = db.session.scalars(select(EventSlot).where(EventSlot.event_id == event.id)).all()
+    assert sum(slot.places_taken for slot in slots) == 24
+    assert all(slot.places_taken <= slot.invite_limit for slot in slots)
+    rescued = stack.log("rescuer", tail=0)  # the killed worker's message never comes back in time: repair
+    assert "lost its worker or message; sent again" in rescued and "Traceback" not in rescued
