@@ -1,6 +1,6 @@
 """Feedback after an event: each pupil's three answers about a place they went to, each organisation's two
-about an event where it ran slots, and what they add up to (an organisation's reach and ratings, and the
-quality reports by format, organisation and route)."""
+about an event where it ran slots, and an organisation's reach and ratings (the reports' figures are in
+web/dao/event_reports.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from web.dao.base import audit, insert_into
-from web.dao.reports import Scope, cohort_of
 from web.extensions import db
 from web.models import (
-    Employer,
     EncounterEvent,
     EventPlace,
     EventSlot,
@@ -131,7 +129,8 @@ class Answers:
         )
 
 
-def _answers() -> tuple[object, ...]:
+def answer_counts() -> tuple[object, ...]:
+    """Answered, learned, wants more and the ratings' sum, as aggregate columns over PupilFeedback."""
     return (
         func.count(PupilFeedback.id),
         func.count().filter(PupilFeedback.learned.is_(True)),
@@ -169,34 +168,6 @@ def reach(employer_id: int, start: date, end: date) -> Reach:
         )
     ).one()
     said = db.session.execute(
-        select(*_answers()).join(attended, attended.c.id == PupilFeedback.place_id)
+        select(*answer_counts()).join(attended, attended.c.id == PupilFeedback.place_id)
     ).one()
     return Reach(int(pupils), int(schools), Answers(*(int(n) for n in said)))
-
-
-QualityKey = tuple[str, int | None, str | None]  # (format, organisation id, route)
-
-
-def quality_counts(scope: Scope) -> tuple[dict[QualityKey, Answers], dict[int, str]]:
-    """Answers of pupils in scope about places at events held in its year (to the last day counted), by
-    (format, organisation running the slot, event route); and the organisations' names. Two queries."""
-    cohort = cohort_of(scope)
-    rows = db.session.execute(
-        select(EncounterEvent.format, EventSlot.employer_id, EncounterEvent.route, *_answers())
-        .select_from(PupilFeedback)
-        .join(EventPlace, EventPlace.id == PupilFeedback.place_id)
-        .join(cohort, cohort.c.id == EventPlace.student_id)
-        .join(EventSlot, EventSlot.id == EventPlace.slot_id)
-        .join(EncounterEvent, EncounterEvent.id == EventSlot.event_id)
-        .where(EncounterEvent.held_on.between(scope.start, scope.as_of))
-        .group_by(EncounterEvent.format, EventSlot.employer_id, EncounterEvent.route)
-    ).all()
-    counts = {(row[0], row[1], row[2]): Answers(*(int(n) for n in row[3:])) for row in rows}
-    return counts, _names({employer_id for _, employer_id, _ in counts if employer_id is not None})
-
-
-def _names(employer_ids: set[int]) -> dict[int, str]:
-    if not employer_ids:
-        return {}
-    named = db.session.execute(select(Employer.id, Employer.name).where(Employer.id.in_(employer_ids)))
-    return {int(employer_id): name for employer_id, name in named}

@@ -1,14 +1,17 @@
-"""How pupils rated the encounters they went to, by format, by the organisation that ran them and by route:
-how many answered, the share who learned something about jobs or routes, the share who want to find out
-more, and the average rating out of 5. A row with answers from 1 to 4 pupils (under SUPPRESS_UNDER) is held
-back in every report, a school's too: a handful of answers about one stand would show whose they were."""
+"""The events' reports. Quality: how pupils rated the encounters they went to, by format, by the
+organisation that ran them and by route (how many answered, the share who learned something about jobs or
+routes, the share who want to find out more, the average rating out of 5); a row with answers from 1 to 4
+pupils (under SUPPRESS_UNDER) is held back in every report, a school's too, as a handful of answers about
+one stand would show whose they were. No-shows: of the pupils the registers marked, how many came and how
+many did not, by format; in a hub's report a row with a count from 1 to 4 is held back, as elsewhere."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
 from matcher.people import ROUTES
-from web.dao.event_feedback import Answers, QualityKey
+from web.dao.event_feedback import Answers
+from web.dao.event_reports import QualityKey
 from web.models.encounters import ALL_FORMATS
 from web.reports.encounter_figures import SUPPRESS_UNDER
 from web.reports.figures import Cell, Chart, Table, percent, ratio
@@ -78,3 +81,48 @@ def quality_chart(counts: Mapping[QualityKey, Answers]) -> Chart:
         ],
         missing="no figure (too few answers to show)",
     )
+
+
+def no_show_table(counts: Mapping[str, tuple[int, int]], suppress: bool) -> Table:
+    """A row for every format together, then one per format: pupils marked on registers, came, did not
+    come, and the share who did not."""
+    table = Table(
+        "no-shows",
+        "Pupils who did not come, by format",
+        ["Format", "Marked on a register", "Came", "Did not come", "Share who did not come"],
+    )
+    for label, (came, absent) in _formats(counts).items():
+        held = suppress and any(0 < n < SUPPRESS_UNDER for n in (came, absent))
+        table.rows.append(
+            [
+                Cell(label, "label"),
+                Cell(came + absent, "count", suppressed=held),
+                Cell(came, "count", suppressed=held),
+                Cell(absent, "count", suppressed=held),
+                Cell(ratio(absent, came + absent), "share", suppressed=held),
+            ]
+        )
+    return table
+
+
+def no_show_chart(counts: Mapping[str, tuple[int, int]], suppress: bool) -> Chart:
+    """The share who did not come, by format."""
+    bars = []
+    for label, (came, absent) in _formats(counts).items():
+        held = suppress and any(0 < n < SUPPRESS_UNDER for n in (came, absent))
+        bars.append((label, [None if held else percent(ratio(absent, came + absent))]))
+    return Chart(
+        "Share who did not come, by format",
+        "Bar chart of the share of pupils marked on a register who did not come, for each format of event. "
+        "The table beside it gives every figure.",
+        ["Did not come"],
+        bars,
+        missing="no figure (nobody marked, or too few to show)" if suppress else "no figure (nobody marked)",
+    )
+
+
+def _formats(counts: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Every format together, then each format."""
+    together = (sum(came for came, _ in counts.values()), sum(absent for _, absent in counts.values()))
+    each = sorted((ALL_FORMATS.get(kind, kind), found) for kind, found in counts.items())
+    return {"All formats": together, **dict(each)}

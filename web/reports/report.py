@@ -7,8 +7,9 @@ from functools import cached_property
 from typing import Any
 
 from web.cache import cached
-from web.dao import event_feedback
+from web.dao import event_reports
 from web.dao import reports as dao
+from web.dao.event_feedback import Answers
 from web.dao.reports import Counts, Key, Placements, Scope
 from web.reports import encounter_figures as encounters
 from web.reports.figures import (
@@ -33,7 +34,7 @@ from web.reports.placement_figures import (
     route_table,
     total_placements,
 )
-from web.reports.quality_figures import quality_chart, quality_table
+from web.reports.quality_figures import no_show_chart, no_show_table, quality_chart, quality_table
 
 SCHOOL_COLUMNS = [
     "School",
@@ -132,8 +133,12 @@ class Figures:
         return cached(("record-pathways", self.scope), lambda: dao.record_pathway_counts(self.scope))
 
     @cached_property
-    def quality(self) -> tuple[dict[event_feedback.QualityKey, event_feedback.Answers], dict[int, str]]:
-        return cached(("quality", self.scope), lambda: event_feedback.quality_counts(self.scope))
+    def quality(self) -> tuple[dict[event_reports.QualityKey, Answers], dict[int, str]]:
+        return cached(("quality", self.scope), lambda: event_reports.quality_counts(self.scope))
+
+    @cached_property
+    def no_shows(self) -> dict[str, tuple[int, int]]:
+        return cached(("no-shows", self.scope), lambda: event_reports.no_show_counts(self.scope))
 
     @property
     def suppressed(self) -> bool:
@@ -159,6 +164,8 @@ class Figures:
             return encounters.pathway_table(self.record_pathways)
         if slug == "encounter-quality":
             return quality_table(*self.quality)
+        if slug == "no-shows":
+            return no_show_table(self.no_shows, self.suppressed)
         if slug in EQUITY_REPORTS:
             return equity_table(slug, self.groups)
         if slug == "pathways":
@@ -177,6 +184,8 @@ class Figures:
             return encounters.pathway_chart(self.record_pathways)
         if slug == "encounter-quality":
             return quality_chart(self.quality[0])
+        if slug == "no-shows":
+            return no_show_chart(self.no_shows, self.suppressed)
         if slug in EQUITY_REPORTS:
             return equity_chart(slug, self.groups)
         if slug == "pathways":
@@ -207,6 +216,7 @@ REPORTS = {
     "provider-deadlines": "Provider encounters against the 28 February deadlines",
     "encounter-pathways": "Technical and academic share of encounters",
     "encounter-quality": "Quality of encounters: what pupils said",
+    "no-shows": "Pupils who did not come, by format",
     "pathways": "Technical and academic places",
     "outcomes": "Places offered and what became of them",
     "routes": "Employers engaged by route",

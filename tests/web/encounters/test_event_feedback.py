@@ -21,6 +21,7 @@ from web.extensions import db
 from web.models import OrganisationFeedback, PupilFeedback
 from web.reports.figures import SUPPRESSED
 from web.reports.report import Figures
+from web.reports.views import cell_text
 
 PUPIL, ORGANISATION = "encounters.pupil_feedback", "encounters.organisation_feedback"
 GOOD = {"learned": "yes", "wants_more": "no", "rating": "4"}
@@ -171,13 +172,18 @@ def test_the_thank_you_gives_the_reach_and_ratings_only_from_five_answers(
     assert other.get("encounters.employer_events").select_one("#reach") is None
 
 
-def _quality(day: Day, school_id: int | None = None) -> dict[tuple[str, str], list[str]]:
-    from web.reports.views import cell_text
-
+def _report(day: Day, slug: str, school_id: int | None = None, labels: int = 2) -> dict[Any, list[str]]:
+    """The report's rows as shown, by their first `labels` cells."""
     today = london_today()
     scope = Scope(hub_id=day.hub.id, year=academic_year_of(today), today=today, school_id=school_id)
-    table = Figures(scope).table("encounter-quality")
-    return {(row[0].value, row[1].value): [cell_text(cell) for cell in row[2:]] for row in table.rows}
+    rows = Figures(scope).table(slug).rows
+    return {
+        tuple(cell.value for cell in row[:labels]): [cell_text(cell) for cell in row[labels:]] for row in rows
+    }
+
+
+def _quality(day: Day, school_id: int | None = None) -> dict[Any, list[str]]:
+    return _report(day, "encounter-quality", school_id)
 
 
 def test_quality_is_reported_by_format_organisation_and_route_holding_back_under_five(app: Flask) -> None:
@@ -198,3 +204,23 @@ def test_quality_is_reported_by_format_organisation_and_route_holding_back_under
     assert found[("Route", "Every route")][0] == "7"
     elsewhere = factories.create_school(day.hub, name="Beswick School")
     assert _quality(day, elsewhere.id)[("All", "All encounters")] == ["0", "\u2013", "\u2013", "\u2013"]
+
+
+def test_no_shows_are_reported_by_format_holding_back_small_counts_in_the_hubs_report(app: Flask) -> None:
+    day = an_event()
+    day.place.status = "absent"
+    for status in ["attended"] * 6 + ["absent"] * 1:
+        factories.create_place(day.slot, factories.create_student(day.school, year_group=9), status)
+    talk = factories.create_event(day.hub, [day.school], format="careers_talk", held_on=london_today())
+    for status in ["attended"] * 5 + ["absent"] * 5:
+        factories.create_place(factories.create_slot(talk), factories.create_student(day.school), status)
+    factories.create_place(
+        day.slot, factories.create_student(day.school), "invited"
+    )  # not marked: not counted
+    db.session.commit()
+    hub = _report(day, "no-shows", labels=1)
+    assert hub[("All formats",)] == ["18", "11", "7", "38.9%"]
+    assert hub[("Careers-fair stand",)] == [SUPPRESSED] * 4  # two did not come: too few to show
+    assert hub[("Careers talk or assembly",)] == ["10", "5", "5", "50.0%"]
+    school = _report(day, "no-shows", day.school.id, labels=1)
+    assert school[("Careers-fair stand",)] == ["8", "6", "2", "25.0%"]

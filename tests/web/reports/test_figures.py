@@ -174,9 +174,9 @@ def test_the_hub_figures_take_the_same_few_queries_however_many_schools(world: w
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     # Benchmarks (with encounters by year group and the provider deadlines), the records' pathways,
-    # placements, employers engaged and pupils' answers after events (with no answers, no names to look
-    # up): one query each, not one per school or student.
-    assert len(statements) == 5
+    # placements, employers engaged, pupils' answers after events (with no answers, no names to look up)
+    # and events' no-shows: one query each, not one per school or student.
+    assert len(statements) == 6
 
 
 @pytest.mark.parametrize(
