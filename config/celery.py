@@ -50,6 +50,6 @@ def celery_settings(broker_url: str, beat_schedule_file: str, every: dict[str, f
         settings["broker_transport_options"] = {"visibility_timeout": 300}
     # No broker_transport_options for the embedded broker: kombu's SQLAlchemy transport hands every one of
     # them to create_engine(), which rejects "polling_interval", so the worker died at start-up and every
-    # enqueue failed. It polls its table once a second by default, quick enough for a matching round. It
-    # also never gives back a message whose worker died: the repair tasks send such work again.
+    # enqueue failed (workers/celery_app.py sets how often it looks). It also never gives back a message
+    # whose worker died: the repair tasks send such work again.
     return settings

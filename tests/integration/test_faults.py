@@ -215,5 +215,7 @@ def test_an_event_allocation_whose_worker_is_killed_is_finished_by_another_worke
     slots = db.session.scalars(select(EventSlot).where(EventSlot.event_id == event.id)).all()
     assert sum(slot.places_taken for slot in slots) == 24
     assert all(slot.places_taken <= slot.invite_limit for slot in slots)
-    rescued = stack.log("rescuer", tail=0)  # the killed worker's message never comes back in time: repair
-    assert "lost its worker or message; sent again" in rescued and "Traceback" not in rescued
+    # The killed worker's message never comes back in time: the repair task sent it again (on a busy
+    # machine, maybe the doomed worker itself, seeing it queued too long before it took it).
+    logs = stack.log("doomed worker", tail=0) + stack.log("rescuer", tail=0)
+    assert "lost its worker or message; sent again" in logs and "Traceback" not in logs
