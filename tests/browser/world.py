@@ -7,12 +7,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from tests import db as factories
+from tests.web.careers.test_encounter_requests import create_request
+from tests.web.employers.test_encounter_offers import create_offer
 from web.dao import consent
 from web.extensions import db
 from web.models import (
     Allocation,
     Employer,
     EncounterEvent,
+    EncounterMatch,
     EventAllocation,
     EventPlace,
     Hub,
@@ -114,6 +117,19 @@ def build() -> World:
             hours=Decimal("1.5"),
         )
     )
+    # The hub's brokering: a proposal waiting for the hub, and one it approved, waiting for the employer.
+    talk = create_offer(employer, per_term=3)
+    for status in ("proposed", "asked"):
+        db.session.add(
+            EncounterMatch(
+                request_id=create_request(school).id,
+                offer_id=talk.id,
+                employer_id=employer.id,
+                status=status,
+                km=2.0,
+                reason="Northern Quarter Digital's careers talk or assembly fits: 2 km from the school.",
+            )
+        )
     db.session.commit()
     users = {
         "hub_admin": factories.create_user_for("hub_admin", hub),

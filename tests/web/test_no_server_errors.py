@@ -10,6 +10,7 @@ lists every kind of failure.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from tests.web.careers.test_encounter_requests import create_answer, create_requ
 from tests.web.employers.test_encounter_offers import create_offer
 from web.dao import consent
 from web.extensions import db
-from web.models import EncounterOffer, EventAllocation, OwnPlacement
+from web.models import EncounterMatch, EncounterOffer, EventAllocation, OwnPlacement
 from web.models.base import ROLES
 
 Value = str | list[str]
@@ -205,6 +206,17 @@ def _world() -> dict[str, Any]:
     talk = create_offer(employer, location="online", travel_km=None)
     asked = create_request(school, location="online")
     answer = create_answer(create_request(school, location="online"), talk)
+    # The hub's brokering: a proposal waiting for the hub, and one waiting for the employer.
+    matches = [
+        EncounterMatch(
+            request_id=create_request(school, location="online").id,
+            offer_id=talk.id,
+            employer_id=employer.id,
+            status=status,
+        )
+        for status in ("proposed", "asked")
+    ]
+    db.session.add_all(matches)
     # An event of the hub's for the school, its slot run by the employer: one place proposed, one invited.
     event = factories.create_event(hub, [school], status="allocated", year_groups=[student.year_group])
     slot = factories.create_slot(event, employer_id=employer.id)
@@ -246,6 +258,7 @@ def _world() -> dict[str, Any]:
             "access_request_id": [access_request.id],
             "encounter_request_id": [asked.id, answer.request_id],
             "response_id": [answer.id],
+            "match_id": [match.id for match in matches],
             "student_id": [student.id],
             "school_id": [school.id],
             "employer_id": [employer.id],
@@ -270,8 +283,16 @@ def _paths(app: Flask, method: str, ids: dict[str, list[int]]) -> list[str]:
             path = rule.rule
             for argument in arguments:
                 path = path.replace(f"<int:{argument}>", str(record_id))
-            paths.append(path)
+            paths += _each_choice(path)
     return paths
+
+
+def _each_choice(path: str) -> list[str]:
+    """The path with its <any(a, b):name> part as each of its choices (one such part at most)."""
+    choice = re.search(r"<any\(([^)]*)\):\w+>", path)
+    if choice is None:
+        return [path]
+    return [path.replace(choice.group(0), option.strip()) for option in choice.group(1).split(",")]
 
 
 def _forms(page: BeautifulSoup, path: str) -> list[PostedForm]:

@@ -1,5 +1,6 @@
 """What the emails about a school's encounter requests say: to its careers leaders when an organisation
-answers, and to the organisations that answered when the request is booked or cancelled."""
+answers, to the organisations that answered when the request is booked or cancelled, and to one the hub
+asks to take a request."""
 
 from __future__ import annotations
 
@@ -8,7 +9,15 @@ from typing import Any
 from web.dates import long_date
 from web.emails import email, link
 from web.extensions import db
-from web.models import Employer, EncounterOffer, EncounterRequest, EncounterResponse, School, User
+from web.models import (
+    Employer,
+    EncounterMatch,
+    EncounterOffer,
+    EncounterRequest,
+    EncounterResponse,
+    School,
+    User,
+)
 
 # The request's status each message to an organisation is true of.
 _CLOSED_AS = {"accepted": "booked", "declined": "booked", "cancelled": "cancelled"}
@@ -59,5 +68,22 @@ def encounter_request_closed(
         "outcome": outcome,
         "contact": (leader.name if leader else "") or "the careers leader",
         "contact_email": leader.email if leader else "",
+        "link": link("employers.encounter_requests"),
+    }
+
+
+@email("encounter_match_asked")
+def encounter_match_asked(match_id: int) -> dict[str, Any] | None:
+    """To an organisation's users: the careers hub asks them to give a school the encounter it asked for."""
+    match = db.session.get(EncounterMatch, match_id)
+    request = db.session.get(EncounterRequest, match.request_id) if match else None
+    # Declined, or the request booked or cancelled, since it was queued: there is nothing to confirm.
+    if match is None or request is None or match.status != "asked" or request.status != "open":
+        return None
+    offer = db.session.get(EncounterOffer, match.offer_id)
+    return {
+        **_request(request),
+        "offer": f"{offer.format_label}, {offer.where_label}",
+        "reason": match.reason,
         "link": link("employers.encounter_requests"),
     }

@@ -1,5 +1,6 @@
-"""The demo school's request for an encounter, answered by the demo employer, so `make run` shows a
-request to accept (careers leader), an answer given (employer) and a request on the hub's list."""
+"""The demo school's requests for encounters: one answered by the demo employer, so `make run` shows a
+request to accept (careers leader), an answer given (employer) and a request on the hub's list; and one
+nobody has answered, which the hub's "Propose matches" pairs with the demo employer's mock interviews."""
 
 from __future__ import annotations
 
@@ -30,7 +31,21 @@ def add(school: dict[str, Any], today: date) -> None:
         note=f"The week of {start.day} {start:%B}, an assembly slot at 9:00",
         status="open",
     )
-    db.session.add(request)
+    interviews = start + timedelta(days=14)
+    unanswered = EncounterRequest(
+        school_id=school["id"],
+        format="mock_interviews",
+        route="digital",
+        pathway="both",
+        year_groups=[11],
+        audience=20,
+        location="school",
+        wanted_from=interviews,
+        wanted_until=interviews + timedelta(days=11),
+        note="Two mornings of mock interviews for our Year 11 digital group",
+        status="open",
+    )
+    db.session.add_all([request, unanswered])
     offer_id = db.session.scalar(
         select(EncounterOffer.id)
         .join(Employer, Employer.id == EncounterOffer.employer_id)

@@ -1,6 +1,7 @@
 """Requests from schools that fit an organisation's offers: answering "We can do this" with one of them,
-and withdrawing an answer while the request is open. Organisations see the school's name and what it
-asked for, never anything about its pupils but how many."""
+withdrawing an answer while the request is open, and confirming or declining the ones the hub asks it to
+take. Organisations see the school's name and what it asked for, never anything about its pupils but how
+many."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from matcher.people import PATHWAYS, ROUTES
 from web.auth.roles import owned_or_404, role_required
 from web.careers import encounter_request_emails  # noqa: F401 - registers the emails these pages send
 from web.careers.encounter_request_forms import PLACES
+from web.dao import encounter_matches as matches
 from web.dao import encounter_requests as dao
 from web.dao.base import transaction
 from web.employers import bp
@@ -38,6 +40,7 @@ def encounter_requests() -> str:
         fitting=dao.requests_for(employer_id, date.today()),
         answers=answers,
         waiting=waiting,
+        hub_asks=matches.asked_of(employer_id),
         **_labels(),
     )
 
@@ -114,3 +117,28 @@ def withdraw_encounter_answer(response_id: int) -> Response | str:
         school=dao.school_name(asked.school_id),
         button=button,
     )
+
+
+@bp.route("/encounter-matches/<int:match_id>/<any(confirm, decline):decision>", methods=["POST"])
+@role_required("employer")
+def decide_encounter_match(match_id: int, decision: str) -> Response:
+    """Confirm the hub's proposal (the offer answers the school's request) or decline it."""
+    match = owned_or_404(matches.get_match(match_id), employer_id=current_user.employer_id)
+    if match.status in ("proposed", "rejected"):
+        abort(404)  # the hub has not asked them
+    try:
+        with transaction():
+            if decision == "confirm":
+                done = matches.confirm(match_id, current_user.employer_id, current_user.id, date.today())
+            else:
+                done = matches.decline(match_id, current_user.employer_id, current_user.id)
+    except dao.RequestError as problem:
+        flash(str(problem), "important")
+        return redirect(url_for("employers.encounter_requests"))
+    if not done:
+        flash("You have already answered the hub about this request", "important")
+    elif decision == "confirm":
+        flash("Confirmed: your answer is with the school. We will email you when it decides", "success")
+    else:
+        flash("Declined: the hub will look for another organisation", "success")
+    return redirect(url_for("employers.encounter_requests"))

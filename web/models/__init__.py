@@ -1,6 +1,7 @@
 """The service's data model (shared/DESIGN.md, Domain)."""
 
 from web.models.audit import AuditEvent
+from web.models.encounter_matches import EncounterMatch
 from web.models.encounter_requests import EncounterRequest, EncounterResponse
 from web.models.encounters import EncounterOffer
 from web.models.event_feedback import OrganisationFeedback, PupilFeedback
@@ -22,6 +23,7 @@ __all__ = [
     "CheckIn",
     "Consent",
     "Employer",
+    "EncounterMatch",
     "EncounterOffer",
     "EncounterEvent",
     "EncounterRequest",

@@ -62,11 +62,17 @@ def test_every_employer_route_is_in_this_list(app: Flask) -> None:
     # Registering is public: tests/web/employers/test_registration.py covers it; the placement pages take
     # a placement's id: tests/web/employers/test_hosting.py covers them; the encounter offer, encounter
     # request and provider access pages: tests/web/employers/test_encounter_offers.py,
-    # test_encounter_requests.py and test_provider_requests.py.
+    # test_encounter_requests.py and test_provider_requests.py; the hub's proposals to confirm:
+    # tests/web/hub/test_encounter_matches.py.
     placement_pages = {endpoint for endpoint, _ in HOSTING_ROUTES}
     offer_pages = {endpoint for endpoint, _, _ in ENCOUNTER_OFFER_ROUTES}
     request_pages = {endpoint for endpoint, _, _ in ENCOUNTER_REQUEST_ROUTES} | PROVIDER_REQUEST_ENDPOINTS
-    others = {"employers.register"} | placement_pages | offer_pages | request_pages
+    others = (
+        {"employers.register", "employers.decide_encounter_match"}
+        | placement_pages
+        | offer_pages
+        | request_pages
+    )
     assert endpoints - others == {endpoint for endpoint, _, _ in ROUTES}
 
 

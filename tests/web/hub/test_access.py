@@ -40,6 +40,7 @@ ROUTES: list[tuple[str, str, str | None, dict[str, str]]] = [
     ("hub.employer_check", "post", "employer_id", VALID["check"]),
     ("hub.encounter_offers", "get", None, {}),
     ("hub.encounter_requests", "get", None, {}),
+    ("hub.propose_encounter_matches", "post", None, {}),
     ("hub.rounds", "get", None, {}),
     ("hub.rounds", "post", None, VALID["round"]),
     ("hub.round_detail", "get", "round_id", {}),
@@ -93,6 +94,8 @@ def test_every_hub_route_is_in_this_list(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("hub.")}
     # A careers leader's deactivation names a school and a user: tests/web/hub/test_schools.py covers it.
     leaders = {"hub.deactivate_leader", "hub.reactivate_leader"}
+    # A brokering decision names a proposal and the decision: tests/web/hub/test_encounter_matches.py.
+    leaders.add("hub.decide_encounter_match")
     assert endpoints - leaders == {endpoint for endpoint, *_ in ROUTES}
 
 
