@@ -31,6 +31,7 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("hub.what_if_start"),
             url("hub.compare", round_id=world.what_if[0].id),
             url("hub.encounter_offers"),
+            url("hub.record_dbs_check", offer_id=world.mentoring.id),
             url("hub.encounter_requests"),
             url("encounters.events"),
             url("encounters.new_event"),

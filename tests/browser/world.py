@@ -16,6 +16,7 @@ from web.models import (
     Employer,
     EncounterEvent,
     EncounterMatch,
+    EncounterOffer,
     EventAllocation,
     EventPlace,
     Hub,
@@ -77,6 +78,8 @@ class World:
     draft_event: EncounterEvent
     event_allocation: EventAllocation
     attended: EventPlace
+    # The employer's mentoring programme, its mentor's DBS check not yet recorded by the hub.
+    mentoring: EncounterOffer
 
 
 def build() -> World:
@@ -119,6 +122,7 @@ def build() -> World:
     )
     # The hub's brokering: a proposal waiting for the hub, and one it approved, waiting for the employer.
     talk = create_offer(employer, per_term=3)
+    mentoring = create_offer(employer, format="mentoring_programme", sessions=6, group_min=1, group_max=4)
     for status in ("proposed", "asked"):
         db.session.add(
             EncounterMatch(
@@ -185,6 +189,7 @@ def build() -> World:
         draft_event,
         event_allocation,
         attended,
+        mentoring,
     )
 
 

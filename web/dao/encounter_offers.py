@@ -1,4 +1,5 @@
-"""Encounter offers: an organisation's own list, saving, publishing and withdrawing them; the hub's list."""
+"""Encounter offers: an organisation's own list, saving, publishing and withdrawing them; the hub's list, and
+the mentors' DBS checks it records."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from web.dao.base import audit
 from web.dao.vetting import evidence_current
 from web.extensions import db
 from web.models import Employer, EncounterOffer
@@ -122,3 +124,25 @@ def hub_offers_page(
         .offset((page - 1) * per_page)
     )
     return [(offer, employer) for offer, employer in db.session.execute(query)]
+
+
+def hub_mentoring_offer(offer_id: int, hub_id: int) -> tuple[EncounterOffer, Employer] | None:
+    """The hub's mentoring programme offer with this id and its organisation, or None."""
+    found = db.session.execute(
+        select(EncounterOffer, Employer)
+        .join(Employer, Employer.id == EncounterOffer.employer_id)
+        .where(
+            EncounterOffer.id == offer_id,
+            EncounterOffer.format == "mentoring_programme",
+            Employer.hub_id == hub_id,
+        )
+    ).first()
+    return (found[0], found[1]) if found else None
+
+
+def record_dbs_check(offer: EncounterOffer, user_id: int, mentor: str, issued_on: date, today: date) -> None:
+    """Record that this hub user saw the mentor's enhanced DBS certificate today: from then on schools'
+    requests for mentoring can fit the offer."""
+    offer.dbs_mentor, offer.dbs_issued_on = mentor, issued_on
+    offer.dbs_seen_by_id, offer.dbs_seen_on = user_id, today
+    audit(user_id, "mentor_dbs_recorded", "encounter_offer", offer.id)

@@ -64,6 +64,8 @@ def fit_conditions(today: date) -> list[ColumnElement[bool]]:
     return [
         EncounterOffer.status == "offered",
         evidence_current(today),
+        # One-to-one mentoring only once the hub has recorded the mentor's enhanced DBS check.
+        or_(EncounterOffer.format != "mentoring_programme", EncounterOffer.dbs_issued_on.is_not(None)),
         EncounterOffer.format == EncounterRequest.format,
         or_(EncounterRequest.route.is_(None), EncounterOffer.route == EncounterRequest.route),
         or_(

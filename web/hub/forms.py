@@ -231,3 +231,39 @@ class DecisionForm(Form):
             self.reason.errors = [f"Enter the reason for {what}, so the employer knows what to do"]
             valid = False
         return valid
+
+
+SEEN_LABELS = {"y": "Yes", "n": "No"}
+
+
+class DbsForm(Form):
+    """A mentor's enhanced DBS check as the hub admin saw it: whose, when it was issued, and that they saw
+    the certificate itself."""
+
+    mentor = TextField(
+        "Mentor's full name, as on the certificate",
+        called="Mentor's name",
+        required="Enter the mentor's full name, as on the certificate",
+        max_length=100,
+    )
+    issued_on = DateField(
+        "Date of issue",
+        required="Enter the certificate's date of issue",
+        description="For example, 14 9 2026",
+    )
+    seen = ChoiceField(
+        "Have you seen the original enhanced DBS certificate, with a check of the children's barred list?",
+        SEEN_LABELS,
+        "Select whether you have seen the original certificate",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_issued_on(self, field: DateField) -> None:
+        """A certificate already issued."""
+        if field.data > date.today():
+            raise ValidationError("Date of issue must be today or in the past")
+
+    def validate_seen(self, field: ChoiceField) -> None:
+        """Only what was seen is recorded."""
+        if field.data == "n":
+            raise ValidationError("Record the check once you have seen the original certificate")

@@ -82,6 +82,12 @@ class EncounterOffer(db.Model):  # type: ignore[name-defined,misc]
     # When in that range, in the organisation's words ("any Tuesday in spring term").
     availability_note: Mapped[str] = mapped_column(String(200), default="", server_default="")
     per_term: Mapped[int]
+    # A mentoring programme's one-to-one contact needs an enhanced DBS check, recorded by the hub, before
+    # any school's request fits it: whose certificate, its date of issue, and who saw it and when.
+    dbs_mentor: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    dbs_issued_on: Mapped[date | None]
+    dbs_seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    dbs_seen_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(10), default="draft", index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests import db as factories
 from tests.conftest import ClientRequest
+from tests.web.employers.test_encounter_offers import create_offer
 from web.extensions import db
 from web.models import AuditEvent, Employer, MatchRound, Notification, School, User
 
@@ -23,6 +24,7 @@ VALID = {
     "round": {"kind": "all", "mechanism": "optimal", "decide_by": ["1", "1", "2099"]},
     "what_if": {"kind": "all", "a-mechanism": "optimal", "b-mechanism": "stable"},
     "release": {"respond_by": ["1", "1", "2099"]},
+    "dbs": {"mentor": "Sam Mentor", "issued_on": ["1", "9", "2026"], "seen": "y"},
 }
 ROUTES: list[tuple[str, str, str | None, dict[str, str]]] = [
     ("hub.overview", "get", None, {}),
@@ -39,6 +41,8 @@ ROUTES: list[tuple[str, str, str | None, dict[str, str]]] = [
     ("hub.employer_check", "get", "employer_id", {}),
     ("hub.employer_check", "post", "employer_id", VALID["check"]),
     ("hub.encounter_offers", "get", None, {}),
+    ("hub.record_dbs_check", "get", "offer_id", {}),
+    ("hub.record_dbs_check", "post", "offer_id", VALID["dbs"]),
     ("hub.encounter_requests", "get", None, {}),
     ("hub.propose_encounter_matches", "post", None, {}),
     ("hub.rounds", "get", None, {}),
@@ -63,6 +67,7 @@ def _records() -> dict[str, Any]:
     return {
         "school_id": school,
         "employer_id": factories.create_employer(hub, name="Their Employer", status="pending", insurer=""),
+        "offer_id": create_offer(factories.create_employer(hub), format="mentoring_programme", sessions=6),
         # A finished hub-wide draft: keeping, comparing or releasing it would each change something.
         "round_id": factories.create_round(school, school_id=None, status="succeeded", draft=True),
     }

@@ -54,7 +54,8 @@ def test_the_hub_sees_every_offer_of_its_own_organisations_and_no_other_hubs(
         ],
         [
             "Ancoats Bakery Employer",
-            "Mentoring programme of 6 sessions Digital",
+            "Mentoring programme of 6 sessions Digital No DBS check recorded: no request fits it"
+            " Record DBS check for Ancoats Bakery's mentoring programme",
             *listed[1][2:8],
             "Draft",
         ],
