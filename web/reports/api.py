@@ -28,6 +28,7 @@ from web.reports import openapi
 from web.reports.figures import EQUITY_REPORTS, group_values
 from web.reports.forms import academic_year_words
 from web.reports.placement_figures import outcome_values, total_placements
+from web.reports.quality_figures import NO_SHOW_KEYS, QUALITY_KEYS, table_values
 from web.reports.report import Figures, school_values
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -163,6 +164,8 @@ def _benchmarks(figures: Figures) -> dict[str, Any]:
         "encounters_by_year_group": encounters.group_values(figures.group_rows),
         "provider_deadlines": encounters.deadline_values(figures.deadline_rows),
         "encounter_pathways": encounters.pathway_values(figures.record_pathways),
+        "encounter_quality": table_values(figures.table("encounter-quality"), QUALITY_KEYS),
+        "no_shows": table_values(figures.table("no-shows"), NO_SHOW_KEYS),
     }
 
 

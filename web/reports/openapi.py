@@ -83,6 +83,8 @@ def _benchmarks() -> dict[str, Any]:
         "encounters_by_year_group": {"type": "array", "items": {"$ref": REF + "EncountersByYearGroup"}},
         "provider_deadlines": {"type": "array", "items": {"$ref": REF + "ProviderDeadline"}},
         "encounter_pathways": {"$ref": REF + "EncounterPathways"},
+        "encounter_quality": {"type": "array", "items": {"$ref": REF + "EncounterQuality"}},
+        "no_shows": {"type": "array", "items": {"$ref": REF + "NoShows"}},
     }
 
 
@@ -136,6 +138,34 @@ def _encounter_schemas() -> dict[str, Any]:
             "This academic year's encounters (Benchmark 5) and workplace experiences (Benchmark 6) by the "
             "pathway of the opportunity a placement's record came from; provider encounters and T Level "
             "placements otherwise count as technical, and anything else as not_known.",
+        ),
+        "EncounterQuality": _object(
+            {
+                "by": {"type": "string", "enum": ["All", "Format", "Organisation", "Route"]},
+                "label": {"type": "string", "description": "The format, organisation or route, in words"},
+                "answered": held,
+                "learned_share": {
+                    **SHARE,
+                    "description": "Learned something about jobs or routes; null held",
+                },
+                "wants_more_share": {**SHARE, "description": "Want to find out more; null when held back"},
+                "average_rating": {**AVERAGE, "maximum": 5, "description": "Out of 5; null when held back"},
+            },
+            "What pupils said after the events' encounters they went to this academic year: every encounter "
+            "together, then by format, organisation and route. A row with answers from 1 to "
+            f"{SUPPRESS_UNDER - 1} pupils is held back (its figures null), in a school's figures too.",
+        ),
+        "NoShows": _object(
+            {
+                "format": {"type": "string", "description": "The event's format in words, or All formats"},
+                "marked": held,
+                "came": held,
+                "absent": held,
+                "absent_share": {**SHARE, "description": "null when held back or nobody was marked"},
+            },
+            "Of the pupils the events' registers marked this academic year, how many came and how many did "
+            f"not, by format. In a hub's own figures a row with a count from 1 to {SUPPRESS_UNDER - 1} is "
+            "held back (its figures null).",
         ),
     }
 

@@ -126,3 +126,22 @@ def _formats(counts: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]
     together = (sum(came for came, _ in counts.values()), sum(absent for _, absent in counts.values()))
     each = sorted((ALL_FORMATS.get(kind, kind), found) for kind, found in counts.items())
     return {"All formats": together, **dict(each)}
+
+
+QUALITY_KEYS = ("by", "label", "answered", "learned_share", "wants_more_share", "average_rating")
+NO_SHOW_KEYS = ("format", "marked", "came", "absent", "absent_share")
+
+
+def table_values(table: Table, keys: tuple[str, ...]) -> list[dict[str, object]]:
+    """The table's rows for the API, each cell under its key; a held-back figure is null."""
+    return [
+        {
+            key: None
+            if cell.suppressed
+            else round(cell.value, 4)
+            if isinstance(cell.value, float)
+            else cell.value
+            for key, cell in zip(keys, row, strict=True)
+        }
+        for row in table.rows
+    ]
