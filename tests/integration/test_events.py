@@ -2,7 +2,9 @@
 mock-interview morning run by an employer and allocates every open event (the demo's coming fair too); the
 careers leader approves their pupils' places and each pupil is emailed; the employer marks the register; the
 pupil's "My record" shows the encounter once, however often the register is saved; the pupil and the employer
-say how it went, and the hub's quality report counts the pupil's answers."""
+say how it went, and the hub's quality report counts the pupil's answers. And a school's request that the
+hub's engine matches with an offer, the hub admin approves, the organisation confirms and the school
+accepts, each told by email."""
 
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ from web.extensions import db
 from web.models import (
     Employer,
     EncounterEvent,
+    EncounterMatch,
+    EncounterRequest,
+    EncounterResponse,
     EventAllocation,
     EventPlace,
     EventSlot,
@@ -177,3 +182,71 @@ def test_an_event_is_allocated_approved_emailed_registered_and_recorded(
 
 def _slots_of(event_id: int) -> set[int]:
     return set(db.session.scalars(select(EventSlot.id).where(EventSlot.event_id == event_id)))
+
+
+def test_a_schools_request_is_brokered_by_the_hub_confirmed_and_accepted(
+    stack: Stack, smtp: SmtpServer
+) -> None:
+    smtp.inbox.messages.clear()
+    stack.seed_demo()
+    leader = stack.browser()
+    leader.sign_in(LOGINS["careers_leader"], DEMO_PASSWORD)
+    start, end = date.today() + timedelta(days=50), date.today() + timedelta(days=60)
+
+    # The careers leader posts a request that the demo employer's careers talk fits.
+    page = leader.submit(
+        stack.url("careers.new_encounter_request"),
+        {
+            "format": "careers_talk",
+            "route": "digital",
+            "pathway": "both",
+            "year_groups": ["9"],
+            "audience": "120",
+            "location": "school",
+            "wanted_from": [str(start.day), str(start.month), str(start.year)],
+            "wanted_until": [str(end.day), str(end.month), str(end.year)],
+            "note": "Tuesday assembly at 9:00",
+        },
+    )
+    assert "Request posted" in page.main_text()
+    request_id = _id_from(page, "/school/encounter-requests/")
+
+    # The hub's engine proposes an offer for it; the hub admin approves, and the organisation is emailed.
+    admin = stack.browser()
+    admin.sign_in(LOGINS["hub_admin"], DEMO_PASSWORD)
+    page = admin.post_form(
+        admin.get(stack.url("hub.encounter_requests")), stack.url("hub.propose_encounter_matches")
+    )
+    assert "The engine proposed" in page.main_text()
+    match = db.session.scalars(select(EncounterMatch).where(EncounterMatch.request_id == request_id)).one()
+    assert db.session.get(Employer, match.employer_id).name == DEMO_EMPLOYER
+    page = admin.post_form(
+        page, stack.url("hub.decide_encounter_match", match_id=match.id, decision="approve")
+    )
+    assert "the organisation is asked to confirm" in page.main_text()
+    (asked,) = smtp.inbox.wait_for(LOGINS["employer"])
+    assert "Can you give Ardwick Green Academy the encounter it asked for?" in asked["Subject"]
+
+    # The organisation confirms; its offer answers the school, whose careers leader accepts it.
+    organisation = stack.browser()
+    organisation.sign_in(LOGINS["employer"], DEMO_PASSWORD)
+    page = organisation.post_form(
+        organisation.get(stack.url("employers.encounter_requests")),
+        stack.url("employers.decide_encounter_match", match_id=match.id, decision="confirm"),
+    )
+    assert "Confirmed: your answer is with the school" in page.main_text()
+    (answered,) = smtp.inbox.wait_for(LOGINS["careers_leader"])
+    assert "has answered your encounter request" in answered["Subject"]
+    response = db.session.scalars(
+        select(EncounterResponse).where(EncounterResponse.request_id == request_id)
+    ).one()
+    accept = stack.url(
+        "careers.accept_encounter_response", encounter_request_id=request_id, response_id=response.id
+    )
+    page = leader.submit(accept, {})
+    assert "The request is booked" in page.main_text()
+    db.session.expire_all()
+    assert db.session.get(EncounterRequest, request_id).status == "booked"
+    assert db.session.get(EncounterMatch, match.id).status == "confirmed"
+    closed = smtp.inbox.wait_for(LOGINS["employer"], count=2)
+    assert "has accepted your answer" in closed[1]["Subject"]
