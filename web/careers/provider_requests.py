@@ -3,6 +3,8 @@ for one of the published policy's reasons; the provider is emailed either way.""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -74,10 +76,15 @@ def grant_provider_request(access_request_id: int) -> Response | str:
     access_request = _own_request(access_request_id)
     if access_request.status != dao.WAITING:
         return _answered(access_request)
+    if access_request.visit_date < date.today():
+        flash("The visit date has passed, so this request cannot be granted. You can refuse it", "important")
+        return redirect(url_for("careers.provider_request", access_request_id=access_request.id))
     form = GrantForm()
     if form.validate_on_submit():
         with transaction():
-            done = dao.grant(access_request.id, _school_id(), current_user.id, form.note.data or "")
+            done = dao.grant(
+                access_request.id, _school_id(), current_user.id, form.note.data or "", date.today()
+            )
         if not done:  # answered or withdrawn in another tab a moment ago
             return _answered(_own_request(access_request_id))
         flash("Request granted. We have emailed the provider", "success")

@@ -217,8 +217,12 @@ def _tell_provider(request_id: int, provider_id: int, status: str) -> None:
         )
 
 
-def grant(access_request_id: int, school_id: int, by_id: int, note: str) -> bool:
-    """Grant a waiting request to the school, its provider's users emailed; False if it was not waiting."""
+def grant(access_request_id: int, school_id: int, by_id: int, note: str, today: date) -> bool:
+    """Grant a waiting request to the school, its provider's users emailed; False if it was not waiting or
+    its visit date has passed (a visit that cannot happen is refused, or left)."""
+    request = get_request(access_request_id)
+    if request is None or request.visit_date < today:
+        return False
     done = _decide(
         access_request_id,
         school_id,
@@ -268,6 +272,16 @@ def withdraw(access_request_id: int, provider_id: int, by_id: int) -> bool:
     done = bool(result.rowcount == 1)  # type: ignore[attr-defined]
     if done:
         audit(by_id, "provider_access_withdrawn", "provider_access_request", access_request_id)
+        school_id = db.session.scalar(
+            select(ProviderAccessRequest.school_id).where(ProviderAccessRequest.id == access_request_id)
+        )
+        for leader in reachable_leaders(int(school_id)):
+            notify(
+                f"provider-access-withdrawn:{access_request_id}:{leader.id}",
+                "provider_access_withdrawn",
+                leader.email,
+                access_request_id=access_request_id,
+            )
     return done
 
 

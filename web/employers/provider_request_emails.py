@@ -1,5 +1,5 @@
-"""What the emails about providers' access requests say: a request arrived (to the school's careers
-leaders), and it was granted or refused (to the provider's users), from the request's id."""
+"""What the emails about providers' access requests say: a request arrived or was withdrawn (to the
+school's careers leaders), and it was granted or refused (to the provider's users), from the request's id."""
 
 from __future__ import annotations
 
@@ -49,3 +49,12 @@ def provider_access_decided(access_request_id: int, status: str) -> dict[str, An
     if context is None:
         return None
     return {**context, "granted": status == "granted", "link": link("employers.provider_requests")}
+
+
+@email("provider_access_withdrawn")
+def provider_access_withdrawn(access_request_id: int) -> dict[str, Any] | None:
+    """To a careers leader: the provider no longer asks to visit; there is nothing to decide."""
+    context = _context(access_request_id, "withdrawn")
+    if context is None:
+        return None
+    return {**context, "link": link("careers.provider_requests")}

@@ -265,10 +265,10 @@ def test_decisions_made_at_the_same_moment_decide_once(
     # The second UPDATE finds the request decided, however close behind the first it comes.
     user_id = careers_leader_request.user.id  # type: ignore[attr-defined]
     with transaction():
-        assert dao.grant(waiting.id, waiting.school_id, user_id, "") is True
+        assert dao.grant(waiting.id, waiting.school_id, user_id, "", date.today()) is True
     with transaction():
         assert dao.refuse(waiting.id, waiting.school_id, user_id, "Not enough notice", "") is False
-        assert dao.grant(waiting.id, waiting.school_id, user_id, "") is False
+        assert dao.grant(waiting.id, waiting.school_id, user_id, "", date.today()) is False
     assert _reload(waiting).status == "granted"
     assert deliver_queued() == 1
 
@@ -285,7 +285,28 @@ def test_a_withdrawn_request_cannot_be_granted(
 
     assert "This request is withdrawn, so it cannot be answered" in banner(page)
     assert _reload(waiting).status == "withdrawn"
-    assert deliver_queued() == 0
+    assert deliver_queued() == 1  # the careers leader told of the withdrawal; the provider told nothing
+    assert sent_to(f"outreach{waiting.provider_id}@college.example") == []
+
+
+def test_a_request_whose_visit_date_has_passed_cannot_be_granted(
+    careers_leader_request: ClientRequest, waiting: ProviderAccessRequest
+) -> None:
+    waiting.visit_date = date.today() - timedelta(days=1)
+    db.session.commit()
+
+    url = careers_leader_request.url("careers.grant_provider_request", access_request_id=waiting.id)
+    assert (
+        careers_leader_request.client.get(url)
+        .headers["Location"]
+        .endswith(f"/provider-requests/{waiting.id}")
+    )
+    page = careers_leader_request.post("careers.grant_provider_request", access_request_id=waiting.id)
+    assert page.location.endswith(f"/provider-requests/{waiting.id}")  # type: ignore[attr-defined]
+    page = careers_leader_request.get("careers.provider_request", access_request_id=waiting.id)
+    assert "The visit date has passed, so this request cannot be granted" in banner(page)
+    assert _reload(waiting).status == dao.WAITING
+    assert dao.grant(waiting.id, waiting.school_id, None, "", date.today()) is False  # type: ignore[arg-type]
 
 
 def test_another_schools_careers_leader_cannot_see_or_decide_a_request(

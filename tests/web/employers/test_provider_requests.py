@@ -347,6 +347,21 @@ def test_the_provider_withdraws_a_waiting_request(
     assert page.select_one(f"#provider-requests a[href='{withdraw}']") is None
 
 
+def test_the_schools_careers_leaders_are_told_of_a_withdrawal_once(
+    provider_request: ClientRequest, provider: Employer, school: School
+) -> None:
+    leader = factories.create_user_for("careers_leader", school)
+    waiting = factories.create_provider_request(provider, school)
+
+    provider_request.post("employers.withdraw_provider_request", access_request_id=waiting.id)
+    provider_request.post("employers.withdraw_provider_request", access_request_id=waiting.id)
+
+    assert deliver_queued() == 1
+    [message] = sent_to(leader.email)
+    assert message.subject == f"{provider.name} has withdrawn its request to visit {school.name}"
+    assert "nothing for you to decide" in message.body
+
+
 @pytest.mark.parametrize("status", ["granted", "refused", "withdrawn"])
 def test_a_request_that_is_not_waiting_cannot_be_withdrawn(
     provider_request: ClientRequest, provider: Employer, school: School, status: str
