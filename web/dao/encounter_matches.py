@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Select, delete, exists, select, update
 
 from matcher import Instance, allocate
 from matcher.instance import NO_CAP
@@ -215,16 +216,20 @@ class MatchRow:
     organisation: str
 
 
-def hub_matches(hub_id: int) -> list[MatchRow]:
-    """The hub's proposals waiting for it or for the organisation, then the last 50 decided, newest first."""
-    query = (
+def _rows() -> Select[Any]:
+    """Proposals with their request, offer, school's name and organisation's name."""
+    return (
         select(EncounterMatch, EncounterRequest, EncounterOffer, School.name, Employer.name)
         .join(EncounterRequest, EncounterRequest.id == EncounterMatch.request_id)
         .join(School, School.id == EncounterRequest.school_id)
         .join(EncounterOffer, EncounterOffer.id == EncounterMatch.offer_id)
         .join(Employer, Employer.id == EncounterMatch.employer_id)
-        .where(School.hub_id == hub_id)
     )
+
+
+def hub_matches(hub_id: int) -> list[MatchRow]:
+    """The hub's proposals waiting for it or for the organisation, then the last 50 decided, newest first."""
+    query = _rows().where(School.hub_id == hub_id)
     active = db.session.execute(
         query.where(EncounterMatch.status.in_(ACTIVE)).order_by(
             EncounterRequest.wanted_from, EncounterMatch.id
@@ -297,11 +302,7 @@ def reject(match_id: int, hub_id: int, user_id: int) -> bool:
 def asked_of(employer_id: int) -> list[MatchRow]:
     """The hub's approved proposals waiting for the organisation to confirm, soonest first."""
     query = (
-        select(EncounterMatch, EncounterRequest, EncounterOffer, School.name, Employer.name)
-        .join(EncounterRequest, EncounterRequest.id == EncounterMatch.request_id)
-        .join(School, School.id == EncounterRequest.school_id)
-        .join(EncounterOffer, EncounterOffer.id == EncounterMatch.offer_id)
-        .join(Employer, Employer.id == EncounterMatch.employer_id)
+        _rows()
         .where(EncounterMatch.employer_id == employer_id, EncounterMatch.status == "asked")
         .order_by(EncounterRequest.wanted_from, EncounterMatch.id)
     )

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from tests import db as factories
 from tests.web.encounters.test_registers import Day, an_event, signed_in
 from tests.web.pages import banner, error_messages
+from tests.web.reports.test_encounters import _api_body
 from web.dao.reports import Scope, academic_year_of
 from web.dates import london_today
 from web.extensions import db
@@ -204,7 +205,7 @@ def test_quality_is_reported_by_format_organisation_and_route_holding_back_under
     assert found[("Route", "Every route")][0] == "7"
     elsewhere = factories.create_school(day.hub, name="Beswick School")
     assert _quality(day, elsewhere.id)[("All", "All encounters")] == ["0", "\u2013", "\u2013", "\u2013"]
-    api = _api(app, day)["encounter_quality"]
+    api = _api_body(app, day)["encounter_quality"]
     assert api[0] == {
         "by": "All",
         "label": "All encounters",
@@ -234,7 +235,7 @@ def test_no_shows_are_reported_by_format_holding_back_small_counts_in_the_hubs_r
     assert hub[("Careers talk or assembly",)] == ["10", "5", "5", "50.0%"]
     school = _report(day, "no-shows", day.school.id, labels=1)
     assert school[("Careers-fair stand",)] == ["8", "6", "2", "25.0%"]
-    api = _api(app, day)["no_shows"]
+    api = _api_body(app, day)["no_shows"]
     assert api[0] == {"format": "All formats", "marked": 18, "came": 11, "absent": 7, "absent_share": 0.3889}
     held = {
         "format": "Careers-fair stand",
@@ -244,13 +245,3 @@ def test_no_shows_are_reported_by_format_holding_back_small_counts_in_the_hubs_r
         "absent_share": None,
     }
     assert held in api
-
-
-def _api(app: Flask, day: Day) -> Any:
-    """The hub's benchmarks as the reports API gives them."""
-    _, secret = factories.create_api_key(day.hub)
-    response = app.test_client().get(
-        f"/api/v1/hubs/{day.hub.id}/reports/benchmarks", headers={"Authorization": f"Bearer {secret}"}
-    )
-    assert response.status_code == 200
-    return response.get_json()
