@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('employer_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('km', sa.Double(), nullable=True),
-    sa.Column('reason', sa.String(length=300), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('proposed_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),

@@ -74,7 +74,7 @@ def propose(hub_id: int, user_id: int, today: date) -> int:
     turned_down = set(
         db.session.execute(
             select(EncounterMatch.request_id, EncounterMatch.offer_id).where(
-                EncounterMatch.status.in_(("declined", "rejected")),
+                EncounterMatch.status.in_(("declined", "rejected", "confirmed")),
                 EncounterMatch.request_id.in_({fit.request_id for fit in found}),
             )
         ).all()
@@ -178,7 +178,11 @@ def _used(offer_ids: set[int]) -> dict[tuple[int, str], int]:
             EncounterResponse.status.in_(("offered", "accepted")),
             EncounterRequest.status != "cancelled",
         ),
-        asked.where(EncounterMatch.offer_id.in_(offer_ids), EncounterMatch.status == "asked"),
+        asked.where(
+            EncounterMatch.offer_id.in_(offer_ids),
+            EncounterMatch.status == "asked",
+            EncounterRequest.status == "open",
+        ),
     ):
         for offer_id, wanted_from in db.session.execute(query).all():
             used[(offer_id, term_of(wanted_from))] += 1
@@ -275,7 +279,15 @@ def hub_owns(match_id: int, hub_id: int) -> bool:
 def approve(match_id: int, hub_id: int, user_id: int) -> bool:
     """Ask the organisation to confirm the hub's proposal; its users are told once. False if the proposal
     is not this hub's or was decided meanwhile."""
-    match = _move(match_id, "proposed", "asked", user_id, EncounterMatch.request_id.in_(_in_hub(hub_id)))
+    still_open = select(EncounterRequest.id).where(EncounterRequest.status == "open")
+    match = _move(
+        match_id,
+        "proposed",
+        "asked",
+        user_id,
+        EncounterMatch.request_id.in_(_in_hub(hub_id)),
+        EncounterMatch.request_id.in_(still_open),
+    )
     if match is None:
         return False
     for user in employer_users(match.employer_id):
@@ -303,7 +315,11 @@ def asked_of(employer_id: int) -> list[MatchRow]:
     """The hub's approved proposals waiting for the organisation to confirm, soonest first."""
     query = (
         _rows()
-        .where(EncounterMatch.employer_id == employer_id, EncounterMatch.status == "asked")
+        .where(
+            EncounterMatch.employer_id == employer_id,
+            EncounterMatch.status == "asked",
+            EncounterRequest.status == "open",
+        )
         .order_by(EncounterRequest.wanted_from, EncounterMatch.id)
     )
     return [MatchRow(*row) for row in db.session.execute(query).all()]
@@ -316,7 +332,13 @@ def confirm(match_id: int, employer_id: int, user_id: int, today: date) -> bool:
     match = _move(match_id, "asked", "confirmed", user_id, EncounterMatch.employer_id == employer_id)
     if match is None:
         return False
-    answer(match.request_id, match.offer_id, employer_id, user_id, CONFIRMED_MESSAGE, today)
+    answered = select(EncounterResponse.id).where(
+        EncounterResponse.request_id == match.request_id,
+        EncounterResponse.offer_id == match.offer_id,
+        EncounterResponse.status == "offered",
+    )
+    if db.session.scalar(answered) is None:  # they may have answered with it themselves meanwhile
+        answer(match.request_id, match.offer_id, employer_id, user_id, CONFIRMED_MESSAGE, today)
     return True
 
 

@@ -25,6 +25,7 @@ from web.emails import notify
 from web.extensions import db
 from web.models import AuditEvent, Employer, EncounterOffer, EncounterRequest, EncounterResponse, School
 from web.models.base import utcnow
+from web.models.encounter_matches import ACTIVE, EncounterMatch
 from web.postcodes import postcode_index
 
 # For a talk or an assembly, a smaller audience than the speaker's smallest group is no reason to say no.
@@ -414,6 +415,7 @@ def accept(request_id: int, response_id: int, school_id: int, user_id: int) -> N
     if not accepted:
         raise RequestError("This answer has been withdrawn, so it cannot be accepted")
     declined = _set_responses("declined", EncounterResponse.request_id == request_id)
+    _close_matches(request_id)
     audit(user_id, "encounter_request_accepted", "encounter_request", request_id, response_id=response_id)
     outcomes = {employer_id: "declined" for employer_id in declined}
     outcomes.update(dict.fromkeys(accepted, "accepted"))
@@ -441,8 +443,20 @@ def cancel(request_id: int, school_id: int, user_id: int) -> None:
         )
     ).all()
     declined = _set_responses("declined", EncounterResponse.request_id == request_id)
+    _close_matches(request_id)
     audit(user_id, "encounter_request_cancelled", "encounter_request", request_id)
     _tell(request_id, dict.fromkeys({*accepted, *declined}, "cancelled"), user_id)
+
+
+def _close_matches(request_id: int) -> None:
+    """The request was booked or cancelled: the hub's proposals for it still waiting are closed, and count
+    no more against their offers' terms."""
+    db.session.execute(
+        update(EncounterMatch)
+        .where(EncounterMatch.request_id == request_id, EncounterMatch.status.in_(ACTIVE))
+        .values(status="closed", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _set_responses(status: str, *conditions: ColumnElement[bool]) -> list[int]:

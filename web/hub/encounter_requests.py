@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from matcher.people import ROUTES
@@ -51,8 +52,14 @@ def encounter_requests() -> str:
 @role_required("hub_admin")
 def propose_encounter_matches() -> Response:
     """Have the engine propose an offer for each open request that no organisation has answered."""
-    with transaction():
-        proposed = matches.propose(current_user.hub_id, current_user.id, date.today())
+    try:
+        with transaction():
+            proposed = matches.propose(current_user.hub_id, current_user.id, date.today())
+    except IntegrityError:  # another admin's proposals for the same requests were saved a moment before
+        flash(
+            "Someone else proposed matches at the same moment. Look at theirs, or propose again", "important"
+        )
+        return redirect(url_for("hub.encounter_requests") + "#proposals")
     if proposed:
         flash(
             f"The engine proposed {proposed} {'match' if proposed == 1 else 'matches'}: approve each to ask "

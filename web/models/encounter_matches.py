@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
 from web.models.base import utcnow
 
 # proposed: the engine's, seen by the hub only; asked: approved, waiting for the organisation; confirmed:
-# the organisation answered the school with it; declined by the organisation; rejected by the hub.
+# the organisation answered the school with it; declined by the organisation; rejected by the hub; closed:
+# the request was booked or cancelled first.
 ACTIVE = ("proposed", "asked")
 _ACTIVE_SQL = "status IN ('proposed', 'asked')"
 
@@ -36,7 +37,7 @@ class EncounterMatch(db.Model):  # type: ignore[name-defined,misc]
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="proposed")
     km: Mapped[float | None]  # from the school to the organisation; None online
-    reason: Mapped[str] = mapped_column(String(300), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

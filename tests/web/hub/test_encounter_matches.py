@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tests import db as factories
@@ -18,6 +18,7 @@ from tests.web.careers.test_encounter_requests import create_answer, create_requ
 from tests.web.employers.test_encounter_offers import create_offer
 from tests.web.pages import rows
 from web.dao import encounter_matches as dao
+from web.dao.encounter_requests import cancel
 from web.extensions import db
 from web.models import (
     Employer,
@@ -269,3 +270,53 @@ def test_nobody_signed_in_or_without_a_csrf_token_is_refused(
     assert hub_admin_request.client.post(url).status_code == 400
     db.session.expire_all()
     assert db.session.get(EncounterMatch, match.id).status == "proposed"
+
+
+def test_a_request_booked_or_cancelled_closes_its_waiting_proposals_and_frees_the_term() -> None:
+    hub = factories.create_hub()
+    school = factories.create_school(hub)
+    first, second = create_request(school), create_request(school)
+    offer = _offer(hub, NEAR)  # one a term
+    _propose(hub)
+    match = db.session.scalar(select(EncounterMatch))
+    assert dao.approve(match.id, hub.id, None)  # type: ignore[arg-type]
+    db.session.commit()
+    assert dao.asked_of(offer.employer_id) and _propose(hub) == 0  # the term's one is asked about
+
+    cancel(match.request_id, school.id, None)  # type: ignore[arg-type]
+    db.session.commit()
+
+    db.session.expire_all()
+    assert db.session.get(EncounterMatch, match.id).status == "closed"
+    assert dao.asked_of(offer.employer_id) == []
+    other = second if match.request_id == first.id else first
+    assert _propose(hub) == 1 and _proposed() == {other.id: offer.id}
+
+
+def test_a_long_organisation_name_fits_in_the_reason() -> None:
+    hub = factories.create_hub()
+    create_request(factories.create_school(hub))
+    offer = _offer(hub, NEAR)
+    db.session.get(Employer, offer.employer_id).name = "A" * 200
+    db.session.commit()
+
+    assert _propose(hub) == 1
+    assert db.session.scalar(select(EncounterMatch.reason)).startswith("A" * 200)
+
+
+def test_a_confirmed_offer_withdrawn_is_not_proposed_again_and_an_answer_already_given_confirms() -> None:
+    hub = factories.create_hub()
+    wanted = create_request(factories.create_school(hub))
+    offer = _offer(hub, NEAR, per_term=5)
+    _propose(hub)
+    match = db.session.scalar(select(EncounterMatch))
+    dao.approve(match.id, hub.id, None)  # type: ignore[arg-type]
+    create_answer(wanted, offer)  # they answered the school themselves meanwhile
+    assert dao.confirm(match.id, offer.employer_id, None, date.today())  # type: ignore[arg-type]
+    db.session.commit()
+    answers = select(func.count()).select_from(EncounterResponse)
+    assert db.session.scalar(answers) == 1
+
+    db.session.execute(update(EncounterResponse).values(status="withdrawn"))
+    db.session.commit()
+    assert _propose(hub) == 0
