@@ -197,10 +197,9 @@ def _nearness(fit: Fit, offer: EncounterOffer) -> float:
 
 
 def _reason(fit: Fit, offer: EncounterOffer, name: str, term: str, left: int, fitting: int) -> str:
-    where = (
-        "online" if fit.km is None else f"{fit.km:.0f} km from the school, within the {offer.travel_km} km"
-    )
-    where += "" if fit.km is None else " they travel"
+    where = "online"
+    if fit.km is not None:
+        where = f"{fit.km:.0f} km from the school, within the {offer.travel_km} km they travel"
     others = "the only offer that fits" if fitting == 1 else f"one of {fitting} offers that fit"
     return (
         f"{name}'s {offer.format_label.lower()} fits: {where}; {others}. "

@@ -191,7 +191,7 @@ def offer_of(request: ProviderAccessRequest) -> EncounterOffer | None:
     return db.session.get(EncounterOffer, request.offer_id) if request.offer_id else None
 
 
-def _decide(access_request_id: int, school_id: int, **values: Any) -> bool:
+def _decide(access_request_id: int, school_id: int, *conditions: Any, **values: Any) -> bool:
     # One conditional UPDATE: of two tabs deciding at once, only the first finds the request waiting.
     result = db.session.execute(
         update(ProviderAccessRequest)
@@ -199,6 +199,7 @@ def _decide(access_request_id: int, school_id: int, **values: Any) -> bool:
             ProviderAccessRequest.id == access_request_id,
             ProviderAccessRequest.school_id == school_id,
             ProviderAccessRequest.status == WAITING,
+            *conditions,
         )
         .values(**values)
         .execution_options(synchronize_session=False)
@@ -220,12 +221,10 @@ def _tell_provider(request_id: int, provider_id: int, status: str) -> None:
 def grant(access_request_id: int, school_id: int, by_id: int, note: str, today: date) -> bool:
     """Grant a waiting request to the school, its provider's users emailed; False if it was not waiting or
     its visit date has passed (a visit that cannot happen is refused, or left)."""
-    request = get_request(access_request_id)
-    if request is None or request.visit_date < today:
-        return False
     done = _decide(
         access_request_id,
         school_id,
+        ProviderAccessRequest.visit_date >= today,
         status="granted",
         decision_note=note,
         decided_by_id=by_id,
@@ -267,14 +266,13 @@ def withdraw(access_request_id: int, provider_id: int, by_id: int) -> bool:
             ProviderAccessRequest.status == WAITING,
         )
         .values(status="withdrawn")
+        .returning(ProviderAccessRequest.school_id)
         .execution_options(synchronize_session=False)
     )
-    done = bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    school_id = result.scalar()
+    done = school_id is not None
     if done:
         audit(by_id, "provider_access_withdrawn", "provider_access_request", access_request_id)
-        school_id = db.session.scalar(
-            select(ProviderAccessRequest.school_id).where(ProviderAccessRequest.id == access_request_id)
-        )
         for leader in reachable_leaders(int(school_id)):
             notify(
                 f"provider-access-withdrawn:{access_request_id}:{leader.id}",
