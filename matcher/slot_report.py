@@ -70,6 +70,36 @@ def slot_fairness(
     return report
 
 
+def summaries(instance: SlotInstance, result: SlotResult) -> list[str]:
+    """Each pupil's reason in brief, for the person who approves their places: their priority group, how
+    many slots they were given of those they may hold and how many they might have taken were full, and
+    their school's share; computed for every pupil at once (explain gives one pupil's every slot)."""
+    n = instance.n_pupils
+    pupil = entry_pupil(instance.pref_ptr)
+    given = np.zeros(instance.pref_slot.size, dtype=bool)
+    given[result.pair_entry] = True
+    filled = np.bincount(result.pair_slot, minlength=instance.n_slots)
+    full = (filled >= instance.capacity)[instance.pref_slot]
+    missed = np.bincount(pupil[~given & full], minlength=n).tolist()
+    school = instance.pupil_school
+    owed = instance.school_share
+    on = np.bincount(
+        school[result.pair_pupil][school[result.pair_pupil] >= 0], minlength=len(instance.school_names)
+    )
+    lines = []
+    for p, (tier, held, most) in enumerate(
+        zip(result.tier.tolist(), result.held.tolist(), instance.max_slots.tolist(), strict=True)
+    ):
+        text = f"Priority group {tier + 1} of 4: {_TIER_TEXT[tier]}. "
+        text += f"Given {held} of the {most} slots they may hold"
+        text += f"; {missed[p]} more they might have taken were full." if missed[p] else "."
+        k = int(school[p])
+        if owed is not None and k >= 0:
+            text += f" Their school was owed {int(owed[k])} places and was given {int(on[k])}."
+        lines.append(text + " Every pupil's first slot came before anyone's second.")
+    return lines
+
+
 def explain(instance: SlotInstance, result: SlotResult, p: int) -> list[str]:
     """Why pupil p was given what they were given, and why not each other slot they listed, line by line."""
     if not 0 <= p < instance.n_pupils:

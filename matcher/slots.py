@@ -181,6 +181,13 @@ def explain_slots(instance: SlotInstance, result: SlotResult, pupil: int) -> lis
     return explain(instance, result, pupil)
 
 
+def summaries(instance: SlotInstance, result: SlotResult) -> list[str]:
+    """Each pupil's reason in brief (priority group, slots given, slots missed as full, school share)."""
+    from matcher.slot_report import summaries as brief
+
+    return brief(instance, result)
+
+
 __all__ = [
     "SlotInstance",
     "SlotResult",
@@ -190,6 +197,7 @@ __all__ = [
     "no_show_rate",
     "pupil_tiers",
     "slot_shares",
+    "summaries",
     "waitlists",
     "with_slot_shares",
 ]

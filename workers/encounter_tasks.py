@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 
 BROKEN = "Something went wrong while allocating the events. Try again later."
 UNAVAILABLE = "The allocation could not reach its database. Try again later."
-WAITLIST = 10  # pupils waiting for each slot: enough to refill it a few times over
+WAITLIST = 10  # pupils waiting for each session, at each of its stands: enough to refill it a few times
 
 
 class AllocationLostError(Exception):
@@ -104,9 +105,7 @@ def _attempt(allocation_id: int, claim: str) -> None:
     with transaction():
         if not dao.set_stage(allocation_id, claim, 90, "Saving places"):
             raise AllocationLostError
-        proposed = event_places.save_allocation(
-            allocation_id, places, inputs.invite_limits, [event.id for event in inputs.events]
-        )
+        proposed = event_places.save_allocation(allocation_id, places, inputs.invite_limits, inputs.event_ids)
         dao.finish_allocation(allocation_id, claim, "succeeded", _metrics(inputs, result, proposed))
 
 
@@ -116,29 +115,48 @@ def _pause_for_tests() -> None:
 
 
 def _places(inputs: EventInputs, result: SlotResult) -> list[tuple[int, int, str, int | None, str]]:
-    """(slot id, student id, status, waitlist rank, reason) for every place given and every pupil waiting."""
-    from matcher.slots import explain_slots
+    """(slot id, student id, status, waitlist rank, reason) for every place given and every pupil waiting.
 
-    students, slots = inputs.student_ids, inputs.slots
-    reasons: dict[int, str] = {}
-    places: list[tuple[int, int, str, int | None, str]] = []
+    The engine gives sessions (see EventInputs); each session's pupils are dealt to its stands, those who
+    already have a place in one of them first, each to the stand with most seats left that they may take.
+    A pupil waiting for a session waits, at the same rank, for each of its stands that they may take, so
+    whichever stand frees a seat first offers it to the first of them who is free.
+    """
+    from matcher.slots import summaries
+
+    students, slots, rows = inputs.student_ids, inputs.slot_ids, inputs.rows
+    reasons = summaries(inputs.instance, result)
+    left = list(inputs.seats)
+    given: dict[int, list[int]] = defaultdict(list)
     for p, j in zip(result.pair_pupil.tolist(), result.pair_slot.tolist(), strict=True):
-        if p not in reasons:
-            reasons[p] = "\n".join(explain_slots(inputs.instance, result, p))
-        places.append((slots[j].id, students[p], "proposed", None, reasons[p]))
+        given[j].append(p)
+    places: list[tuple[int, int, str, int | None, str]] = []
+    for j, pupils in given.items():
+        stands = inputs.sessions[j]
+        for p in sorted(pupils, key=lambda p: students[p] not in rows):
+            mine = rows.get(students[p], set())
+            open_ = [i for i in stands if left[i] > 0 and slots[i] not in mine]
+            if open_:  # always, but for a pupil whose only stands with seats left they have a place in
+                i = max(open_, key=lambda i: left[i])
+                left[i] -= 1
+                places.append((slots[i], students[p], "proposed", None, reasons[p]))
     ptr, waiting = result.waitlist_ptr.tolist(), result.waitlist_pupil.tolist()
-    for j, slot in enumerate(slots):
+    for j, stands in enumerate(inputs.sessions):
         for rank, p in enumerate(waiting[ptr[j] : ptr[j + 1]], start=1):
-            places.append((slot.id, students[p], "waitlisted", rank, ""))
+            mine = rows.get(students[p], set())
+            places += [
+                (slots[i], students[p], "waitlisted", rank, "") for i in stands if slots[i] not in mine
+            ]
     return places
 
 
 def _metrics(inputs: EventInputs, result: SlotResult, proposed: int) -> dict[str, Any]:
     """Figures for the hub's page: no pupil's data, only counts and seconds."""
     return {
-        "events": len(inputs.events),
-        "slots": len(inputs.slots),
+        "events": len(inputs.event_ids),
+        "slots": len(inputs.slot_ids),
         "pupils": len(inputs.student_ids),
+        "pairs": int(inputs.instance.pref_slot.size),
         "proposed": proposed,
         "waitlisted": len(result.waitlist_pupil),
         "fairness": result.fairness,

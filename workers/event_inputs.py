@@ -1,6 +1,6 @@
 """What an event allocation reads from the database, as the engine's SlotInstance: the hub's open events and
-their slots (over-invited by each format's no-show rate), and the pupils of their schools and year groups,
-with the time each already holds elsewhere."""
+their slots (over-invited by each format's no-show rate) in sessions of stands at the same time, and the
+pupils of their schools and year groups, with the time each already holds elsewhere."""
 
 from __future__ import annotations
 
@@ -26,13 +26,23 @@ PATHWAY_WEIGHT = 0.25
 
 @dataclass(frozen=True)
 class EventInputs:
-    """The instance, and the database ids behind its indices."""
+    """The instance, and the database ids behind its indices.
+
+    The engine's slots are sessions: an event's stands (slots) at the same times, which a pupil cannot tell
+    apart (they score them alike and may hold one), so the engine sees a pupil's fair as its periods, not its
+    40 stands, and the network is several times smaller. `sessions[j]` lists session j's stands (indices
+    into `slot_ids`), `seats[i]` is stand i's free seats, `rows[student id]` the slots the pupil already has a
+    place (of any status) in, which they cannot be given again.
+    """
 
     instance: SlotInstance
     student_ids: list[int]
-    slots: list[EventSlot]
-    events: list[EncounterEvent]
+    slot_ids: list[int]  # plain ids: the task commits its progress, which expires the objects read
+    event_ids: list[int]
     invite_limits: dict[int, int]
+    sessions: list[list[int]]
+    seats: list[int]
+    rows: dict[int, set[int]]
 
 
 def _minutes(moment: datetime) -> int:
@@ -40,12 +50,14 @@ def _minutes(moment: datetime) -> int:
 
 
 def load_event_inputs(hub_id: int, today: date) -> EventInputs:
-    """The hub's open events to come, their slots and eligible pupils, ready for allocate_slots."""
+    """The hub's open events to come, their sessions and eligible pupils, ready for allocate_slots."""
     events = events_dao.open_events(hub_id, today)
     by_id = {event.id: event for event in events}
     slots = list(
         db.session.scalars(
-            select(EventSlot).where(EventSlot.event_id.in_(by_id)).order_by(EventSlot.event_id, EventSlot.id)
+            select(EventSlot)
+            .where(EventSlot.event_id.in_(by_id))
+            .order_by(EventSlot.event_id, EventSlot.starts_at, EventSlot.ends_at, EventSlot.id)
         )
     )
     rates = events_dao.no_shows_by_format(hub_id)
@@ -53,10 +65,17 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
         slot.id: invite_limit(slot.capacity, no_show_rate(*rates.get(by_id[slot.event_id].format, (0, 0))))
         for slot in slots
     }
+    seats = [max(limits[slot.id] - slot.places_taken, 0) for slot in slots]
+    sessions: list[list[int]] = []
+    for i, slot in enumerate(slots):
+        if i and (slot.event_id, slot.starts_at, slot.ends_at) == _when(slots[sessions[-1][0]]):
+            sessions[-1].append(i)
+        else:
+            sessions.append([i])
     event_index = {event.id: i for i, event in enumerate(events)}
-    slots_of: dict[int, list[int]] = defaultdict(list)
-    for j, slot in enumerate(slots):
-        slots_of[slot.event_id].append(j)
+    sessions_of: dict[int, list[int]] = defaultdict(list)
+    for j, stands in enumerate(sessions):
+        sessions_of[slots[stands[0]].event_id].append(j)
     taking_part = (
         select(Student.id)
         .join(EventSchool, EventSchool.school_id == Student.school_id)
@@ -89,7 +108,7 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
                 pathway or "both",
             )
     student_ids = sorted(eligible)
-    held = _held_times(taking_part)
+    held, rows = _held_times(taking_part)
     met = _with_encounter(taking_part, today)
     school_list = sorted({about[s][0] for s in student_ids})
     school_index = {school_id: k for k, school_id in enumerate(school_list)}
@@ -97,28 +116,30 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
     max_slots = []
     for student_id in student_ids:
         school_id, _, routes, pathway = about[student_id]
-        busy = held.get(student_id, [])
+        busy, mine = held.get(student_id, []), rows.get(student_id, set())
         for event_id in eligible[student_id]:
             event = by_id[event_id]
             fit = _fit(event, routes, pathway)
-            free = [j for j in slots_of[event_id] if _free(slots[j], busy)] if busy else slots_of[event_id]
+            free = sessions_of[event_id]
+            if busy or mine:
+                free = [j for j in free if _free(slots, sessions[j], busy, mine)]
             pair_slot += free
             pair_score += [fit] * len(free)
         ptr.append(len(pair_slot))
         max_slots.append(sum(by_id[e].max_slots for e in eligible[student_id]))
-    seats = np.array([max(limits[slot.id] - slot.places_taken, 0) for slot in slots], dtype=np.int64)
     pupil_school = np.array([school_index[about[s][0]] for s in student_ids], dtype=np.int32)
+    firsts = [slots[stands[0]] for stands in sessions]
     # Each school is owed a share of the places in proportion to the slots its pupils may hold.
     instance = SlotInstance(
         pupil_ids=[str(s) for s in student_ids],
-        slot_ids=[str(slot.id) for slot in slots],
+        slot_ids=[",".join(str(slots[i].id) for i in stands) for stands in sessions],
         pref_ptr=np.array(ptr, dtype=np.int64),
         pref_slot=np.array(pair_slot, dtype=np.int32),
         pref_score=np.array(pair_score, dtype=np.float64),
-        capacity=seats,
-        slot_start=np.array([_minutes(slot.starts_at) for slot in slots], dtype=np.int64),
-        slot_end=np.array([_minutes(slot.ends_at) for slot in slots], dtype=np.int64),
-        slot_event=np.array([event_index[slot.event_id] for slot in slots], dtype=np.int32),
+        capacity=np.array([sum(seats[i] for i in stands) for stands in sessions], dtype=np.int64),
+        slot_start=np.array([_minutes(slot.starts_at) for slot in firsts], dtype=np.int64),
+        slot_end=np.array([_minutes(slot.ends_at) for slot in firsts], dtype=np.int64),
+        slot_event=np.array([event_index[slot.event_id] for slot in firsts], dtype=np.int32),
         event_one_each=np.array([event.max_slots == 1 for event in events], dtype=bool),
         max_slots=np.array(max_slots, dtype=np.int64),
         no_encounter=np.array([s not in met for s in student_ids], dtype=bool),
@@ -126,11 +147,30 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
         pupil_school=pupil_school,
         school_names=[str(school_id) for school_id in school_list],
     )
-    return EventInputs(with_slot_shares(instance), student_ids, slots, events, limits)
+    return EventInputs(
+        with_slot_shares(instance),
+        student_ids,
+        [slot.id for slot in slots],
+        list(by_id),
+        limits,
+        sessions,
+        seats,
+        dict(rows),
+    )
 
 
-def _free(slot: EventSlot, busy: list[tuple[int, datetime, datetime]]) -> bool:
-    return not any(held == slot.id or (a < slot.ends_at and slot.starts_at < b) for held, a, b in busy)
+def _when(slot: EventSlot) -> tuple[int, datetime, datetime]:
+    return slot.event_id, slot.starts_at, slot.ends_at
+
+
+def _free(
+    slots: list[EventSlot], stands: list[int], busy: list[tuple[datetime, datetime]], mine: set[int]
+) -> bool:
+    """Whether a pupil may take this session: free at its time, with a stand they have no place in yet."""
+    first = slots[stands[0]]
+    if any(a < first.ends_at and first.starts_at < b for a, b in busy):
+        return False
+    return any(slots[i].id not in mine for i in stands)
 
 
 def _fit(event: EncounterEvent, routes: list[str], pathway: str) -> float:
@@ -139,10 +179,14 @@ def _fit(event: EncounterEvent, routes: list[str], pathway: str) -> float:
     return round((1 - PATHWAY_WEIGHT) * route + PATHWAY_WEIGHT * leaning, 3)
 
 
-def _held_times(student_ids: Select[int]) -> dict[int, list[tuple[int, datetime, datetime]]]:
-    """Each pupil's places already held or waited for: (slot id, from, to); only held ones block a time."""
-    held: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)
-    rows = db.session.execute(
+def _held_times(
+    student_ids: Select[int],
+) -> tuple[dict[int, list[tuple[datetime, datetime]]], dict[int, set[int]]]:
+    """Each pupil's times held (a proposed, invited or attended place blocks its time), and the slots they
+    have a place of any status in (the database allows one row per pupil and slot)."""
+    held: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    rows: dict[int, set[int]] = defaultdict(set)
+    places = db.session.execute(
         select(
             EventPlace.student_id,
             EventPlace.slot_id,
@@ -153,10 +197,11 @@ def _held_times(student_ids: Select[int]) -> dict[int, list[tuple[int, datetime,
         .where(EventPlace.student_id.in_(student_ids))
         .execution_options(yield_per=10_000)
     )
-    for student_id, slot_id, status, starts, ends in rows:
-        # A place in any other status still keeps the pupil off that slot (the database allows one row each).
-        held[student_id].append((slot_id, starts, ends) if status in HOLDING else (slot_id, starts, starts))
-    return held
+    for student_id, slot_id, status, starts, ends in places:
+        rows[student_id].add(slot_id)
+        if status in HOLDING:
+            held[student_id].append((starts, ends))
+    return held, rows
 
 
 def _with_encounter(student_ids: Select[int], today: date) -> set[int]:

@@ -19,6 +19,7 @@ from matcher.slots import (
     invite_limit,
     no_show_rate,
     pupil_tiers,
+    summaries,
     with_slot_shares,
 )
 
@@ -459,6 +460,20 @@ def test_an_explanation_of_a_full_slot_names_who_took_it_and_the_waitlist_place(
     line = explain_slots(instance, allocate_slots(instance), 1)[-1]
     assert line.startswith("stand: it was full: its 1 places went to 1 pupils of an earlier priority group")
     assert line.endswith("They are number 1 on its waitlist.")
+
+
+def test_each_pupils_brief_reason_counts_the_full_slots_they_missed_and_their_schools_share() -> None:
+    slots = [("stand", 0, 60, 0, 1), ("talk", 60, 120, 0, 5)]
+    pupils = [
+        create_pupil("ana", {"stand": 1.0}, no_encounter=True),
+        create_pupil("ben", {"stand": 1.0, "talk": 0.5}, school=1),
+    ]
+    instance = with_slot_shares(create_slots(pupils, slots))
+    ana, ben = summaries(instance, allocate_slots(instance))
+    assert ana.startswith("Priority group 2 of 4: no encounter yet this school year, so served second.")
+    assert "Given 1 of the 3 slots they may hold." in ana
+    assert "Given 1 of the 3 slots they may hold; 1 more they might have taken were full." in ben
+    assert "Their school was owed 3 places and was given 1." in ben
 
 
 def test_an_instance_that_does_not_hang_together_is_refused() -> None:

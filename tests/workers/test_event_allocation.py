@@ -114,3 +114,39 @@ def test_slots_are_over_invited_by_the_formats_no_show_rate(hub_fair: dict[str, 
 
     # Half of 60 did not come (smoothed toward 10% by 20 more), so 10 seats get ceil(10 / (1 - 0.4)) invites.
     assert db.session.get(EventSlot, big.id).invite_limit == 17
+
+
+def test_stands_at_the_same_time_share_their_pupils_and_none_is_given_a_stand_twice(
+    hub_fair: dict[str, Any],
+) -> None:
+    # A second stand beside the first, at the same time: 1 seat, so 2 invited; with the first's 3, 5 places.
+    law = factories.create_slot(hub_fair["event"], capacity=1, invite_limit=1, label="Law stand")
+    turned_down = hub_fair["pupils"][1]
+    turned_down.disadvantaged = True  # served first, so the engine gives them that time
+    factories.create_place(hub_fair["slot"], turned_down, "declined")
+
+    _allocate(hub_fair)
+
+    first, second = _places(hub_fair["slot"].id), _places(law.id)
+    assert first[turned_down.id] == "declined" and second[turned_down.id] == "proposed"
+    proposed = [p for places in (first, second) for p, status in places.items() if status == "proposed"]
+    assert sorted(proposed) == sorted(set(proposed)) and len(proposed) == 5
+    assert list(first.values()).count("proposed") == 3 and list(second.values()).count("proposed") == 2
+    # The one left waits for both stands, at the same rank, so whichever frees a seat first offers it.
+    waiting = db.session.execute(
+        select(EventPlace.slot_id, EventPlace.waitlist_rank).where(EventPlace.status == "waitlisted")
+    ).all()
+    assert sorted(waiting) == sorted([(hub_fair["slot"].id, 1), (law.id, 1)])
+
+
+def test_a_proposed_places_reason_says_why_in_brief(hub_fair: dict[str, Any]) -> None:
+    _allocate(hub_fair)
+
+    reason = db.session.scalar(
+        select(EventPlace.reason).where(
+            EventPlace.status == "proposed", EventPlace.student_id == hub_fair["pupils"][1].id
+        )
+    )
+    assert reason.startswith("Priority group 2 of 4: no encounter yet this school year")
+    assert "Given 1 of the 1 slots they may hold." in reason
+    assert "Their school was owed" in reason

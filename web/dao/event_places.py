@@ -7,11 +7,12 @@ invite limit; the database also keeps a pupil out of two held places at once (mi
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import aliased
 
 from web.dao.base import audit
@@ -54,9 +55,6 @@ def save_allocation(
     slots = {
         slot.id: slot for slot in db.session.scalars(select(EventSlot).where(EventSlot.id.in_(invite_limits)))
     }
-    for slot_id, limit in invite_limits.items():
-        slots[slot_id].invite_limit = max(limit, slots[slot_id].places_taken, slots[slot_id].capacity)
-    db.session.flush()
     now = utcnow()
     rows = [
         dict(
@@ -81,16 +79,25 @@ def save_allocation(
     ]
     if rows:
         db.session.execute(insert(EventPlace.__table__), rows)
-    proposed: dict[int, int] = {}
-    for slot_id, _, status, _, _ in places:
-        proposed[slot_id] = proposed.get(slot_id, 0) + (status == "proposed")
-    for slot_id, count in proposed.items():
-        if count:
-            db.session.execute(
-                update(EventSlot)
-                .where(EventSlot.id == slot_id)
-                .values(places_taken=EventSlot.places_taken + count)
-            )
+    proposed = Counter(slot_id for slot_id, _, status, _, _ in places if status == "proposed")
+    # One statement for every slot (Core, so the session does not compare it with each object it holds).
+    table = EventSlot.__table__
+    if invite_limits:
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                invite_limit=bindparam("b_limit"), places_taken=table.c.places_taken + bindparam("b_count")
+            ),
+            [
+                {
+                    "b_id": slot_id,
+                    "b_limit": max(limit, slots[slot_id].places_taken, slots[slot_id].capacity),
+                    "b_count": proposed[slot_id],
+                }
+                for slot_id, limit in invite_limits.items()
+            ],
+        )
     db.session.execute(
         update(EncounterEvent)
         .where(EncounterEvent.id.in_(event_ids))
