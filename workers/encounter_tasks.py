@@ -10,6 +10,7 @@ an attempt that lost its claim meanwhile saves nothing.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import defaultdict
 from datetime import date, timedelta
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 
 BROKEN = "Something went wrong while allocating the events. Try again later."
 UNAVAILABLE = "The allocation could not reach its database. Try again later."
-WAITLIST = 10  # pupils waiting for each session, at each of its stands: enough to refill it a few times
+# Pupils waiting for each session (an event's stands at one time): a fifth of its seats, and at least 10.
+WAITLIST, WAITLIST_SHARE = 10, 0.2
 
 
 class AllocationLostError(Exception):
@@ -100,7 +102,7 @@ def _attempt(allocation_id: int, claim: str) -> None:
     _pause_for_tests()
     inputs = load_event_inputs(allocation.hub_id, date.today())
     _stage(allocation_id, claim, 50, "Allocating places")
-    result = allocate_slots(inputs.instance, seed=allocation.seed, waitlist=WAITLIST)
+    result = allocate_slots(inputs.instance, seed=allocation.seed)
     places = _places(inputs, result)
     with transaction():
         if not dao.set_stage(allocation_id, claim, 90, "Saving places"):
@@ -119,8 +121,8 @@ def _places(inputs: EventInputs, result: SlotResult) -> list[tuple[int, int, str
 
     The engine gives sessions (see EventInputs); each session's pupils are dealt to its stands, those who
     already have a place in one of them first, each to the stand with most seats left that they may take.
-    A pupil waiting for a session waits, at the same rank, for each of its stands that they may take, so
-    whichever stand frees a seat first offers it to the first of them who is free.
+    A pupil waiting for a session is queued once, at a stand of it they may take: whichever of its stands
+    frees a seat offers it to the first in the session's queue who is free then (event_places.backfill).
     """
     from matcher.slots import summaries
 
@@ -141,12 +143,13 @@ def _places(inputs: EventInputs, result: SlotResult) -> list[tuple[int, int, str
                 left[i] -= 1
                 places.append((slots[i], students[p], "proposed", None, reasons[p]))
     ptr, waiting = result.waitlist_ptr.tolist(), result.waitlist_pupil.tolist()
+    seats = inputs.instance.capacity.tolist()
     for j, stands in enumerate(inputs.sessions):
-        for rank, p in enumerate(waiting[ptr[j] : ptr[j + 1]], start=1):
+        longest = max(WAITLIST, math.ceil(WAITLIST_SHARE * seats[j]))
+        for rank, p in enumerate(waiting[ptr[j] : min(ptr[j + 1], ptr[j] + longest)], start=1):
             mine = rows.get(students[p], set())
-            places += [
-                (slots[i], students[p], "waitlisted", rank, "") for i in stands if slots[i] not in mine
-            ]
+            i = next(i for i in stands if slots[i] not in mine)  # the engine listed only such sessions
+            places.append((slots[i], students[p], "waitlisted", rank, ""))
     return places
 
 

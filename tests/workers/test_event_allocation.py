@@ -12,10 +12,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests import db as factories
+from web.dao import event_places
 from web.dao import events as dao
 from web.dao.base import transaction
 from web.extensions import db
-from web.models import EncounterEvent, EventAllocation, EventPlace, EventSlot, ExperienceRecord
+from web.models import EncounterEvent, EventAllocation, EventPlace, EventSlot, ExperienceRecord, Student
 from workers.encounter_tasks import allocate_events
 
 
@@ -132,11 +133,22 @@ def test_stands_at_the_same_time_share_their_pupils_and_none_is_given_a_stand_tw
     proposed = [p for places in (first, second) for p, status in places.items() if status == "proposed"]
     assert sorted(proposed) == sorted(set(proposed)) and len(proposed) == 5
     assert list(first.values()).count("proposed") == 3 and list(second.values()).count("proposed") == 2
-    # The one left waits for both stands, at the same rank, so whichever frees a seat first offers it.
+    # The one left is queued once for that time; a seat freed at either stand is offered to them.
     waiting = db.session.execute(
-        select(EventPlace.slot_id, EventPlace.waitlist_rank).where(EventPlace.status == "waitlisted")
+        select(EventPlace.student_id, EventPlace.slot_id, EventPlace.waitlist_rank).where(
+            EventPlace.status == "waitlisted"
+        )
     ).all()
-    assert sorted(waiting) == sorted([(hub_fair["slot"].id, 1), (law.id, 1)])
+    assert len(waiting) == 1 and waiting[0][1:] == (hub_fair["slot"].id, 1)
+    law_place, school = db.session.execute(
+        select(EventPlace.id, Student.school_id)
+        .join(Student, Student.id == EventPlace.student_id)
+        .where(EventPlace.slot_id == law.id, EventPlace.status == "proposed")
+    ).first()
+    with transaction():
+        assert event_places.reject(school, hub_fair["admin"].id, [law_place]) == [law_place]
+    assert _places(law.id)[waiting[0][0]] == "proposed"
+    assert waiting[0][0] not in _places(hub_fair["slot"].id)
 
 
 def test_a_proposed_places_reason_says_why_in_brief(hub_fair: dict[str, Any]) -> None:

@@ -40,6 +40,8 @@ _PLACE_COLUMNS = (
     "ends_at",
     "waitlist_rank",
     "reason",
+    "created_at",
+    "updated_at",
 )
 
 
@@ -57,28 +59,12 @@ def save_allocation(
     }
     now = utcnow()
     rows = [
-        dict(
-            zip(
-                _PLACE_COLUMNS,
-                (
-                    slot_id,
-                    student_id,
-                    allocation_id,
-                    status,
-                    slots[slot_id].starts_at,
-                    slots[slot_id].ends_at,
-                    rank,
-                    reason,
-                ),
-                strict=True,
-            ),
-            created_at=now,
-            updated_at=now,
-        )
+        (slot_id, student_id, allocation_id, status, slots[slot_id].starts_at, slots[slot_id].ends_at, rank)
+        + (reason, now, now)
         for slot_id, student_id, status, rank, reason in places
     ]
     if rows:
-        db.session.execute(insert(EventPlace.__table__), rows)
+        _insert_places(rows)
     proposed = Counter(slot_id for slot_id, _, status, _, _ in places if status == "proposed")
     # One statement for every slot (Core, so the session does not compare it with each object it holds).
     table = EventSlot.__table__
@@ -104,6 +90,21 @@ def save_allocation(
         .values(status="allocated", updated_at=now)
     )
     return sum(proposed.values())
+
+
+def _insert_places(rows: list[tuple[Any, ...]]) -> None:
+    """Insert place rows (in _PLACE_COLUMNS order) in the session's transaction: by COPY on PostgreSQL,
+    where an executemany sends a statement per row (bench.event_season's 100,000 places saved in 11.4 s
+    that way, 6.7 s by COPY)."""
+    if db.engine.dialect.name != "postgresql":
+        db.session.execute(
+            insert(EventPlace.__table__), [dict(zip(_PLACE_COLUMNS, row, strict=True)) for row in rows]
+        )
+        return
+    cursor = db.session.connection().connection.cursor()
+    with cursor.copy(f"COPY event_place ({', '.join(_PLACE_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 @dataclass(frozen=True)
@@ -212,8 +213,10 @@ def _free_seats(place_ids: list[int]) -> None:
 
 
 def backfill(slot_id: int | None) -> int | None:
-    """Propose the slot's next waitlisted pupil who holds nothing else at that time, if a seat is free;
-    their careers leader approves it as any proposal. The place id proposed, or None."""
+    """Propose the next pupil waiting at the slot's time who holds nothing else then, if a seat is free; their
+    careers leader approves it as any proposal. An allocation queues a pupil once for all of an event's
+    stands at one time (its session), so the queue is every waitlisted place at this event and time, and the
+    place moves to this slot. The place id proposed, or None."""
     slot = db.session.get(EventSlot, slot_id, with_for_update=True) if slot_id else None
     if slot is None or slot.places_taken >= slot.invite_limit:
         return None
@@ -224,15 +227,26 @@ def backfill(slot_id: int | None) -> int | None:
         other.starts_at < slot.ends_at,
         slot.starts_at < other.ends_at,
     )
+    here = select(other.id).where(
+        other.student_id == EventPlace.student_id, other.slot_id == slot.id, other.id != EventPlace.id
+    )
     waiting = db.session.scalars(
         select(EventPlace)
-        .where(EventPlace.slot_id == slot.id, EventPlace.status == "waitlisted", ~busy.exists())
-        .order_by(EventPlace.waitlist_rank)
+        .join(EventSlot, EventSlot.id == EventPlace.slot_id)
+        .where(
+            EventSlot.event_id == slot.event_id,
+            EventPlace.starts_at == slot.starts_at,
+            EventPlace.ends_at == slot.ends_at,
+            EventPlace.status == "waitlisted",
+            ~busy.exists(),
+            ~here.exists(),
+        )
+        .order_by(EventPlace.waitlist_rank, EventPlace.slot_id != slot.id, EventPlace.id)
         .limit(1)
     ).first()
     if waiting is None:
         return None
-    waiting.status, waiting.waitlist_rank = "proposed", None
+    waiting.slot_id, waiting.status, waiting.waitlist_rank = slot.id, "proposed", None
     waiting.reason = (
         waiting.reason + "\n" if waiting.reason else ""
     ) + "A place came free and you were next on its waitlist."
