@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 import numpy as np
 from sqlalchemy import Select, func, select
@@ -15,7 +16,7 @@ from matcher.slots import SlotInstance, invite_limit, no_show_rate, with_slot_sh
 from web.dao import events as events_dao
 from web.dao.reports import academic_year_of
 from web.extensions import db
-from web.models import EncounterEvent, EventPlace, EventSchool, EventSlot, ExperienceRecord, Student
+from web.models import EventPlace, EventSchool, EventSlot, ExperienceRecord, Student
 from web.models.events import HOLDING
 
 EPOCH = datetime(2000, 1, 1)
@@ -61,10 +62,9 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
         )
     )
     rates = events_dao.no_shows_by_format(hub_id)
-    limits = {
-        slot.id: invite_limit(slot.capacity, no_show_rate(*rates.get(by_id[slot.event_id].format, (0, 0))))
-        for slot in slots
-    }
+    rate = {event.id: no_show_rate(*rates.get(event.format, (0, 0))) for event in events}
+    limit_of = cache(invite_limit)  # exact fractions, so worked out once per capacity and rate
+    limits = {slot.id: limit_of(slot.capacity, rate[slot.event_id]) for slot in slots}
     seats = [max(limits[slot.id] - slot.places_taken, 0) for slot in slots]
     sessions: list[list[int]] = []
     for i, slot in enumerate(slots):
@@ -81,6 +81,13 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
         .join(EventSchool, EventSchool.school_id == Student.school_id)
         .where(EventSchool.event_id.in_(by_id), Student.left_on.is_(None))
     )
+    events_of: dict[int, list[int]] = defaultdict(list)
+    for school_id, event_id in db.session.execute(
+        select(EventSchool.school_id, EventSchool.event_id)
+        .where(EventSchool.event_id.in_(by_id))
+        .order_by(EventSchool.event_id)
+    ):
+        events_of[school_id].append(event_id)
     pupils = db.session.execute(
         select(
             Student.id,
@@ -90,17 +97,19 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
             Student.send,
             Student.routes,
             Student.pathway_interest,
-            EventSchool.event_id,
         )
-        .join(EventSchool, EventSchool.school_id == Student.school_id)
-        .where(EventSchool.event_id.in_(by_id), Student.left_on.is_(None))
+        .where(Student.school_id.in_(events_of), Student.left_on.is_(None))
         .order_by(Student.id)
-    ).all()
-    eligible: dict[int, list[int]] = defaultdict(list)
+    )
+    years = {event.id: set(event.year_groups or []) for event in events}
+    most = {event.id: event.max_slots for event in events}
+    kinds = {event.id: (event.route, event.pathway) for event in events}
+    eligible: dict[int, list[int]] = {}
     about: dict[int, tuple[int, bool, list[str], str]] = {}
-    for student_id, school_id, year, disadvantaged, send, routes, pathway, event_id in pupils:
-        if year in (by_id[event_id].year_groups or []):
-            eligible[student_id].append(event_id)
+    for student_id, school_id, year, disadvantaged, send, routes, pathway in pupils:
+        theirs = [e for e in events_of[school_id] if year in years[e]]
+        if theirs:
+            eligible[student_id] = theirs
             about[student_id] = (
                 school_id,
                 bool(disadvantaged or send),
@@ -118,15 +127,14 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
         school_id, _, routes, pathway = about[student_id]
         busy, mine = held.get(student_id, []), rows.get(student_id, set())
         for event_id in eligible[student_id]:
-            event = by_id[event_id]
-            fit = _fit(event, routes, pathway)
+            fit = _fit(*kinds[event_id], routes, pathway)
             free = sessions_of[event_id]
             if busy or mine:
                 free = [j for j in free if _free(slots, sessions[j], busy, mine)]
             pair_slot += free
             pair_score += [fit] * len(free)
         ptr.append(len(pair_slot))
-        max_slots.append(sum(by_id[e].max_slots for e in eligible[student_id]))
+        max_slots.append(sum(most[e] for e in eligible[student_id]))
     pupil_school = np.array([school_index[about[s][0]] for s in student_ids], dtype=np.int32)
     firsts = [slots[stands[0]] for stands in sessions]
     # Each school is owed a share of the places in proportion to the slots its pupils may hold.
@@ -173,10 +181,11 @@ def _free(
     return any(slots[i].id not in mine for i in stands)
 
 
-def _fit(event: EncounterEvent, routes: list[str], pathway: str) -> float:
-    route = ANY_ROUTE if event.route is None else ROUTE_FIT if event.route in routes else OTHER_ROUTE
-    leaning = 1.0 if "both" in (pathway, event.pathway) or pathway == event.pathway else 0.0
-    return round((1 - PATHWAY_WEIGHT) * route + PATHWAY_WEIGHT * leaning, 3)
+def _fit(route: str | None, leaning: str, routes: list[str], pathway: str) -> float:
+    """How well an event of this route (None: every route) and pathway fits a pupil's routes and pathway."""
+    on_route = ANY_ROUTE if route is None else ROUTE_FIT if route in routes else OTHER_ROUTE
+    alike = 1.0 if "both" in (pathway, leaning) or pathway == leaning else 0.0
+    return round((1 - PATHWAY_WEIGHT) * on_route + PATHWAY_WEIGHT * alike, 3)
 
 
 def _held_times(

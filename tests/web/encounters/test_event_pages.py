@@ -332,7 +332,7 @@ def test_a_pupil_sees_their_invitations_and_waitlists_but_not_proposals(
     page = student_request.get("encounters.pupil_events")
 
     assert [h2.text for h2 in page.select("main h2")] == ["Spring careers fair", "Engineering talk"]
-    assert "Waiting for a place (number 2 on the list)" in page.text
+    assert "Waiting for a place here or at another stand at that time (number 2 on the list)" in page.text
     assert "Other stand" not in page.text
 
 
