@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.hub import ROOT, _create_database, _peak_mb
+from bench.hub import ROOT, _app, _create_database, _peak_mb, drop_database
 
 SCRATCH = Path("/tmp/bench-event-season")
 TARGET_SECONDS, TARGET_MB = 5.0, 1024.0
@@ -102,13 +101,6 @@ def _print(result: dict[str, Any]) -> None:
     total, peak = result["seconds"], result["peak_mb"]
     met = "met" if total <= TARGET_SECONDS and peak <= TARGET_MB else "NOT met"
     print(f"  {'end to end':<10}{total:7.2f} s   peak {peak:.0f} MB   target <= 5 s, < 1 GB: {met}")
-
-
-def _app() -> Any:
-    # Imported here: the settings read DATABASE_URL when first imported, which the parent sets for us.
-    from web import create_app
-
-    return create_app()
 
 
 def _prepare() -> dict[str, Any]:
@@ -287,20 +279,7 @@ def _vacuum() -> None:
 
 
 def _drop() -> dict[str, Any]:
-    """Drop every table (PostgreSQL) or delete the file (SQLite)."""
-    from sqlalchemy import text
-
-    from web.extensions import db
-
-    app = _app()
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        else:
-            db.engine.dispose()
-            Path(str(db.engine.url.database)).unlink(missing_ok=True)
-    shutil.rmtree(SCRATCH / "var", ignore_errors=True)
+    drop_database(SCRATCH)
     return {}
 
 

@@ -317,7 +317,13 @@ class _StageClock(logging.Handler):
 
 
 def _drop(args: argparse.Namespace) -> dict[str, Any]:
-    """Remove the benchmark's hub: drop every table (PostgreSQL) or delete the file (SQLite)."""
+    """Remove the benchmark's hub."""
+    drop_database(SCRATCH)
+    return {}
+
+
+def drop_database(scratch: Path) -> None:
+    """Drop every table (PostgreSQL) or delete the file (SQLite) of DATABASE_URL, and scratch's var folder."""
     from sqlalchemy import text
 
     from web.extensions import db
@@ -330,8 +336,7 @@ def _drop(args: argparse.Namespace) -> dict[str, Any]:
         else:
             db.engine.dispose()
             Path(str(db.engine.url.database)).unlink(missing_ok=True)
-    shutil.rmtree(SCRATCH / "var", ignore_errors=True)
-    return {}
+    shutil.rmtree(scratch / "var", ignore_errors=True)
 
 
 def _peak_mb() -> float:
