@@ -108,7 +108,8 @@ def _attempt(allocation_id: int, claim: str) -> None:
         if not dao.set_stage(allocation_id, claim, 90, "Saving places"):
             raise AllocationLostError
         proposed = event_places.save_allocation(allocation_id, places, inputs.invite_limits, inputs.event_ids)
-        dao.finish_allocation(allocation_id, claim, "succeeded", _metrics(inputs, result, proposed))
+        waiting = sum(status == "waitlisted" for _, _, status, _, _ in places)
+        dao.finish_allocation(allocation_id, claim, "succeeded", _metrics(inputs, result, proposed, waiting))
 
 
 def _pause_for_tests() -> None:
@@ -153,7 +154,7 @@ def _places(inputs: EventInputs, result: SlotResult) -> list[tuple[int, int, str
     return places
 
 
-def _metrics(inputs: EventInputs, result: SlotResult, proposed: int) -> dict[str, Any]:
+def _metrics(inputs: EventInputs, result: SlotResult, proposed: int, waiting: int) -> dict[str, Any]:
     """Figures for the hub's page: no pupil's data, only counts and seconds."""
     return {
         "events": len(inputs.event_ids),
@@ -161,7 +162,7 @@ def _metrics(inputs: EventInputs, result: SlotResult, proposed: int) -> dict[str
         "pupils": len(inputs.student_ids),
         "pairs": int(inputs.instance.pref_slot.size),
         "proposed": proposed,
-        "waitlisted": len(result.waitlist_pupil),
+        "waitlisted": waiting,  # as saved: the engine lists every pupil who could wait, _places cuts it
         "fairness": result.fairness,
         "seconds": result.seconds,
     }

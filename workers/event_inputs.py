@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from itertools import groupby
 
 import numpy as np
 from sqlalchemy import Select, func, select
@@ -66,12 +67,8 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
     limit_of = cache(invite_limit)  # exact fractions, so worked out once per capacity and rate
     limits = {slot.id: limit_of(slot.capacity, rate[slot.event_id]) for slot in slots}
     seats = [max(limits[slot.id] - slot.places_taken, 0) for slot in slots]
-    sessions: list[list[int]] = []
-    for i, slot in enumerate(slots):
-        if i and (slot.event_id, slot.starts_at, slot.ends_at) == _when(slots[sessions[-1][0]]):
-            sessions[-1].append(i)
-        else:
-            sessions.append([i])
+    # Sorted by event and time, so each session's stands are a run.
+    sessions = [list(run) for _, run in groupby(range(len(slots)), key=lambda i: _when(slots[i]))]
     event_index = {event.id: i for i, event in enumerate(events)}
     sessions_of: dict[int, list[int]] = defaultdict(list)
     for j, stands in enumerate(sessions):

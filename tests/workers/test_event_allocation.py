@@ -72,6 +72,7 @@ def test_an_allocation_proposes_each_schools_share_and_waitlists_the_rest(hub_fa
     assert db.session.get(EventSlot, hub_fair["slot"].id).places_taken == 3
     assert db.session.get(EncounterEvent, hub_fair["event"].id).status == "allocated"
     assert allocation.metrics["proposed"] == 3 and allocation.metrics["pupils"] == 6
+    assert allocation.metrics["waitlisted"] == 3
     reasons = db.session.scalars(select(EventPlace.reason).where(EventPlace.status == "proposed")).all()
     assert all(reason for reason in reasons)
 
