@@ -110,9 +110,9 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 def _blueprints(app: Flask) -> None:
-    from web import accounts, auth, careers, employers, encounters, hub, parents, reports, students
+    from web import accounts, auth, careers, employers, encounters, hub, parents, privacy, reports, students
 
-    for package in (accounts, auth, careers, employers, encounters, hub, parents, students, reports):
+    for package in (accounts, auth, careers, employers, encounters, hub, parents, privacy, students, reports):
         package.register(app)
     if app.config["OUTBOX_PAGE"]:
         from web.outbox import bp as outbox_bp

@@ -1,0 +1,13 @@
+"""Privacy: the retention schedule and its nightly run, safeguarding holds and erasure, subject access
+bundles, the access log, and the public privacy, accessibility and sub-processor pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("privacy", __name__)
+
+
+def register(app: Flask) -> None:
+    """Add the blueprint to the app, with the routes of each of the package's view modules."""
+    app.register_blueprint(bp)
