@@ -11,21 +11,23 @@ from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, HubApiToken, School
 from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
+from web.models.privacy import AccessLog, PupilHold, RetentionRule, RetentionRun, SubjectAccessBundle
 from web.models.provider_access import ProviderAccessPolicy
 from web.models.provider_requests import ProviderAccessRequest
 from web.models.students import Preference, Student, StudentImport, StudentTransfer
 from web.models.users import AccessToken, SignInGuard, User
 
 __all__ = [
+    "AccessLog",
     "AccessToken",
     "Allocation",
     "AuditEvent",
     "CheckIn",
     "Consent",
     "Employer",
+    "EncounterEvent",
     "EncounterMatch",
     "EncounterOffer",
-    "EncounterEvent",
     "EncounterRequest",
     "EncounterResponse",
     "EventAllocation",
@@ -43,12 +45,16 @@ __all__ = [
     "OwnPlacement",
     "Preference",
     "ProviderAccessPolicy",
-    "PupilFeedback",
     "ProviderAccessRequest",
+    "PupilFeedback",
+    "PupilHold",
+    "RetentionRule",
+    "RetentionRun",
     "School",
     "SignInGuard",
     "Student",
     "StudentImport",
     "StudentTransfer",
+    "SubjectAccessBundle",
     "User",
 ]

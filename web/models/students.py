@@ -43,6 +43,9 @@ class Student(db.Model):  # type: ignore[name-defined,misc]
     parent_email: Mapped[str | None] = mapped_column(String(320))
     # A leaver is kept (their record and history stay), never deleted.
     left_on: Mapped[date | None]
+    # When the retention schedule or an erasure took the pupil's identity away (web/dao/erasure.py): the row
+    # stays, with its school, year and groups, so reports still count them.
+    anonymised_at: Mapped[datetime | None]
     routes: Mapped[list[str]] = mapped_column(JSON, default=list)
     statement: Mapped[str] = mapped_column(Text, default="")
     pathway_interest: Mapped[str] = mapped_column(String(10), default="both")
