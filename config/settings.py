@@ -125,6 +125,8 @@ class Config:
                 "schedule.purge_imports": 3600.0,
                 "schedule.decision_deadlines": 86400.0,
                 "schedule.event_notices": 3600.0,
+                # Nightly in effect: the run for a day is written once, so the later runs of a day do nothing.
+                "privacy.apply_retention": 3600.0,
             },
         )
 

@@ -22,6 +22,7 @@ NAVIGATION = {
         ("Events", "encounters.events"),
         ("Matching rounds", "hub.rounds"),
         ("Reports", "reports.hub"),
+        ("Data protection", "privacy.hub_schedule"),
         ("Team", "accounts.team"),
     ],
     "careers_leader": [

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, select, true, update
 
-from web.dao import event_places
+from web.dao import access_log, event_places
 from web.dao.base import audit
 from web.extensions import db
 from web.models import (
@@ -153,6 +153,7 @@ def register(scope: Scope, event_id: int, search: str = "") -> list[SlotRegister
             Student.year_group,
             School.name,
             EventPlace.status,
+            Student.id,
         )
         .join(EventSlot, EventSlot.id == EventPlace.slot_id)
         .join(Student, Student.id == EventPlace.student_id)
@@ -161,12 +162,15 @@ def register(scope: Scope, event_id: int, search: str = "") -> list[SlotRegister
         .order_by(Student.last_name, Student.first_name, EventPlace.id)
     ).all()
     words = search.casefold().split()
-    for slot_id, place_id, preferred, first, last, year, school, status in rows:
+    shown = []
+    for slot_id, place_id, preferred, first, last, year, school, status, student_id in rows:
         # Filtered here rather than in SQL: SQLite's lower() folds only ASCII, so "zoë" would miss "Zoë".
         if words and not _named(words, preferred, first, last):
             continue
+        shown.append(student_id)
         registers[slot_id].rows.append(Row(place_id, f"{preferred or first} {last}", year, school, status))
     # A careers leader sees only the slots their pupils are in; a search, only the slots it found pupils in.
+    access_log.seen(shown)
     keep_empty = not words and scope.school_id is None
     return [slot for slot in registers.values() if slot.rows or keep_empty]
 
@@ -208,6 +212,7 @@ def pupils_on_register(scope: Scope, event_id: int) -> list[Pupil]:
         .where(EventSlot.event_id == event_id, _places_seen(scope))
         .order_by(EventPlace.id)
     ).all()
+    access_log.seen(row[1] for row in rows)
     return [Pupil(*row) for row in rows]
 
 

@@ -1,0 +1,43 @@
+"""Which pupils the page being drawn shows, gathered as it runs, for the access log (web/privacy/access_log.py
+writes it after the page): every Student row loaded through the ORM counts, and pages that read pupils'
+names as columns (registers) call seen()."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import g, has_request_context
+from sqlalchemy import event, select
+
+from web.extensions import db
+from web.models import AccessLog, Student
+
+
+def seen(student_ids: Iterable[int]) -> None:
+    """Note that the page being drawn shows these pupils (outside a request, nothing happens)."""
+    if has_request_context():
+        g.setdefault("pupils_seen", set()).update(student_ids)
+
+
+def taken() -> set[int]:
+    """The pupils the page showed, forgotten once read."""
+    return g.pop("pupils_seen", None) or set() if has_request_context() else set()
+
+
+@event.listens_for(Student, "load")
+def _loaded(student: Student, _context: Any) -> None:
+    if has_request_context():
+        g.setdefault("pupils_seen", set()).add(student.id)
+
+
+def views_of(student_id: int, limit: int = 200) -> list[AccessLog]:
+    """Who was shown this pupil's data, newest first."""
+    return list(
+        db.session.scalars(
+            select(AccessLog)
+            .where(AccessLog.student_id == student_id)
+            .order_by(AccessLog.at.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,201 @@
+"""Taking a pupil's identity out of the service: set-based, for the nightly retention run over thousands of
+leavers and for one pupil's erasure alike, always inside the caller's transaction (all or nothing).
+
+What goes: everything that says who the pupil is or reaches them (names, UPN, postcode, email addresses,
+the parent's and emergency contacts, shared needs, free text by or about them, their rankings, the emails
+sent to them, their subject access bundles); their sign-in account can no longer be used. What stays: the
+pupil's row with its school, year group, routes and groups, and their placements, places and records, so
+every count by school, year and group stays true. The date of birth is kept to the month (the 1st), so
+counts by age move by less than a month.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from sqlalchemy import String, cast, delete, func, select, update
+
+from web.dao.base import audit
+from web.extensions import db
+from web.models import (
+    AccessToken,
+    Allocation,
+    CheckIn,
+    Consent,
+    EventPlace,
+    Feedback,
+    Notification,
+    OwnPlacement,
+    Preference,
+    PupilHold,
+    Student,
+    StudentTransfer,
+    SubjectAccessBundle,
+    User,
+)
+
+CHUNK = 500  # ids per statement: well inside SQLite's and PostgreSQL's bound-parameter limits
+ERASED_NAME = ("Former", "pupil")
+
+
+class ErasureError(Exception):
+    """The pupil's record must be kept; the message says why."""
+
+
+def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids in lists of CHUNK."""
+    batch: list[int] = []
+    for one in ids:
+        batch.append(one)
+        if len(batch) == CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def held(student_ids: list[int]) -> set[int]:
+    """Those of these pupils whose school has put a hold on their record."""
+    found: set[int] = set()
+    for batch in chunks(student_ids):
+        found.update(db.session.scalars(select(PupilHold.student_id).where(PupilHold.student_id.in_(batch))))
+    return found
+
+
+def anonymise(student_ids: list[int], now: datetime) -> int:
+    """Take these pupils' identities out (see the module); pupils already anonymised or on hold are left.
+
+    Returns how many pupils were anonymised. Runs in the caller's transaction.
+    """
+    done = 0
+    for batch in chunks(student_ids):
+        batch = list(
+            db.session.scalars(
+                select(Student.id).where(
+                    Student.id.in_(batch),
+                    Student.anonymised_at.is_(None),
+                    ~select(PupilHold.id).where(PupilHold.student_id == Student.id).exists(),
+                )
+            )
+        )
+        if batch:
+            _anonymise(batch, now)
+            done += len(batch)
+    return done
+
+
+def _anonymise(ids: list[int], now: datetime) -> None:
+    addresses = set()
+    for email, parent_email in db.session.execute(
+        select(Student.email, Student.parent_email).where(Student.id.in_(ids))
+    ):
+        addresses.update(a.lower() for a in (email, parent_email) if a)
+    users = list(db.session.scalars(select(User.id).where(User.student_id.in_(ids))))
+    addresses.update(e.lower() for e in db.session.scalars(select(User.email).where(User.id.in_(users))) if e)
+    placements = select(Allocation.id).where(Allocation.student_id.in_(ids))
+    session = db.session
+    for batch in chunks(sorted(addresses)):
+        session.execute(delete(Notification).where(func.lower(Notification.recipient).in_(batch)))
+    session.execute(delete(Preference).where(Preference.student_id.in_(ids)))
+    session.execute(delete(SubjectAccessBundle).where(SubjectAccessBundle.student_id.in_(ids)))
+    session.execute(delete(AccessToken).where(AccessToken.user_id.in_(users)))
+    tag = cast(User.id, String)
+    session.execute(
+        update(User)
+        .where(User.id.in_(users))
+        .values(
+            email="erased-" + tag + "@erased.invalid",
+            name="",
+            password_hash="",
+            active=False,
+            session_token="erased-" + tag,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Consent)
+        .where(Consent.allocation_id.in_(placements))
+        .values(parent_name="", emergency_name="", emergency_phone="", shared_needs="")
+        .execution_options(synchronize_session=False)
+    )
+    clear_placement_notes(ids)
+    clear_feedback(ids)
+    session.execute(
+        update(StudentTransfer)
+        .where(StudentTransfer.student_id.in_(ids))
+        .values(details={})
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(EventPlace)
+        .where(EventPlace.student_id.in_(ids))
+        .values(reason="")
+        .execution_options(synchronize_session=False)
+    )
+    born = list(session.execute(select(Student.id, Student.date_of_birth).where(Student.id.in_(ids))))
+    months = {row.id: row.date_of_birth.replace(day=1) for row in born}
+    session.execute(
+        update(Student)
+        .where(Student.id.in_(ids))
+        .values(
+            first_name=ERASED_NAME[0],
+            last_name=ERASED_NAME[1],
+            preferred_name="",
+            upn=None,
+            postcode=None,
+            email=None,
+            parent_name="",
+            parent_email=None,
+            statement="",
+            available_from=None,
+            available_until=None,
+            anonymised_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Student),
+        [{"id": sid, "date_of_birth": month} for sid, month in months.items()],
+    )
+
+
+def clear_placement_notes(ids: list[int]) -> None:
+    """Check-in notes on these pupils' placements, and the contacts on placements they found themselves."""
+    placements = select(Allocation.id).where(Allocation.student_id.in_(ids))
+    db.session.execute(
+        update(CheckIn)
+        .where(CheckIn.allocation_id.in_(placements))
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(OwnPlacement)
+        .where(OwnPlacement.student_id.in_(ids))
+        .values(contact_name="", contact_email="", leader_note="")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def clear_feedback(ids: list[int]) -> None:
+    """The words of feedback by and about these pupils (ratings stay)."""
+    placements = select(Allocation.id).where(Allocation.student_id.in_(ids))
+    db.session.execute(
+        update(Feedback)
+        .where(Feedback.allocation_id.in_(placements))
+        .values(comment="")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def erase(student: Student, user_id: int, reason: str, now: datetime) -> None:
+    """Erase one pupil on request, in the caller's transaction, with an audit event; ErasureError if a
+    hold stands (its reason is given) or the pupil was already anonymised."""
+    hold = db.session.scalar(select(PupilHold).where(PupilHold.student_id == student.id))
+    if hold is not None:
+        raise ErasureError(f"This pupil's record is on hold and must be kept: {hold.reason}")
+    if student.anonymised_at is not None:
+        raise ErasureError("This pupil's record has already been erased")
+    _anonymise([student.id], now)
+    audit(user_id, "erase", "student", student.id, reason=reason)
+    db.session.expire(student)

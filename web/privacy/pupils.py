@@ -1,0 +1,109 @@
+"""A pupil's record seen from data protection: its hold (a school's reason to keep it whole) and its erasure,
+for the careers leader of the pupil's school and the admin of its hub."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from web.auth.roles import role_required
+from web.dao import erasure
+from web.dao.base import audit, transaction
+from web.extensions import db
+from web.fields import ConfirmForm
+from web.models import PupilHold, School, Student
+from web.models.base import utcnow
+from web.privacy import bp
+from web.privacy.forms import ERASURE_REASONS, EraseForm, HoldForm
+
+STAFF = ("careers_leader", "hub_admin")
+
+
+def staff_pupil(student_id: int) -> Student:
+    """The pupil, if the signed-in careers leader's school or hub admin's hub holds them; 404 otherwise."""
+    student = db.session.get(Student, student_id)
+    if student is None:
+        abort(404)
+    if current_user.role == "careers_leader" and student.school_id == current_user.school_id:
+        return student
+    if current_user.role == "hub_admin":
+        school = db.session.get(School, student.school_id)
+        if school is not None and school.hub_id == current_user.hub_id:
+            return student
+    abort(404)
+
+
+def _hold(student_id: int) -> PupilHold | None:
+    return db.session.scalar(select(PupilHold).where(PupilHold.student_id == student_id))
+
+
+@bp.route("/privacy/pupils/<int:student_id>")
+@role_required(*STAFF)
+def pupil(student_id: int) -> str:
+    """The pupil's hold, and the way to erase them."""
+    student = staff_pupil(student_id)
+    return render_template(
+        "privacy/pupil.html", student=student, hold=_hold(student.id), form=HoldForm(), button=ConfirmForm()
+    )
+
+
+@bp.route("/privacy/pupils/<int:student_id>/hold", methods=["POST"])
+@role_required(*STAFF)
+def hold(student_id: int) -> Response | str:
+    """Put the pupil's record on hold: nothing erases or anonymises it until the hold is lifted."""
+    student = staff_pupil(student_id)
+    form = HoldForm()
+    if student.anonymised_at is None and _hold(student.id) is None and form.validate_on_submit():
+        with transaction():
+            db.session.add(
+                PupilHold(student_id=student.id, reason=form.reason.data, set_by_id=current_user.id)
+            )
+            audit(current_user.id, "hold", "student", student.id)
+        flash("The record is on hold", "success")
+        return redirect(url_for("privacy.pupil", student_id=student.id))
+    return render_template(
+        "privacy/pupil.html", student=student, hold=_hold(student.id), form=form, button=ConfirmForm()
+    )
+
+
+@bp.route("/privacy/pupils/<int:student_id>/hold/lift", methods=["POST"])
+@role_required(*STAFF)
+def lift_hold(student_id: int) -> Response:
+    """Lift the hold: the retention schedule and erasure apply again."""
+    student = staff_pupil(student_id)
+    if ConfirmForm().validate_on_submit():
+        with transaction():
+            found = _hold(student.id)
+            if found is not None:
+                db.session.delete(found)
+                audit(current_user.id, "lift_hold", "student", student.id)
+        flash("The hold is lifted", "success")
+    return redirect(url_for("privacy.pupil", student_id=student.id))
+
+
+@bp.route("/privacy/pupils/<int:student_id>/erase", methods=["GET", "POST"])
+@role_required(*STAFF)
+def erase(student_id: int) -> Response | str:
+    """Erase the pupil: everything that identifies them goes in one transaction, or nothing does."""
+    student = staff_pupil(student_id)
+    form = EraseForm()
+    refused = None
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                erasure.erase(student, current_user.id, form.reason.data, utcnow())
+        except erasure.ErasureError as problem:
+            refused = str(problem)
+        else:
+            flash("The pupil has been erased", "success")
+            return redirect(url_for("privacy.pupil", student_id=student.id))
+    return render_template(
+        "privacy/erase.html",
+        student=student,
+        form=form,
+        refused=refused,
+        hold=_hold(student.id),
+        reasons=ERASURE_REASONS,
+    )
