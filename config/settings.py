@@ -101,6 +101,11 @@ class Config:
     # Single-use links: an invitation lasts a week, a password reset a day.
     INVITATION_DAYS = 7
     RESET_HOURS = 24
+    # Two-step sign-in (web/auth/two_step.py): whether every hub admin and careers leader who signs in with a
+    # password must set up an authenticator before anything else (production: yes; elsewhere staff may set
+    # it up from their team page), and how long a right password waits for its code before signing in again.
+    TWO_STEP_REQUIRED = False
+    TWO_STEP_PENDING_MINUTES = 10
     VAR_DIR = str(VAR)
     MATCHER_CACHE_DIR = os.environ.get("MATCHER_CACHE_DIR", "")
     HSTS_MAX_AGE = 0  # seconds browsers must use HTTPS only; 0 sends no Strict-Transport-Security
@@ -172,6 +177,8 @@ class Production(Config):
     HSTS_MAX_AGE = 365 * 24 * 3600
 
     OUTBOX_PAGE = False  # never, whatever the mail settings: it would show everyone's messages
+    # Staff accounts reach every pupil of a school or hub: a password alone is not enough here.
+    TWO_STEP_REQUIRED = True
 
     def __init__(self) -> None:
         needed = ("SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "SERVICE_URL")
