@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import aliased
 
+from web.dao import access_log
 from web.dao.base import audit
 from web.emails import notify_many
 from web.extensions import db
@@ -148,6 +149,7 @@ def places_of_school(school_id: int, statuses: tuple[str, ...] = ("proposed",)) 
             EncounterEvent.held_on, EventSlot.starts_at, Student.last_name, Student.first_name, EventPlace.id
         )
     ).all()
+    access_log.seen(row[2] for row in rows)
     return [
         Proposal(row[0], row[1], row[2], f"{row[3] or row[4]} {row[5]}", *row[6:])  # preferred name first
         for row in rows

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from web.dao import consent, placements
+from web.dao import access_log, consent, placements
 from web.dao.base import audit, insert_into
 from web.dao.offers import student_account
 from web.dao.users import reachable_leaders
@@ -105,6 +105,7 @@ def _incoming_query() -> Any:
             Consent.emergency_phone,
             Allocation.attended_days,
             Allocation.attended_hours,
+            Student.id,
         )
         .select_from(Allocation)
         .join(Opportunity, Opportunity.id == Allocation.opportunity_id)
@@ -122,7 +123,10 @@ def _incoming(row: Any) -> Incoming:
     (allocation_id, opportunity_id, title, kind, start, end, hours, remote, postcode, first_name, school) = (
         row[:11]
     )
-    year_group, status, born, decision, needs, emergency_name, emergency_phone, days, attended = row[11:]
+    year_group, status, born, decision, needs, emergency_name, emergency_phone, days, attended, pupil = row[
+        11:
+    ]
+    access_log.seen([pupil])
     given = decision == "given"  # what a parent shares is the employer's only once they have consented
     return Incoming(
         allocation_id=allocation_id,

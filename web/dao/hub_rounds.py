@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, update
 
+from web.dao import access_log
 from web.dao.base import audit
 from web.dao.reach import Reached, tell_of_offers
 from web.extensions import db
@@ -264,13 +265,15 @@ def proposals_page(
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return Page(list(rows), total, page, per_page, proposed)
+    found = list(rows)
+    access_log.seen(row.student_id for row in found)
+    return Page(found, total, page, per_page, proposed)
 
 
 def proposal(allocation_id: int) -> Any:
     """One allocation as the round pages list it (a row of _PROPOSAL_COLUMNS), with the placement's dates
     and postcode for the question before it is decided; None if there is none."""
-    return db.session.execute(
+    row = db.session.execute(
         select(*_PROPOSAL_COLUMNS, Opportunity.start_date, Opportunity.end_date, Opportunity.postcode)
         .join(Student, Allocation.student_id == Student.id)
         .join(School, Student.school_id == School.id)
@@ -278,6 +281,9 @@ def proposal(allocation_id: int) -> Any:
         .join(Employer, Opportunity.employer_id == Employer.id)
         .where(Allocation.id == allocation_id)
     ).first()
+    if row is not None:
+        access_log.seen([row.student_id])
+    return row
 
 
 def share_opportunities(round_id: int, school_id: int) -> list[tuple[int, str, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select
 
-from web.dao import provider_requests
+from web.dao import access_log, provider_requests
 from web.dao.placements import under_age
 from web.extensions import db
 from web.models import (
@@ -110,7 +110,9 @@ def _not_delivered(school_id: int) -> list[tuple[int, str, int]]:
         .group_by(Student.id, name, Student.last_name)
         .order_by(func.count(Notification.id).desc(), Student.last_name, Student.id)
     )
-    return [(student_id, f"{first} {last}", int(n)) for student_id, first, last, n in rows]
+    found = [(student_id, f"{first} {last}", int(n)) for student_id, first, last, n in rows]
+    access_log.seen(student_id for student_id, _, _ in found)
+    return found
 
 
 def ready_to_confirm(employer_id: int) -> list[tuple[int, str, int]]:
