@@ -24,6 +24,8 @@ def celery_settings(broker_url: str, beat_schedule_file: str, every: dict[str, f
             "matching.*": {"queue": MATCHING_QUEUE},
             "notifications.*": {"queue": NOTIFICATIONS_QUEUE},
             "schedule.*": {"queue": NOTIFICATIONS_QUEUE},
+            # Retention and subject access bundles: small jobs, like the schedule's.
+            "privacy.*": {"queue": NOTIFICATIONS_QUEUE},
         },
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,

@@ -132,6 +132,7 @@ class Config:
                 "schedule.event_notices": 3600.0,
                 # Nightly in effect: the run for a day is written once, so the later runs of a day do nothing.
                 "privacy.apply_retention": 3600.0,
+                "privacy.purge_bundles": 3600.0,
             },
         )
 
