@@ -10,6 +10,6 @@ bp = Blueprint("privacy", __name__)
 
 def register(app: Flask) -> None:
     """Add the blueprint to the app, with the routes of each of the package's view modules."""
-    from web.privacy import subject_access  # noqa: F401 - its routes join bp
+    from web.privacy import access_log, pupils, retention, subject_access  # noqa: F401 - their routes join bp
 
     app.register_blueprint(bp)
