@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,8 @@ from web.dao.base import audit
 from web.dao.users import rotate_session_token
 from web.extensions import db
 from web.models import School, SignInGuard, TwoStep, TwoStepRecoveryCode, User
+
+logger = logging.getLogger(__name__)
 
 # The roles asked for a second step: they see every pupil of a school or a hub.
 STAFF = ("hub_admin", "careers_leader")
@@ -201,7 +204,14 @@ def check_code(user: User, code: str, now: datetime, allowed: int, lockout: time
         return Check(WRONG)
     if _locked(user, now):
         return Check(LOCKED)
-    step = _step_of(secret_of(state), clean_code(code), now)
+    try:
+        secret = secret_of(state)
+    except TwoStepError:
+        # Set up under another SECRET_KEY: no code can be right, and none is counted as a guess. A hub
+        # admin resets it (README, Production).
+        logger.warning("A two-step secret cannot be decrypted: SECRET_KEY has changed since it was set up")
+        return Check(WRONG)
+    step = _step_of(secret, clean_code(code), now)
     if step is None:
         return _failed(user, WRONG, now, allowed, lockout)
     claimed = db.session.execute(

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
 from flask import Flask
 from sqlalchemy import select
 
@@ -28,7 +29,7 @@ from tests.web.auth_two_step.helpers import (
 from tests.web.pages import banner, error_messages
 from web.dao import two_step as dao
 from web.extensions import db
-from web.models import AuditEvent, TwoStep, TwoStepRecoveryCode, User
+from web.models import AuditEvent, SignInGuard, TwoStep, TwoStepRecoveryCode, User
 
 WRONG = "The code is not right. Enter the code your authenticator app shows now"
 
@@ -107,6 +108,13 @@ def test_the_secret_cannot_be_read_under_another_secret_key(
             dao.secret_of(state)
     finally:
         app.config["SECRET_KEY"] = key
+    # Signing in with it: no code is right, none counts as a guess, and nothing fails (a hub admin resets it).
+    state.secret_encrypted = Fernet(Fernet.generate_key()).encrypt(admin.secret.encode()).decode()
+    db.session.commit()
+    sign_in_with_password(hub_admin_request, admin.user)
+    page = hub_admin_request.post("auth.two_step_code", {"code": admin.code(clock)}, _expected_status=200)
+    assert error_messages(page) == [WRONG]
+    assert db.session.scalars(select(SignInGuard.failures)).all() == []
 
 
 def test_the_team_page_links_to_setting_up_and_turning_off(
