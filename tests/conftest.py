@@ -139,6 +139,7 @@ class ClientRequest:
 
     def get(self, endpoint: str, _expected_status: int = 200, **values: Any) -> BeautifulSoup:
         response = self.client.get(self.url(endpoint, **values))
+        response.close()  # as a server does once the page is sent (the access log writes then)
         assert response.status_code == _expected_status, response.get_data(as_text=True)[:2000]
         return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
@@ -154,6 +155,7 @@ class ClientRequest:
             session["csrf_token"] = self._raw_csrf  # sign-in clears the session; put the token back
         payload = {"csrf_token": self.csrf_token, **(data or {})}
         response = self.client.post(self.url(endpoint, **values), data=payload, follow_redirects=_follow)
+        response.close()
         assert response.status_code == _expected_status, response.get_data(as_text=True)[:2000]
         page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
         page.location = response.headers.get("Location")  # type: ignore[attr-defined]

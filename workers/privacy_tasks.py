@@ -25,15 +25,15 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="privacy.apply_retention")  # type: ignore[untyped-decorator]
 def apply_retention() -> None:
-    """Each hub's nightly retention work: the notice of what falls due in a week (emailed to its admins), then
-    what falls due today, done in one transaction per hub. The service's own periods (emails, the audit
+    """Each hub's nightly retention work: what falls due today, done in one transaction per hub, then the
+    notice of what falls due a week from today (emailed to its admins). The service's own periods (emails, the audit
     trail) are applied with the first hub's run. A run already written for the day is not done again, and of
     two deliveries at once the second's commit fails on the run's unique key and undoes its own work."""
     today = london_today()
     hub_ids = list(db.session.scalars(select(Hub.id).order_by(Hub.id)))
     for position, hub_id in enumerate(hub_ids):
-        _notice(hub_id, today + timedelta(days=retention.NOTICE_DAYS))
         _applied(hub_id, today, with_service=position == 0)
+        _notice(hub_id, today + timedelta(days=retention.NOTICE_DAYS))
 
 
 def _notice(hub_id: int, on: date) -> None:
@@ -42,7 +42,7 @@ def _notice(hub_id: int, on: date) -> None:
     started = perf_counter()
     try:
         with transaction():
-            counts = retention.due(hub_id, on, with_service=False)
+            counts = retention.due_on(hub_id, on)
             run = RetentionRun(hub_id=hub_id, on_date=on, kind="notice", counts=counts)
             run.seconds = perf_counter() - started
             db.session.add(run)

@@ -196,7 +196,7 @@ def _types(with_service: bool) -> list[str]:
 
 
 def due(hub_id: int, on: date, with_service: bool = True) -> dict[str, int]:
-    """How many rows of each record type the schedule will remove or anonymise on day `on`."""
+    """How many rows of each record type are due by day `on` (kept past their period then)."""
     days = periods_of(hub_id)
     return {
         record_type: sum(
@@ -204,6 +204,12 @@ def due(hub_id: int, on: date, with_service: bool = True) -> dict[str, int]:
         )
         for record_type in _types(with_service)
     }
+
+
+def due_on(hub_id: int, on: date) -> dict[str, int]:
+    """What falls due on day `on` itself, not before (the hub's own record types): the notice a week ahead."""
+    by, before = due(hub_id, on, with_service=False), due(hub_id, on - timedelta(days=1), with_service=False)
+    return {record_type: by[record_type] - before[record_type] for record_type in by}
 
 
 def apply(hub_id: int, on: date, now: datetime, with_service: bool) -> dict[str, int]:

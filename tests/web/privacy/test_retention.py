@@ -70,7 +70,7 @@ def test_the_notice_a_week_ahead_says_what_the_day_does(
 ) -> None:
     hub = db.session.get(Hub, hub_admin_request.user.hub_id)  # type: ignore[attr-defined]
     school = factories.create_school(hub)
-    full_pupil(school, left_on=ago(730 - 5))  # kept 730 days: due in six
+    full_pupil(school, left_on=ago(730 - 6))  # kept 730 days: due in a week
     factories.create_student(school, first_name="Cara")
     today = date.today()
 
@@ -82,11 +82,12 @@ def test_the_notice_a_week_ahead_says_what_the_day_does(
     sent = db.session.scalars(select(Notification).where(Notification.template == "retention_notice")).all()
     assert [n.recipient for n in sent] == [hub_admin_request.user.email]  # type: ignore[attr-defined]
 
-    _night(monkeypatch, today + timedelta(days=5))
-    assert _names(school.id) == ["Alex", "Cara"]
     _night(monkeypatch, today + timedelta(days=6))
+    assert _names(school.id) == ["Alex", "Cara"]
+    assert retention.run_of(hub.id, today + timedelta(days=13), "notice").counts["pupil"] == 0  # type: ignore[union-attr]
+    _night(monkeypatch, today + timedelta(days=7))
 
-    assert retention.run_of(hub.id, today + timedelta(days=6), "applied").counts["pupil"] == 1  # type: ignore[union-attr]
+    assert retention.run_of(hub.id, today + timedelta(days=7), "applied").counts["pupil"] == 1  # type: ignore[union-attr]
     assert _names(school.id) == ["Cara", "Former"]
 
 
