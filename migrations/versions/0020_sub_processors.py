@@ -17,8 +17,26 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table('sub_processor',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('hub_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('purpose', sa.Text(), nullable=False),
+    sa.Column('location', sa.String(length=200), nullable=False),
+    sa.Column('terms_url', sa.String(length=500), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_sub_processor_created_by_id_user')),
+    sa.ForeignKeyConstraint(['hub_id'], ['hub.id'], name=op.f('fk_sub_processor_hub_id_hub'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sub_processor'))
+    )
+    with op.batch_alter_table('sub_processor', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sub_processor_hub_id'), ['hub_id'], unique=False)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('sub_processor', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sub_processor_hub_id'))
+
+    op.drop_table('sub_processor')

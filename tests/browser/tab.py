@@ -3,7 +3,12 @@ console (CSP violations included) and sideways scrolling on a 375 px wide phone.
 
 from __future__ import annotations
 
+import atexit
+import json
+import os
 import re
+from collections import defaultdict
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -96,6 +101,7 @@ class Tab:
             # Evaluated through the DevTools protocol, which the page's CSP does not govern.
             self.page.evaluate(_axe_source())
         results = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        _record(self.page.url.removeprefix(self.stack.base_url), results)
         return [violation for violation in results["violations"] if not is_upstream_exception(violation)]
 
     def widths_at(self, viewport: dict[str, int]) -> tuple[int, int]:
@@ -121,6 +127,51 @@ class Tab:
         """Open a page and say what is wrong with it."""
         self.open(path, status)
         return self.problems()
+
+
+# With AXE_FINDINGS_OUT set (to web/privacy/axe_findings.json on a whole browser-suite run), every finding
+# axe reports, the accepted one too, is written there when the run ends: the accessibility statement's known
+# issues. Pages are grouped by address pattern (ids and link secrets as <id>), counted once each.
+_FOUND: dict[tuple[str, str, str, bool], set[str]] = defaultdict(set)
+_ABOUT: dict[str, Any] = {"pages": set(), "rules": {}}
+
+
+def _record(path: str, results: dict[str, Any]) -> None:
+    if not os.environ.get("AXE_FINDINGS_OUT"):
+        return
+    if not _ABOUT["pages"]:
+        atexit.register(_write_findings, os.environ["AXE_FINDINGS_OUT"])
+    path = path.split("?")[0]
+    pattern = re.sub(r"/(?:[0-9]+|[A-Za-z0-9_-]{20,})(?=/|$)", "/<id>", path)
+    _ABOUT["pages"].add(pattern)
+    _ABOUT["axe_version"] = results.get("testEngine", {}).get("version", "")
+    for violation in results["violations"]:
+        _ABOUT["rules"][violation["id"]] = violation
+        accepted = is_upstream_exception(violation)
+        _FOUND[violation["id"], violation["impact"] or "", pattern, accepted].add(path)
+
+
+def _write_findings(out: str) -> None:
+    findings = [
+        {
+            "rule": rule,
+            "impact": impact,
+            "help": _ABOUT["rules"][rule]["help"],
+            "help_url": _ABOUT["rules"][rule]["helpUrl"].split("?")[0],
+            "wcag": [
+                f"{t[4]}.{t[5]}.{t[6:]}"
+                for t in _ABOUT["rules"][rule]["tags"]
+                if re.fullmatch(r"wcag\d{3,}", t)
+            ],
+            "pages": pattern,
+            "count": len(paths),
+            "accepted": accepted,
+        }
+        for (rule, impact, pattern, accepted), paths in sorted(_FOUND.items())
+    ]
+    produced = {"produced_on": datetime.now(UTC).date().isoformat(), "axe_version": _ABOUT.get("axe_version")}
+    about = {**produced, "pages_checked": len(_ABOUT["pages"]), "findings": findings}
+    Path(out).write_text(json.dumps(about, indent=2) + "\n")
 
 
 def _describe(violation: dict[str, Any]) -> str:

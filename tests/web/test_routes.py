@@ -66,4 +66,10 @@ def test_public_routes_are_only_sign_in_accounts_and_consent_links(app: Flask) -
         "employers.register",
         "api.openapi_document",  # describes the reports API; holds no data
         "schools.published_policy",  # a school's provider access policy, public by law
+        # Privacy notices, the accessibility statement and hubs' sub-processors: for people without accounts.
+        "privacy.index",
+        "privacy.notice",
+        "privacy.accessibility",
+        "privacy.hubs",
+        "privacy.published",
     }

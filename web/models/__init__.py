@@ -15,6 +15,7 @@ from web.models.privacy import AccessLog, PupilHold, RetentionRule, RetentionRun
 from web.models.provider_access import ProviderAccessPolicy
 from web.models.provider_requests import ProviderAccessRequest
 from web.models.students import Preference, Student, StudentImport, StudentTransfer
+from web.models.sub_processors import SubProcessor
 from web.models.two_step import TwoStep, TwoStepRecoveryCode
 from web.models.users import AccessToken, SignInGuard, User
 
@@ -56,6 +57,7 @@ __all__ = [
     "Student",
     "StudentImport",
     "StudentTransfer",
+    "SubProcessor",
     "TwoStep",
     "TwoStepRecoveryCode",
     "SubjectAccessBundle",

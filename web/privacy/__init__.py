@@ -10,6 +10,13 @@ bp = Blueprint("privacy", __name__)
 
 def register(app: Flask) -> None:
     """Add the blueprint to the app, with the routes of each of the package's view modules."""
-    from web.privacy import access_log, pupils, retention, subject_access  # noqa: F401 - their routes join bp
+    from web.privacy import (  # noqa: F401 - their routes join bp
+        access_log,
+        pages,
+        pupils,
+        retention,
+        sub_processors,
+        subject_access,
+    )
 
     app.register_blueprint(bp)
