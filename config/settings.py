@@ -101,6 +101,23 @@ class Config:
     # Single-use links: an invitation lasts a week, a password reset a day.
     INVITATION_DAYS = 7
     RESET_HOURS = 24
+    # Sign-in with a school's Google or Microsoft accounts (OpenID Connect, web/auth/oidc.py): a provider
+    # whose client id is unset is not offered. Each provider's discovery document can be pointed elsewhere
+    # (the tests run a provider of their own). Microsoft's "organizations" document serves every school's
+    # tenant; its redirect URI (and Google's) is SERVICE_URL + /sign-in/<provider>/callback.
+    OIDC_GOOGLE_CLIENT_ID = os.environ.get("OIDC_GOOGLE_CLIENT_ID", "")
+    OIDC_GOOGLE_CLIENT_SECRET = os.environ.get("OIDC_GOOGLE_CLIENT_SECRET", "")
+    OIDC_GOOGLE_METADATA_URL = os.environ.get(
+        "OIDC_GOOGLE_METADATA_URL", "https://accounts.google.com/.well-known/openid-configuration"
+    )
+    OIDC_MICROSOFT_CLIENT_ID = os.environ.get("OIDC_MICROSOFT_CLIENT_ID", "")
+    OIDC_MICROSOFT_CLIENT_SECRET = os.environ.get("OIDC_MICROSOFT_CLIENT_SECRET", "")
+    OIDC_MICROSOFT_METADATA_URL = os.environ.get(
+        "OIDC_MICROSOFT_METADATA_URL",
+        "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+    )
+    # Seconds to wait for a provider's discovery document, keys or token endpoint before giving up.
+    OIDC_TIMEOUT_SECONDS = 10.0
     # Two-step sign-in (web/auth/two_step.py): whether every hub admin and careers leader who signs in with a
     # password must set up an authenticator before anything else (production: yes; elsewhere staff may set
     # it up from their team page), and how long a right password waits for its code before signing in again.
@@ -168,6 +185,9 @@ class Test(Config):
     REPORT_CACHE_SECONDS = 0.0  # figures straight after each change (tests/web/reports/test_cache.py: on)
     ROUND_PAGE_CACHE_SECONDS = 0.0  # likewise (tests/web/careers/test_round_page_cache.py: on)
     MAIL_FILE_PATH = str(VAR / "test-outbox")
+    # No real provider from the environment: the sign-in tests configure the one they start.
+    OIDC_GOOGLE_CLIENT_ID = ""
+    OIDC_MICROSOFT_CLIENT_ID = ""
 
 
 class Production(Config):

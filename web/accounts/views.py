@@ -19,6 +19,7 @@ from web.accounts import (
     emails,  # noqa: F401 - registers the invitation and reset emails
 )
 from web.accounts.forms import PasswordForm, ResetForm
+from web.auth import oidc
 from web.auth.roles import public
 from web.auth.views import HOME
 from web.dao import accounts, tokens
@@ -78,7 +79,9 @@ def set_password() -> Response | str | tuple[str, int]:
         return _link_expired()
     user = _user(token.user_id)
     form = PasswordForm(email=user.email)
-    if form.validate_on_submit():
+    # A pupil who signs in with their school's account never has a password (web/auth/oidc.py).
+    password_allowed = oidc.may_choose_password(user)
+    if password_allowed and form.validate_on_submit():
         with transaction():
             chosen = accounts.choose_password(token.id, form.password.data or "", utcnow())
         if chosen is None:  # spent in another tab, or run out, since the page was shown
@@ -87,7 +90,15 @@ def set_password() -> Response | str | tuple[str, int]:
         login_user(chosen)
         flash(SAVED[token.purpose], "success")
         return redirect(url_for(HOME[chosen.role]))
-    return render_template("accounts/set_password.html", form=form, user=user, purpose=token.purpose)
+    return render_template(
+        "accounts/set_password.html",
+        form=form,
+        user=user,
+        purpose=token.purpose,
+        password_allowed=password_allowed,
+        # "Continue with Google" and the like, where the account's school or hub allows it.
+        sign_in_with=oidc.invitation_providers(user) if token.purpose == "invitation" else [],
+    )
 
 
 @bp.route("/reset", methods=["GET", "POST"])

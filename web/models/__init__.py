@@ -6,6 +6,7 @@ from web.models.encounter_requests import EncounterRequest, EncounterResponse
 from web.models.encounters import EncounterOffer
 from web.models.event_feedback import OrganisationFeedback, PupilFeedback
 from web.models.events import EncounterEvent, EventAllocation, EventPlace, EventSchool, EventSlot
+from web.models.identities import SignInIdentity, SignInPolicy
 from web.models.matching import Allocation, MatchRound
 from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
@@ -54,6 +55,8 @@ __all__ = [
     "RetentionRun",
     "School",
     "SignInGuard",
+    "SignInIdentity",
+    "SignInPolicy",
     "Student",
     "StudentImport",
     "StudentTransfer",
