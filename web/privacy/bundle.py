@@ -61,6 +61,19 @@ def words(value: Any) -> str:
     return str(value)
 
 
+# The field that names an entry in a list, in the order looked for: its heading says "2 of 4: <that>".
+TITLE_FIELDS = ("what", "opportunity", "event", "title", "about", "action", "organisation", "page", "reason")
+
+
+def title(entry: Any) -> str:
+    """What names one entry of a section (a placement's opportunity, an email's kind), or ""."""
+    if isinstance(entry, dict):
+        for key in TITLE_FIELDS:
+            if isinstance(entry.get(key), str) and entry[key]:
+                return str(entry[key])
+    return ""
+
+
 def contents(student_id: int, made_at: datetime) -> dict[str, Any]:
     """The bundle's sections, with when and by which service it was made."""
     return {
@@ -81,6 +94,7 @@ def build(student_id: int, made_at: datetime) -> bytes:
         sections=dao.SECTIONS,
         label=label,
         words=words,
+        title=title,
     )
     machine = json.dumps(held, default=_plain, ensure_ascii=False, indent=2, sort_keys=False)
     stamp = made_at.timetuple()[:6]

@@ -1,0 +1,101 @@
+"""Subject access for real: a careers leader asks for a pupil's bundle over HTTP, a real worker makes it and
+emails the link through a real SMTP server, and the leader follows the link, downloads the zip once and
+finds the pupil's record in its JSON, on SQLite with its file broker and on PostgreSQL with Redis."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import urlencode, urljoin
+from urllib.request import Request
+
+import pytest
+from flask import Flask
+
+from tests.db import PASSWORD
+from tests.integration.browser import Browser, Page, form_fields
+from tests.integration.conftest import Stack, _broker_url, _free_port, _purge, launch, stack_env
+from tests.smtp import SmtpServer, body
+from tests.web.privacy_sar.seed import seed
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SmtpServer]:
+    """The SMTP server every message of this module goes to."""
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module", params=["sqlite", "redis"], ids=["sqlite-file broker", "redis broker"])
+def stack(
+    request: pytest.FixtureRequest, app: Flask, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Stack]:
+    """The web server and a worker (every queue) sending mail to the tests' SMTP server."""
+    where: Path = tmp_path_factory.mktemp("subject-access")
+    broker = _broker_url(request.param, where)
+    _purge(broker)
+    port = _free_port()
+    env = {**stack_env(app, broker), **smtp.settings(), "SERVICE_URL": f"http://127.0.0.1:{port}"}
+    yield from launch(broker, app, where, env, workers=("worker",), port=port)
+
+
+def _link(message: EmailMessage) -> str:
+    """The path of the service link in an email."""
+    found = re.search(r"https?://[^/\s]+(/\S+)", body(message))
+    assert found, body(message)
+    return found.group(1)
+
+
+def _download(person: Browser, page: Page) -> tuple[int, str, bytes]:
+    """Press the page's download button and keep the answer's bytes (a Page would decode them as text)."""
+    form = page.form("/privacy/subject-access/download")
+    target = urljoin(page.url, str(form.get("action")))
+    request = Request(target, data=urlencode(form_fields(form)).encode(), method="POST")
+    request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    with person._opener.open(request, timeout=30) as response:
+        return response.status, response.headers["Content-Type"], response.read()
+
+
+def test_a_careers_leader_asks_for_a_bundle_and_downloads_it_once(stack: Stack, smtp: SmtpServer) -> None:
+    smtp.inbox.messages.clear()  # the server outlives each broker's stack
+    world = seed()
+    student_id, leader_email = world.pupil.student.id, world.leader.email
+    leader = stack.browser()
+    leader.sign_in(leader_email, PASSWORD)
+
+    page = leader.submit(stack.url("privacy.pupil_subject_access", student_id=student_id))
+    assert "Bundle asked for" in page.main_text(), page.main_text()[:2000]
+
+    [message] = smtp.inbox.wait_for(leader_email, seconds=60)
+    assert message["Subject"] == "The subject access bundle you asked for is ready"
+    link = _link(message)
+    assert link.startswith("/privacy/subject-access/link/")
+    page = leader.get(link)
+    assert page.url.endswith("/privacy/subject-access/download"), page.url  # the secret left the address
+    status, content_type, content = _download(leader, page)
+    assert status == 200 and content_type == "application/zip"
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert sorted(archive.namelist()) == ["bundle.html", "bundle.json"]
+        held = json.loads(archive.read("bundle.json"))
+        page_text = archive.read("bundle.html").decode()
+    sections = held["sections"]
+    assert held["student_id"] == student_id
+    assert sections["pupil"]["first_name"] == "Adafirst" and sections["pupil"]["parent_name"] == "Ada Parent"
+    assert sections["consents"][0]["emergency_name"] == "Ada Emergency"
+    assert [entry["page"] for entry in sections["access_log"]] == ["careers.student", "employers.incoming"]
+    assert sections["shown_to_organisations"][0]["organisation"] == "Northern Quarter Digital"
+    assert sections["subject_access_requests"][0]["asked_by"]["name"] == "Nia Leader"
+    assert "Bofirst" not in json.dumps(held) and "Bofirst" not in page_text
+    assert '<h2 id="consents">Consent</h2>' in page_text
+
+    # The link worked once.
+    again = leader.get(link, expect=410)
+    assert "This link has already been used" in again.main_text()
+    page = leader.get(stack.url("privacy.pupil_subject_access", student_id=student_id))
+    assert "Downloaded" in page.main_text()
