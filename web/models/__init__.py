@@ -61,8 +61,8 @@ __all__ = [
     "StudentImport",
     "StudentTransfer",
     "SubProcessor",
+    "SubjectAccessBundle",
     "TwoStep",
     "TwoStepRecoveryCode",
-    "SubjectAccessBundle",
     "User",
 ]
