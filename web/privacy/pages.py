@@ -70,7 +70,6 @@ def notice(slug: str) -> str:
         template,
         notice=BY_SLUG[slug],
         notices=NOTICES,
-        employer_sees=_labels("employer"),
         retention_page=RETENTION_PAGE,
     )
 
@@ -80,10 +79,6 @@ def notice(slug: str) -> str:
 def accessibility() -> str:
     """The accessibility statement, in the UK public sector's format, with the issues axe-core last found."""
     return render_template("privacy/accessibility.html", axe=axe_findings())
-
-
-def _labels(role: str) -> list[str]:
-    return [detail.label for detail in data_map.DETAILS if data_map.may_see(role, detail.key)]
 
 
 @dataclass(frozen=True)
