@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -20,15 +21,32 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse_with: str | None = None  # an SMTP reply, e.g. "451 4.3.0 Try again later"
+        # Messages to these addresses wait in DATA (their sender mid-send) until let_go(), then are refused.
+        self.holding: set[str] = set()
+        self._let_go = threading.Event()
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
         if self.refuse_with:
             return self.refuse_with
+        if self.holding.intersection(envelope.rcpt_tos):
+            while not self._let_go.is_set():
+                await asyncio.sleep(0.05)
+            return "451 4.3.0 Try again later"
         message = email.message_from_bytes(envelope.original_content or b"", policy=email.policy.default)
         with self._lock:
             self.messages.append(message)  # type: ignore[arg-type]
         return "250 Message accepted for delivery"
+
+    def hold(self, address: str) -> None:
+        """Keep messages to this address waiting mid-send, accepting none of them."""
+        self._let_go.clear()
+        self.holding.add(address)
+
+    def let_go(self) -> None:
+        """Refuse the messages held so far, and accept what comes next."""
+        self.holding.clear()
+        self._let_go.set()
 
     def to(self, address: str) -> list[EmailMessage]:
         """Messages addressed to this address, oldest first."""
