@@ -30,9 +30,10 @@ from werkzeug.wrappers import Response
 from web.auth import bp
 from web.auth.return_to import return_path
 from web.auth.roles import public
-from web.auth.views import HOME
+from web.auth.two_step_session import vouch
+from web.auth.views import HOME, record_sign_in
 from web.dao import accounts, identities
-from web.dao.base import transaction
+from web.dao.base import audit, transaction
 from web.extensions import limiter
 from web.models import AccessToken, SignInPolicy, User
 from web.models.base import utcnow
@@ -65,6 +66,15 @@ PERSONAL = (
     "This is a personal {label} account, not one your school manages. Sign in to {label} with your school "
     "account instead"
 )
+
+# What the audit trail calls each refusal of a known account.
+REASONS = {
+    NOT_ALLOWED: "not_allowed",
+    UNVERIFIED: "unverified_email",
+    OTHER_ADDRESS: "not_the_invited_address",
+    TAKEN: "connected_to_another_account",
+    PERSONAL: "personal_account",
+}
 
 
 def _settings(provider: str) -> tuple[str, str, str, float]:
@@ -274,23 +284,24 @@ def _link(provider: str, journey: dict[str, Any], claims: dict[str, Any]) -> Res
     assert user is not None  # a token's user is deleted with it
     email = _verified_email(provider, claims)
     if email is None:
-        return _refused(provider, UNVERIFIED, 403, journey)
+        return _refused(provider, UNVERIFIED, 403, journey, user)
     if email != user.email.strip().lower():
-        return _refused(provider, OTHER_ADDRESS, 403, journey, email=user.email)
+        return _refused(provider, OTHER_ADDRESS, 403, journey, user, email=user.email)
     policy = identities.policy_for_user(user)
     if not identities.allows(policy, provider, user.email):
-        return _refused(provider, NOT_ALLOWED, 403, journey)
+        return _refused(provider, NOT_ALLOWED, 403, journey, user)
     if not _school_managed(provider, claims, policy):
-        return _refused(provider, PERSONAL, 403, journey)
+        return _refused(provider, PERSONAL, 403, journey, user)
     try:
         with transaction():
             linked = identities.link_by_invitation(token, provider, claims["iss"], claims["sub"], now)
     except (identities.IdentityTakenError, IntegrityError):  # IntegrityError: linked elsewhere at this moment
-        return _refused(provider, TAKEN, 403, journey)
+        return _refused(provider, TAKEN, 403, journey, user)
     if linked is None:  # spent in another tab, or run out, since the journey began
         return _link_expired()
     session.clear()  # nothing from before sign-in survives into the new session
     login_user(linked)
+    vouch(linked)  # the school's provider checked the person: no two-step code here
     flash(f"Your {LABELS[provider]} account is connected and you are signed in", "success")
     return redirect(url_for(HOME[linked.role]))
 
@@ -304,20 +315,32 @@ def _sign_in(provider: str, journey: dict[str, Any], claims: dict[str, Any]) -> 
     assert user is not None  # an identity is deleted with its user
     policy = identities.policy_for_user(user)
     if not user.active or not identities.allows(policy, provider, user.email):
-        return _refused(provider, NOT_ALLOWED, 403, journey)
+        return _refused(provider, NOT_ALLOWED, 403, journey, user)
     if not _school_managed(provider, claims, policy):
-        return _refused(provider, PERSONAL, 403, journey)
+        return _refused(provider, PERSONAL, 403, journey, user)
     with transaction():
-        identities.record_sign_in(identity, user, utcnow())
+        identities.record_use(identity, utcnow())
+        record_sign_in(user, method=provider)  # as a password sign-in: older sessions end, audited
     session.clear()  # nothing from before sign-in survives into the new session
     login_user(user)
+    vouch(user)  # the school's provider checked the person: no two-step code here
     back = return_path(journey.get("next") or None, user.role)
     return redirect(back or url_for(HOME[user.role]))
 
 
 def _refused(
-    provider: str, message: str, status: int, journey: dict[str, Any] | None = None, **values: str
+    provider: str,
+    message: str,
+    status: int,
+    journey: dict[str, Any] | None = None,
+    user: User | None = None,
+    **values: str,
 ) -> tuple[str, int]:
+    """The page saying why not; a refusal for a known account is audited (which reason, never the claims),
+    so the school can see someone tried."""
+    if user is not None:
+        with transaction():
+            audit(None, "school_account_refused", "user", user.id, provider=provider, reason=REASONS[message])
     text = message.format(label=LABELS.get(provider, "your account"), **values)
     invitation = bool(journey and journey.get("purpose") == "invitation")
     return render_template("auth/oidc_refused.html", message=text, invitation=invitation), status

@@ -155,9 +155,6 @@ def link_by_invitation(
     return user
 
 
-def record_sign_in(identity: SignInIdentity, user: User, now: datetime) -> None:
-    """Sign in with a linked identity as a password sign-in does (in the caller's transaction): a fresh
-    session token, which ends the account's older sessions, and the audit trail."""
+def record_use(identity: SignInIdentity, now: datetime) -> None:
+    """Note when the identity last signed in (in the caller's transaction)."""
     identity.last_used_at = now
-    rotate_session_token(user)
-    audit(user.id, "sign_in", "user", user.id, method=identity.provider)

@@ -21,6 +21,7 @@ import requests
 from flask import Flask
 
 from tests.conftest import ClientRequest
+from tests.web.auth_two_step.helpers import clock  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENT_ID = "arrange-work-experience-tests"

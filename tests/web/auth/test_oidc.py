@@ -13,11 +13,12 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.accounts.helpers import emailed_link, follow, heading, invite, soup
 from tests.web.auth.conftest import Provider, person, sign_in_with, through_provider
+from tests.web.auth_two_step.helpers import Clock, turn_on
 from tests.web.pages import banner
 from web.dao import identities
 from web.dao.base import transaction
 from web.extensions import db
-from web.models import AccessToken, AuditEvent, School, SignInIdentity, User
+from web.models import AccessToken, AuditEvent, School, SignInIdentity, Student, User
 
 GOOGLE_ISSUER_PATH = "/google"
 
@@ -97,7 +98,7 @@ def test_a_pupil_who_signs_in_with_the_school_account_is_never_offered_a_passwor
     pupil, _ = invited_pupil()
     open_invitation(client_request, pupil.email)
     sign_in_with(client_request, "/sign-in/google/invitation", person("g-1002", pupil.email))
-    student = db.session.get(factories.Student, pupil.student_id)
+    student = db.session.get(Student, pupil.student_id)
 
     # Invited again (say they lost track of how they sign in): the page offers the school's account only.
     fresh = factories_client(client_request)
@@ -169,16 +170,30 @@ def test_a_hub_admin_links_a_microsoft_account_from_their_tenant_and_signs_in_wi
     assert admin.email in signed_in_as(browser)
 
 
-def test_staff_who_link_a_school_account_keep_a_password_they_had(
-    client_request: ClientRequest, school_accounts: Provider, sign_in_as: Any
+def test_staff_who_sign_in_with_the_school_account_may_still_choose_a_password(
+    client_request: ClientRequest, school_accounts: Provider
 ) -> None:
     school = factories.create_school()
     allow(school)
-    leader = factories.create_user_for("careers_leader", school, email="kim.lee@oakfield.sch.uk")
-    assert identities.has_identity(leader.id) is False
-    from web.auth import oidc
+    leader = invite("kim.lee@oakfield.sch.uk", school)
+    open_invitation(client_request, leader.email)
+    sign_in_with(client_request, "/sign-in/google/invitation", person("g-3001", leader.email))
+    assert _user(leader.email).password_hash == ""
 
-    assert oidc.may_choose_password(leader)  # staff may have both
+    invite(leader.email, school)  # invited again, to have a password as well
+    browser = factories_client(client_request)
+    page = open_invitation(browser, leader.email)
+    assert page.select_one("#school-accounts") is not None
+    assert page.select_one("h2").get_text(strip=True) == "Or create a password"
+    browser.post(
+        "accounts.set_password",
+        {"password": "purple elephant umbrella", "confirm": "purple elephant umbrella"},
+    )
+    leader = _user(leader.email)
+    assert leader.password_hash != ""
+    assert len(_identities(leader)) == 1  # and the school account still signs them in
+    again = sign_in_with(factories_client(client_request), "/sign-in/google", person("g-3001", leader.email))
+    assert again.status_code == 302
 
 
 def test_the_sign_in_page_offers_only_the_providers_the_service_has_a_client_id_for(
@@ -212,3 +227,27 @@ def test_the_request_to_the_provider_carries_a_fresh_state_nonce_and_pkce_challe
         assert len(query["nonce"]) >= 32 and len(query["state"]) >= 20
         assert "%40" not in journey.authorize_url and "@" not in journey.authorize_url  # no address
     assert first.state != second.state
+
+
+def test_staff_with_two_step_who_sign_in_with_the_school_account_are_not_asked_for_a_code(
+    client_request: ClientRequest, school_accounts: Provider, clock: Clock
+) -> None:
+    # Two-step is for password sign-ins; the school's provider checks its own people.
+    school = factories.create_school()
+    allow(school)
+    leader = invite("kim.lee@oakfield.sch.uk", school)
+    open_invitation(client_request, leader.email)
+    sign_in_with(client_request, "/sign-in/google/invitation", person("g-4001", leader.email))
+    invite(leader.email, school)
+    browser = factories_client(client_request)
+    open_invitation(browser, leader.email)
+    browser.post(
+        "accounts.set_password",
+        {"password": "purple elephant umbrella", "confirm": "purple elephant umbrella"},
+    )
+    turn_on(_user(leader.email), clock)
+
+    fresh = factories_client(client_request)
+    response = sign_in_with(fresh, "/sign-in/google", person("g-4001", leader.email))
+    assert response.status_code == 302 and response.headers["Location"] == "/school/students"
+    assert fresh.client.get("/school/students").status_code == 200  # not sent to the code page

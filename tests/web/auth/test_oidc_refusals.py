@@ -21,7 +21,7 @@ from tests.web.auth.test_oidc import allow, factories_client, open_invitation, s
 from web.dao import accounts, identities
 from web.dao.base import transaction
 from web.extensions import db
-from web.models import AccessToken, School, SignInIdentity, User
+from web.models import AccessToken, AuditEvent, School, SignInIdentity, User
 
 LEADER = "nia.patel@oakfield.sch.uk"
 
@@ -47,6 +47,14 @@ def _linked(request: ClientRequest, subject: str = "g-linked") -> User:
     response = sign_in_with(request, "/sign-in/google/invitation", person(subject, LEADER))
     assert response.status_code == 302
     return leader
+
+
+def _refusals(user: User) -> list[dict[str, Any]]:
+    """What the audit trail says of refused attempts on this account."""
+    query = select(AuditEvent).where(
+        AuditEvent.action == "school_account_refused", AuditEvent.record_id == user.id
+    )
+    return [event.detail for event in db.session.scalars(query.order_by(AuditEvent.id))]
 
 
 def _nothing_linked_and_invitation_unused(user: User) -> None:
@@ -162,6 +170,7 @@ def test_an_unverified_email_cannot_accept_an_invitation(
     )
     assert soup(response).select_one("a[href='/account/password']") is not None  # back to the invitation
     _nothing_linked_and_invitation_unused(leader)
+    assert _refusals(leader) == [{"provider": "google", "reason": "unverified_email"}]
 
 
 def test_an_account_for_another_address_cannot_accept_the_invitation(
@@ -228,6 +237,7 @@ def test_signing_in_stops_when_the_school_no_longer_allows_the_provider(
     assert response.status_code == 403
     assert refusal(response).startswith("Your school or careers hub does not allow")
     assert signed_in_as(browser) == ""
+    assert _refusals(leader) == [{"provider": "google", "reason": "not_allowed"}]
 
 
 def test_an_identity_nobody_invited_is_refused_and_no_account_is_made(
