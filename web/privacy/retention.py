@@ -52,7 +52,10 @@ def hub_schedule() -> str:
     )
 
 
-@bp.route("/hub/retention/<record_type>", methods=["GET", "POST"])
+ADJUSTABLE = ",".join(record_type for record_type, period in DEFAULTS.items() if period.adjustable)
+
+
+@bp.route(f"/hub/retention/<any({ADJUSTABLE}):record_type>", methods=["GET", "POST"])
 @role_required("hub_admin")
 def change_period(record_type: str) -> Response | str:
     """Change one record type's period for the hub, within its limits, with the hub's reason."""
