@@ -82,6 +82,10 @@ MAP: dict[str, frozenset[str]] = {
         }
     ),
 }
+# Who may also produce a subject access bundle, which holds everything about a pupil (web/privacy/
+# subject_access.py): to answer the pupil's or parent's request, audited, for the hub admin's whole hub. The
+# pages above stay as MAP says; the bundle is the one place these roles see the rest.
+SUBJECT_ACCESS_BUNDLE = ("careers_leader", "hub_admin")
 # Never shown to employers or providers, whatever else changes (shared/DESIGN.md, Promises to users).
 NEVER_TO_EMPLOYERS = frozenset({"date_of_birth", "postcode", "disadvantaged", "send"})
 assert not MAP["employer"] & NEVER_TO_EMPLOYERS
