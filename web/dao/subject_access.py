@@ -92,6 +92,18 @@ def ask(student_id: int, requested_by_id: int) -> SubjectAccessBundle:
     return bundle
 
 
+def waiting(student_id: int, requested_by_id: int) -> SubjectAccessBundle | None:
+    """A bundle this user asked for this pupil that is still being made: asking again (a second click)
+    makes no second one."""
+    return db.session.scalar(
+        select(SubjectAccessBundle).where(
+            SubjectAccessBundle.student_id == student_id,
+            SubjectAccessBundle.requested_by_id == requested_by_id,
+            SubjectAccessBundle.status == "queued",
+        )
+    )
+
+
 def get(bundle_id: int) -> SubjectAccessBundle | None:
     """The bundle with this id."""
     return db.session.get(SubjectAccessBundle, bundle_id)

@@ -40,6 +40,7 @@ SESSION_BUNDLE = "subject_access_bundle_id"
 LINK_PREFIX = "/privacy/subject-access/link/"
 ASKED = "Bundle asked for. We will email you a link when it is ready, usually within a few minutes"
 NOT_SENT = "Bundle asked for. It will be made when a worker is free, and we will email you a link"
+WAITING = "A bundle you asked for is still being made. We will email you a link when it is ready"
 
 
 @bp.record_once
@@ -63,11 +64,14 @@ def _staff_pupil(student_id: int) -> Student:
     abort(404)
 
 
-def _ask(student_id: int) -> bool:
-    """Write the queued bundle and its audit event, commit, then hand its id to a worker."""
+def _ask(student_id: int) -> str:
+    """Write the queued bundle and its audit event, commit, then hand its id to a worker; the message to
+    show. One already being made for this user is not made twice."""
+    if dao.waiting(student_id, current_user.id) is not None:
+        return WAITING
     with transaction():
         bundle = dao.ask(student_id, current_user.id)
-    return enqueue_bundle(bundle.id)
+    return ASKED if enqueue_bundle(bundle.id) else NOT_SENT
 
 
 @bp.route("/privacy/pupils/<int:student_id>/subject-access", methods=["GET", "POST"])
@@ -78,7 +82,7 @@ def pupil_subject_access(student_id: int) -> Response | str:
     student = _staff_pupil(student_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        flash(ASKED if _ask(student.id) else NOT_SENT, "success")
+        flash(_ask(student.id), "success")
         return redirect(url_for("privacy.pupil_subject_access", student_id=student.id))
     return render_template(
         "privacy/subject_access.html",
@@ -99,7 +103,7 @@ def my_subject_access() -> Response | str:
         abort(404)
     form = ConfirmForm()
     if form.validate_on_submit():
-        flash(ASKED if _ask(student.id) else NOT_SENT, "success")
+        flash(_ask(student.id), "success")
         return redirect(url_for("privacy.my_subject_access"))
     # Only their own requests: who at school asked for their bundle is in the bundle itself.
     mine = [

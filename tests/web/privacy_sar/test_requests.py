@@ -158,3 +158,20 @@ def test_a_bundle_the_broker_could_not_take_is_still_asked_for(
     [bundle] = _bundles()
     assert bundle.status == "queued"
     assert db.session.get(School, world.school.id) is not None
+
+
+def test_asking_again_while_a_bundle_is_being_made_makes_no_second_one(
+    world: World, sign_in_as: Any, enqueued: list[dict[str, Any]]
+) -> None:
+    leader = sign_in_as(world.leader)
+    leader.post("privacy.pupil_subject_access", student_id=world.pupil.student.id)
+    page = leader.post(
+        "privacy.pupil_subject_access", student_id=world.pupil.student.id, _follow=True, _expected_status=200
+    )
+    assert "still being made" in banner(page)
+    assert len(_bundles()) == 1 and len(enqueued) == 1
+    # Once it is made (or failed), a new one can be asked for.
+    _bundles()[0].status = "ready"
+    db.session.commit()
+    leader.post("privacy.pupil_subject_access", student_id=world.pupil.student.id)
+    assert len(_bundles()) == 2
