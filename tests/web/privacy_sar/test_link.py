@@ -134,3 +134,26 @@ def test_a_pupils_own_bundle_is_emailed_to_them_and_downloaded_by_them(world: Wo
     assert _download(sign_in_as(world.pupil.account), link).status_code == 200
     again = sign_in_as(world.pupil.account).client.get(link)
     assert again.status_code == 410 and "/privacy/me/subject-access" in again.get_data(as_text=True)
+
+
+def test_the_links_secret_is_hidden_in_access_logs(app: Any) -> None:
+    import logging
+
+    secret = "s3cr3t-of-a-bundle"
+    record = logging.LogRecord(
+        "werkzeug",
+        logging.INFO,
+        __file__,
+        1,
+        '"GET %s HTTP/1.1" 302 -',
+        (f"/privacy/subject-access/link/{secret}",),
+        None,
+    )
+    signed_out = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '"GET %s HTTP/1.1" 200 -',
+        (f"/sign-in?next=%2Fprivacy%2Fsubject-access%2Flink%2F{secret}",), None,
+    )  # fmt: skip
+    for entry in (record, signed_out):
+        for found in logging.getLogger("werkzeug").filters:
+            found.filter(entry)  # type: ignore[union-attr]
+        assert secret not in entry.getMessage()
