@@ -63,11 +63,16 @@ def test_public_routes_are_only_sign_in_accounts_and_consent_links(app: Flask) -
         "accounts.link",
         "accounts.set_password",
         "accounts.reset",
+        # Sign-in with Google or Microsoft: the button, the provider's return, and an invitation taken up there.
+        "auth.oidc_sign_in",
+        "auth.oidc_callback",
+        "auth.oidc_accept_invitation",
         "employers.register",
         "api.openapi_document",  # describes the reports API; holds no data
         "schools.published_policy",  # a school's provider access policy, public by law
         # Privacy notices, the accessibility statement and hubs' sub-processors: for people without accounts.
         "privacy.index",
+        "privacy.schedule",  # the retention schedule, which privacy notices point to
         "privacy.notice",
         "privacy.accessibility",
         "privacy.hubs",

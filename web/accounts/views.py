@@ -30,7 +30,7 @@ from web.models.base import utcnow
 
 # The link's token moves from the URL into the session at once, so it is not left in the browser's history
 # or sent onward as a referrer.
-SESSION_TOKEN = "access_token_id"
+SESSION_TOKEN = accounts.SESSION_TOKEN
 # A reset request answers after at least this long, whether or not it found an account and queued an
 # email, so the time taken does not tell anyone which addresses have accounts.
 RESET_ANSWER_SECONDS = 0.25

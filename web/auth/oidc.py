@@ -168,9 +168,8 @@ def oidc_accept_invitation(provider: str) -> Response | tuple[str, int]:
 
 
 def _invitation() -> AccessToken | None:
-    from web.accounts.views import SESSION_TOKEN  # web.accounts.views uses this module: imported here
 
-    token = accounts.usable_token(session.get(SESSION_TOKEN), utcnow())
+    token = accounts.usable_token(session.get(accounts.SESSION_TOKEN), utcnow())
     return token if token is not None and token.purpose == "invitation" else None
 
 

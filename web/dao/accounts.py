@@ -32,6 +32,8 @@ TEAM_ROLES = tuple(ORGANISATIONS)
 
 
 ALREADY = "This email address already has an account. Ask them to sign in instead"
+# The session key that holds the link being followed (an invitation or reset) between its pages.
+SESSION_TOKEN = "access_token_id"
 
 
 class AccountError(Exception):
@@ -44,7 +46,7 @@ def invite(email: str, role: str, record_id: int, invited_by_id: int | None, nam
     not accepted sends a fresh link; an address that has an account already cannot be invited."""
     link = LINKS[role]
     user = get_user_by_email(email)
-    if user is not None and (user.password_hash or user.role != role or getattr(user, link) != record_id):
+    if user is not None and (user.joined or user.role != role or getattr(user, link) != record_id):
         raise AccountError(ALREADY)
     if user is not None and not user.active:
         # The email would not be sent (a deactivated account's links do nothing), so say why instead.
@@ -65,12 +67,19 @@ def invite(email: str, role: str, record_id: int, invited_by_id: int | None, nam
 
 
 def request_reset(email: str) -> None:
-    """Email a password reset link to the account with this address, if there is an active one that has a
-    password; the caller says the same thing whether or not there is, so nobody learns who has an account.
+    """Email a password reset link to the account with this address, if there is an active one that has
+    joined (a pupil only if they have a password); the caller says the same thing whether or not there is,
+    so nobody learns who has an account.
     Someone invited but not yet signed up uses their invitation: a reset to the address an invitation
     was first sent to (perhaps the wrong one) must not open the account."""
     user = get_user_by_email(email)
-    if user is None or not user.active or not user.password_hash:
+    # Staff who joined with a school account may add a password this way; a pupil who did never has one.
+    if (
+        user is None
+        or not user.active
+        or not user.joined
+        or (user.role == "student" and not user.password_hash)
+    ):
         return
     lifetime = timedelta(hours=current_app.config["RESET_HOURS"])
     token = tokens.issue(user.id, "reset", lifetime, None)
@@ -131,7 +140,7 @@ def status(user: User) -> str:
     """How the team page describes an account: deactivated, invited (no password yet) or active."""
     if not user.active:
         return "deactivated"
-    return "active" if user.password_hash else "invited"
+    return "active" if user.joined else "invited"
 
 
 def _same_team(user: User) -> list[Any]:
@@ -157,7 +166,7 @@ def colleague(user: User, user_id: int) -> User | None:
 
 def resend_invitation(user: User, by_id: int) -> None:
     """A fresh invitation link for someone who has not chosen a password; their older links stop working."""
-    if user.password_hash:
+    if user.joined:
         raise AccountError("They have already accepted their invitation")
     invite(user.email, user.role, getattr(user, LINKS[user.role]), by_id, name=user.name)
 
@@ -171,7 +180,7 @@ def deactivate_colleague(user: User, by_id: int) -> None:
         return
     _lock_organisation(user)
     others = select(func.count(User.id)).where(
-        *_same_team(user), User.id != user.id, User.active.is_(True), User.password_hash != ""
+        *_same_team(user), User.id != user.id, User.active.is_(True), User.joined
     )
     if not db.session.scalar(others):
         raise AccountError("You cannot deactivate the last active person in your organisation")

@@ -29,6 +29,7 @@ from web.models import (
     OwnPlacement,
     Preference,
     PupilHold,
+    SignInIdentity,
     Student,
     StudentTransfer,
     SubjectAccessBundle,
@@ -100,6 +101,7 @@ def _anonymise(ids: list[int], now: datetime) -> None:
     session.execute(delete(Preference).where(Preference.student_id.in_(ids)))
     session.execute(delete(SubjectAccessBundle).where(SubjectAccessBundle.student_id.in_(ids)))
     session.execute(delete(AccessToken).where(AccessToken.user_id.in_(users)))
+    session.execute(delete(SignInIdentity).where(SignInIdentity.user_id.in_(users)))
     tag = cast(User.id, String)
     session.execute(
         update(User)

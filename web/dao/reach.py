@@ -58,7 +58,7 @@ def tell_of_offers(allocation_ids: list[int], by_id: int) -> Reached:
             .order_by(Allocation.id)
         ).all()
         for allocation_id, student, user in rows:
-            if user is not None and user.active and user.password_hash:
+            if user is not None and user.active and user.joined:
                 emails.append((f"offer-made:{allocation_id}", user.email, {"allocation_id": allocation_id}))
                 reached.emailed += 1
                 continue

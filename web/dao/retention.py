@@ -31,6 +31,7 @@ from web.models import (
     RetentionRule,
     RetentionRun,
     School,
+    SignInIdentity,
     Student,
     User,
 )
@@ -108,7 +109,10 @@ def steps(hub_id: int, record_type: str, cutoff: date) -> list[Step]:
     if record_type == "account":
         leavers = pupils.where(Student.left_on < cutoff)
         tag = cast(User.id, String)
+        accounts = select(User.id).where(User.student_id.in_(leavers))
         return [
+            # The Google or Microsoft account connected to it first: it could sign in again otherwise.
+            Step(SignInIdentity, [SignInIdentity.user_id.in_(accounts)]),
             Step(
                 User,
                 [User.student_id.in_(leavers), User.email.not_like("%@erased.invalid")],
@@ -119,7 +123,7 @@ def steps(hub_id: int, record_type: str, cutoff: date) -> list[Step]:
                     "active": False,
                     "session_token": "erased-" + tag,
                 },
-            )
+            ),
         ]
     if record_type == "consent":
         filled = or_(

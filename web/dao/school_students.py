@@ -55,7 +55,7 @@ def account_status(user: User | None) -> str:
         return NO_ACCOUNT
     if not user.active:
         return DEACTIVATED
-    return ACTIVE if user.password_hash else INVITED
+    return ACTIVE if user.joined else INVITED
 
 
 def uninvited(school_id: int) -> list[Student]:
@@ -197,7 +197,7 @@ def invite_student(student: Student, by_id: int) -> User:
         )
     user = account_of(student.id)
     if user is not None:
-        if user.password_hash:
+        if user.joined:
             raise AccountError("This student already has an account")
         if not user.active:
             raise AccountError("This student's account is deactivated. Reactivate it first")

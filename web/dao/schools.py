@@ -100,4 +100,4 @@ def careers_leader(school_id: int, user_id: int) -> User | None:
 def _status(user: User) -> str:
     if not user.active:
         return "Deactivated"
-    return "Active" if user.password_hash else "Invited"
+    return "Active" if user.joined else "Invited"

@@ -85,8 +85,9 @@ def create_user(email: str, password: str | None, role: str, **links: int | str 
 
 
 def reachable(*conditions: ColumnElement[bool]) -> list[User]:
-    """The users matching these conditions who can act on a message: active, with a password set."""
-    query = select(User).where(*conditions, User.active.is_(True), User.password_hash != "").order_by(User.id)
+    """The users matching these conditions who can act on a message: active, and signed up (a password, or
+    a school account connected)."""
+    query = select(User).where(*conditions, User.active.is_(True), User.joined).order_by(User.id)
     return list(db.session.scalars(query))
 
 

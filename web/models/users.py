@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, or_, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
 from web.models.base import ROLES, TOKEN_PURPOSES, one_of, utcnow
+from web.models.identities import SignInIdentity
 
 
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -46,6 +48,23 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    @hybrid_property
+    def joined(self) -> bool:
+        """Whether they took up their invitation: chose a password, or connected a school account (a pupil
+        who signs in with Google or Microsoft never has a password)."""
+        if self.password_hash:
+            return True
+        found = db.session.scalar(select(SignInIdentity.id).where(SignInIdentity.user_id == self.id).limit(1))
+        return found is not None
+
+    @joined.inplace.expression
+    @classmethod
+    def _joined(cls) -> ColumnElement[bool]:
+        return or_(
+            cls.password_hash != "",
+            select(SignInIdentity.id).where(SignInIdentity.user_id == cls.id).exists(),
+        )
 
     def get_id(self) -> str:
         return self.session_token

@@ -29,6 +29,7 @@ from web.models import (
     Preference,
     PupilHold,
     School,
+    SignInIdentity,
     Student,
     StudentTransfer,
     User,
@@ -108,6 +109,15 @@ def test_the_erased_pupils_address_is_gone_from_their_account(careers_leader_req
         )
         == 0
     )
+
+
+def test_erasing_a_pupil_disconnects_their_school_account(careers_leader_request: ClientRequest) -> None:
+    school = db.session.get(School, careers_leader_request.user.school_id)  # type: ignore[attr-defined]
+    pupil = full_pupil(school)
+    db.session.add(SignInIdentity(user_id=pupil.account.id, provider="google", issuer="https://g", subject="42"))
+    db.session.commit()
+    careers_leader_request.post("privacy.erase", {"reason": "asked"}, student_id=pupil.student.id)
+    assert db.session.scalar(select(func.count()).select_from(SignInIdentity)) == 0
 
 
 def test_a_hold_refuses_erasure_with_its_reason_and_nothing_changes(
