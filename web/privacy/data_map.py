@@ -29,7 +29,11 @@ DETAILS: tuple[Detail, ...] = (
     Detail("school", "School or college", "each school arranges its own pupils' places"),
     Detail("postcode", "Home postcode", "to offer places within the distance the pupil can travel"),
     Detail("email", "Pupil's email address", "to invite the pupil to sign in and tell them about offers"),
-    Detail("parent_name", "Parent or carer's name", "to ask for consent by name"),
+    Detail(
+        "parent_name",
+        "Parent or carer's name",
+        "so the careers leader knows whom the consent email goes to (the email itself does not use it)",
+    ),
     Detail("parent_email", "Parent or carer's email address", "to send the consent link"),
     Detail(
         "disadvantaged",
