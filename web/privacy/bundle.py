@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -20,6 +21,8 @@ from flask import current_app, render_template
 from web.dao import subject_access as dao
 
 FORMAT_VERSION = 1
+# A stored code (a status, a kind): lower-case words joined by underscores. The JSON keeps the code.
+CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
 
 
 def _plain(value: Any) -> Any:
@@ -52,6 +55,8 @@ def words(value: Any) -> str:
         return value.strftime("%-d %B %Y")
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
+    if isinstance(value, str) and CODE.fullmatch(value):
+        return label(value)  # a code such as work_experience or consent_refused, in words
     if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
         return ", ".join(str(item) for item in value) or "None"
     if isinstance(value, dict) and {"name", "role", "organisation"} <= value.keys():

@@ -212,3 +212,16 @@ def test_nothing_of_another_pupil_appears_in_the_bundle(world: World) -> None:
         assert secret not in text and secret not in page, secret
     placements = machine["sections"]["placements"]  # type: ignore[index]
     assert [p["placement_id"] for p in placements] == [world.pupil.allocation.id]
+
+
+def test_the_readable_page_puts_codes_dates_and_people_in_words() -> None:
+    from datetime import date, datetime
+
+    assert bundle.words("work_experience") == "Work experience" and bundle.words("confirmed") == "confirmed"
+    assert bundle.words(date(2027, 3, 1)) == "1 March 2027"
+    assert bundle.words(datetime(2027, 3, 1, 9, 5)) == "1 March 2027, 09:05"
+    assert bundle.words(Decimal("35.0")) == "35" and bundle.words(Decimal("6.5")) == "6.5"
+    assert bundle.words(None) == "Not recorded" and bundle.words(True) == "Yes"
+    person = {"name": "Nia Leader", "role": "Careers leader", "organisation": "School 1"}
+    assert bundle.words(person) == "Nia Leader, Careers leader, School 1"
+    assert bundle.words("ada@pupils.example") == "ada@pupils.example"
