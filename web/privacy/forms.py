@@ -60,3 +60,16 @@ class EraseForm(Form):
         "Why is this pupil being erased?", ERASURE_REASONS, "Select why this pupil is being erased"
     )
     submit = SubmitField("Erase this pupil", widget=GovSubmitInput())
+
+
+class FindPupilForm(Form):
+    """A hub admin finds one of the hub's pupils by UPN (posted, so it stays out of URLs and logs)."""
+
+    upn = TextField(
+        "Unique pupil number (UPN)",
+        called="UPN",
+        required="Enter the pupil's UPN",
+        max_length=13,
+        description="13 characters, from the school's MIS, like A123456789012",
+    )
+    submit = SubmitField("Find the pupil", widget=GovSubmitInput())

@@ -16,7 +16,8 @@ from web.fields import ConfirmForm
 from web.models import PupilHold, School, Student
 from web.models.base import utcnow
 from web.privacy import bp
-from web.privacy.forms import ERASURE_REASONS, EraseForm, HoldForm
+from web.privacy import retention as retention_views
+from web.privacy.forms import ERASURE_REASONS, EraseForm, FindPupilForm, HoldForm
 
 STAFF = ("careers_leader", "hub_admin")
 
@@ -107,3 +108,20 @@ def erase(student_id: int) -> Response | str:
         hold=_hold(student.id),
         reasons=ERASURE_REASONS,
     )
+
+
+@bp.route("/hub/data-protection/find", methods=["POST"])
+@role_required("hub_admin")
+def find_pupil() -> Response | str:
+    """Go to the data protection page of the hub's pupil with this UPN, to hold, erase or answer a request."""
+    form = FindPupilForm()
+    if form.validate_on_submit():
+        found = db.session.scalar(
+            select(Student.id)
+            .join(School, School.id == Student.school_id)
+            .where(School.hub_id == current_user.hub_id, Student.upn == form.upn.data.upper())
+        )
+        if found is not None:
+            return redirect(url_for("privacy.pupil", student_id=found))
+        form.upn.errors.append("No pupil of your hub's schools has that UPN")
+    return retention_views.hub_page(form)

@@ -20,7 +20,7 @@ from web.privacy import (
     bp,
     retention_emails,  # noqa: F401 - registers the notice email
 )
-from web.privacy.forms import period_form
+from web.privacy.forms import FindPupilForm, period_form
 from web.privacy.schedule import DEFAULTS, periods
 
 
@@ -39,7 +39,12 @@ def schedule() -> str:
 @bp.route("/hub/retention")
 @role_required("hub_admin")
 def hub_schedule() -> str:
-    """The hub's schedule, the next notice and the latest runs."""
+    """The hub's schedule, the next notice and the latest runs, and finding a pupil by UPN."""
+    return hub_page(FindPupilForm())
+
+
+def hub_page(form: FindPupilForm) -> str:
+    """The hub's data protection page, with this pupil-finding form (and its errors)."""
     hub_id = current_user.hub_id
     today = london_today()
     return render_template(
@@ -49,6 +54,7 @@ def hub_schedule() -> str:
         coming=retention.due(hub_id, today + timedelta(days=retention.NOTICE_DAYS)),
         notice_day=today + timedelta(days=retention.NOTICE_DAYS),
         today=today,
+        form=form,
     )
 
 

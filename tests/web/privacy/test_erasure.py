@@ -114,7 +114,9 @@ def test_the_erased_pupils_address_is_gone_from_their_account(careers_leader_req
 def test_erasing_a_pupil_disconnects_their_school_account(careers_leader_request: ClientRequest) -> None:
     school = db.session.get(School, careers_leader_request.user.school_id)  # type: ignore[attr-defined]
     pupil = full_pupil(school)
-    db.session.add(SignInIdentity(user_id=pupil.account.id, provider="google", issuer="https://g", subject="42"))
+    db.session.add(
+        SignInIdentity(user_id=pupil.account.id, provider="google", issuer="https://g", subject="42")
+    )
     db.session.commit()
     careers_leader_request.post("privacy.erase", {"reason": "asked"}, student_id=pupil.student.id)
     assert db.session.scalar(select(func.count()).select_from(SignInIdentity)) == 0
@@ -224,3 +226,22 @@ def test_employers_and_students_are_refused(request: pytest.FixtureRequest, role
     student = factories.create_student()
     client.get("privacy.pupil", student_id=student.id, _expected_status=403)
     client.post("privacy.erase", {"reason": "asked"}, student_id=student.id, _expected_status=403)
+
+
+def test_the_hub_admin_finds_a_pupil_of_the_hub_by_upn_and_not_another_hubs(
+    hub_admin_request: ClientRequest,
+) -> None:
+    hub = db.session.get(Hub, hub_admin_request.user.hub_id)  # type: ignore[attr-defined]
+    ours = factories.create_student(factories.create_school(hub), upn="A123456789012")
+    factories.create_student(factories.create_school(), upn="B123456789012")
+
+    page = hub_admin_request.post("privacy.find_pupil", {"upn": "a123456789012"})
+    assert page.location == hub_admin_request.url("privacy.pupil", student_id=ours.id)  # type: ignore[attr-defined]
+    page = hub_admin_request.post("privacy.find_pupil", {"upn": "B123456789012"}, _expected_status=200)
+    assert error_messages(page) == ["No pupil of your hub's schools has that UPN"]
+    page = hub_admin_request.post("privacy.find_pupil", {"upn": ""}, _expected_status=200)
+    assert error_messages(page) == ["Enter the pupil's UPN"]
+
+
+def test_only_hub_admins_find_pupils_by_upn(careers_leader_request: ClientRequest) -> None:
+    careers_leader_request.post("privacy.find_pupil", {"upn": "A123456789012"}, _expected_status=403)
