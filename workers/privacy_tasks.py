@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 @shared_task(name="privacy.apply_retention")  # type: ignore[untyped-decorator]
 def apply_retention() -> None:
     """Each hub's nightly retention work: what falls due today, done in one transaction per hub, then the
-    notice of what falls due a week from today (emailed to its admins). The service's own periods (emails, the audit
-    trail) are applied with the first hub's run. A run already written for the day is not done again, and of
-    two deliveries at once the second's commit fails on the run's unique key and undoes its own work."""
+    notice of what falls due a week from today (emailed to its admins). The service's own periods (emails,
+    the audit trail) are applied with the first hub's run. A run already written for the day is not done
+    again, and of two deliveries at once the second's commit fails on the run's unique key and undoes its
+    own work."""
     today = london_today()
     hub_ids = list(db.session.scalars(select(Hub.id).order_by(Hub.id)))
     for position, hub_id in enumerate(hub_ids):

@@ -63,7 +63,7 @@ def test_public_routes_are_only_sign_in_accounts_and_consent_links(app: Flask) -
         "accounts.link",
         "accounts.set_password",
         "accounts.reset",
-        # Sign-in with Google or Microsoft: the button, the provider's return, and an invitation taken up there.
+        # Sign-in with Google or Microsoft: the button, the provider's return, an invitation taken up there.
         "auth.oidc_sign_in",
         "auth.oidc_callback",
         "auth.oidc_accept_invitation",
