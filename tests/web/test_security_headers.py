@@ -12,6 +12,7 @@ import govuk_frontend_jinja
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, url_for
+from werkzeug.routing.converters import AnyConverter
 
 from config.settings import get_config
 from tests import db as factories
@@ -34,7 +35,10 @@ def _get_urls(app: Flask, ids: dict[str, int | str]) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
-        values = {name: ids.get(name, 0) for name in rule.arguments if name != "filename"}
+        values: dict[str, object] = {name: ids.get(name, 0) for name in rule.arguments if name != "filename"}
+        for name, converter in rule._converters.items():
+            if isinstance(converter, AnyConverter):  # one of a fixed list: its first
+                values[name] = sorted(converter.items)[0]
         if rule.endpoint == "static":
             values["filename"] = "app.js"
         with app.test_request_context():

@@ -103,7 +103,7 @@ def test_a_hub_admin_sees_every_slot_with_names_year_groups_and_schools_but_noth
 
     page = signed_in(sign_in_as, "hub_admin", day.hub).get(REGISTER, event_id=day.event.id)
 
-    assert [h2.text for h2 in page.select("h2")] == ["Engineering stand", "Nursing stand"]
+    assert [h2.text for h2 in page.select("main h2")] == ["Engineering stand", "Nursing stand"]
     assert _names(page) == ["Priya Shah Year 9, Oakwood High"]
     assert page.select_one(f"#place-{day.place.id} .govuk-tag").text == "Not marked"
     text = page.get_text()
@@ -130,7 +130,7 @@ def test_an_employer_sees_only_the_slots_it_runs_and_only_pupils_names(sign_in_a
 
     page = signed_in(sign_in_as, "employer", day.employer).get(REGISTER, event_id=day.event.id)
 
-    assert [h2.text for h2 in page.select("h2")] == ["Engineering stand"]
+    assert [h2.text for h2 in page.select("main h2")] == ["Engineering stand"]
     assert _names(page) == ["Priya Shah"]
     assert "Oakwood High" not in page.get_text() and "Year 9" not in page.get_text()
 

@@ -69,7 +69,10 @@ def test_the_page_leads_nowhere_else(client_request: ClientRequest) -> None:
     from bs4 import BeautifulSoup
 
     page = BeautifulSoup(text, "html.parser")
-    assert [a["href"] for a in page.select("a[href]")] == ["#main-content"]
+    # Only the footer's public pages (the privacy notice a parent may want to read), never the service.
+    footer = [a["href"] for a in page.select("footer a[href]")]
+    assert footer == ["/privacy", "/accessibility", "/privacy/sub-processors"]
+    assert [a["href"] for a in page.select("a[href]") if a["href"] not in footer] == ["#main-content"]
     assert "Sign in" not in text and "Sign out" not in text
     assert [form.get("action") for form in page.select("form")] == [None]  # posts back to itself only
 
