@@ -17,6 +17,7 @@ import numpy as np
 
 from matcher.people import ROUTES
 from matcher.postcodes import PostcodeIndex
+from web.careers.import_csv import upn_check_letter
 from web.demo.area import Conurbation
 from web.demo.data import FIRST_NAMES, LAST_NAMES, ROUTE_DETAILS, SCHOOLS, Size
 
@@ -96,6 +97,8 @@ def _student(  # noqa: PLR0913 - one pupil's school, year, home, the school's sh
     likes = [rng.choice(ROUTE_DETAILS[route]["likes"]) for route in chosen]  # type: ignore[arg-type]
     return {
         "school_id": school_id,
+        # A well-formed UPN, as a school's MIS gives every pupil (the 9 keeps clear of the tests' numbers).
+        "upn": _upn(made),
         "first_name": rng.choice(FIRST_NAMES),
         "last_name": rng.choice(LAST_NAMES),
         "year_group": year_group,
@@ -110,6 +113,11 @@ def _student(  # noqa: PLR0913 - one pupil's school, year, home, the school's sh
         # Each family's address is made up, so consent links land in the development outbox.
         "parent_email": f"parent{made + 1}@families.example",
     }
+
+
+def _upn(made: int) -> str:
+    rest = f"9{made + 1:010d}0"
+    return upn_check_letter(rest) + rest
 
 
 _ENCOUNTERS = (
