@@ -82,3 +82,21 @@ def register(app: Flask) -> None:
         except ValueError as problem:
             raise click.ClickException(str(problem)) from None
         click.echo(f"Hub admin {user.email} can now sign in to {hub.name}.")
+
+    @app.cli.command("reset-two-step")
+    @click.option("--email", required=True, help="The email address of the account to reset.")
+    def reset_two_step(email: str) -> None:
+        """Reset someone's two-step sign-in (a hub admin who lost their phone and recovery codes, whom no
+        one in the service can reset): they are signed out and set it up again at their next sign-in."""
+        from web.dao import two_step
+        from web.dao.base import transaction
+        from web.dao.users import get_user_by_email
+
+        user = get_user_by_email(email)
+        if user is None or not two_step.is_on(user.id):
+            raise click.ClickException("No account with that email address has two-step sign-in turned on")
+        with transaction():
+            two_step.reset_for(user, None)
+        click.echo(
+            f"Two-step sign-in for {user.email} is reset; they set it up again when they next sign in."
+        )

@@ -276,13 +276,13 @@ def turn_off(user: User) -> None:
     audit(user.id, "two_step_turned_off", "user", user.id)
 
 
-def reset_for(leader: User, by: User) -> None:
-    """A hub admin resets a careers leader's two-step (a lost phone), in the caller's transaction: the
-    authenticator and recovery codes go, and every session the leader had ends, so whoever holds the old
-    phone and a session is signed out too."""
+def reset_for(leader: User, by: User | None) -> None:
+    """A hub admin resets a careers leader's two-step (a lost phone), or the service's operator anyone's
+    (`flask reset-two-step`, by None), in the caller's transaction: the authenticator and recovery codes go,
+    and every session the person had ends, so whoever holds the old phone and a session is signed out too."""
     _remove(leader.id)
     rotate_session_token(leader)
-    audit(by.id, "two_step_reset", "user", leader.id)
+    audit(by.id if by else None, "two_step_reset", "user", leader.id)
 
 
 def careers_leader_in_hub(user_id: int, hub_id: int) -> User | None:

@@ -3,6 +3,7 @@ audited, and the leader is signed out everywhere; another hub's admin and career
 
 from __future__ import annotations
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from tests import db as factories
@@ -120,3 +121,20 @@ def test_after_a_reset_the_old_code_no_longer_finishes_a_waiting_sign_in(
     sign_in_with_password(client_request, leader.user)  # waiting for the code
     hub_admin_request.post("auth.two_step_reset", user_id=leader.user.id)
     assert enter_code(client_request, leader.code(clock)).location == "/sign-in"
+
+
+def test_the_operator_resets_a_hub_admins_two_step_from_the_command_line(app: Flask, clock: Clock) -> None:
+    admin = factories.create_user_for("hub_admin")
+    turn_on(admin, clock)
+    token = db.session.get(User, admin.id).session_token
+
+    done = app.test_cli_runner().invoke(args=["reset-two-step", "--email", admin.email])
+
+    assert done.exit_code == 0, done.output
+    db.session.expire_all()
+    assert not dao.is_on(admin.id)
+    assert db.session.get(User, admin.id).session_token != token  # signed out everywhere
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "two_step_reset"))
+    assert (event.user_id, event.record_id) == (None, admin.id)
+    again = app.test_cli_runner().invoke(args=["reset-two-step", "--email", admin.email])
+    assert again.exit_code != 0 and "No account with that email address has two-step" in again.output
