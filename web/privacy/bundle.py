@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import current_app, render_template
 
-from web.dao import subject_access as dao
+from web.dao import bundle_sections as dao
 
 FORMAT_VERSION = 1
 # A stored code (a status, a kind): lower-case words joined by underscores. The JSON keeps the code.

@@ -8,6 +8,7 @@ from decimal import Decimal
 from bs4 import BeautifulSoup
 
 from tests.web.privacy_sar.seed import FAMILY, World
+from web.dao import bundle_sections as sections
 from web.dao import subject_access as dao
 from web.dao.base import transaction
 from web.extensions import db
@@ -17,11 +18,11 @@ from web.privacy import bundle
 
 
 def _sections(world: World) -> dict[str, object]:
-    return dao.gather(world.pupil.student.id)
+    return sections.gather(world.pupil.student.id)
 
 
 def test_the_pupil_section_holds_every_field_of_the_record(world: World) -> None:
-    record = dao.pupil(world.pupil.student.id)
+    record = sections.pupil(world.pupil.student.id)
     assert record["first_name"] == "Adafirst" and record["preferred_name"] == "Adapreferred"
     assert record["parent_name"] == "Ada Parent" and record["parent_email"] == FAMILY
     assert record["disadvantaged"] is True and record["date_of_birth"] == world.pupil.student.date_of_birth
@@ -31,7 +32,7 @@ def test_the_pupil_section_holds_every_field_of_the_record(world: World) -> None
 
 
 def test_the_account_gives_its_address_role_and_dates_never_its_secrets(world: World) -> None:
-    account = dao.account(world.pupil.student.id)
+    account = sections.account(world.pupil.student.id)
     assert account is not None
     assert account["email"] == "ada@pupils.example" and account["role"] == "Pupil"
     assert account["created_at"] == world.pupil.account.created_at
@@ -42,7 +43,7 @@ def test_the_account_gives_its_address_role_and_dates_never_its_secrets(world: W
 
 
 def test_the_school_and_its_hub(world: World) -> None:
-    assert dao.school(world.pupil.student.id) == {
+    assert sections.school(world.pupil.student.id) == {
         "name": world.school.name,
         "urn": world.school.urn,
         "postcode": world.school.postcode,
@@ -53,10 +54,10 @@ def test_the_school_and_its_hub(world: World) -> None:
 
 def test_preferences_and_placements_with_their_statuses_and_reasons(world: World) -> None:
     sid = world.pupil.student.id
-    assert dao.preferences(sid) == [
+    assert sections.preferences(sid) == [
         {"rank": 1, "opportunity": "Ada opportunity", "organisation": "Northern Quarter Digital"}
     ]
-    [placement] = dao.placements(sid)
+    [placement] = sections.placements(sid)
     assert placement["status"] == "confirmed" and placement["reasons"] == {"route": 1.0, "distance": 0.25}
     assert placement["decided_by"] == {
         "name": "Nia Leader",
@@ -67,7 +68,7 @@ def test_preferences_and_placements_with_their_statuses_and_reasons(world: World
 
 
 def test_consents_say_who_gave_them_when_and_what_the_parent_entered(world: World) -> None:
-    [consent] = dao.consents(world.pupil.student.id)
+    [consent] = sections.consents(world.pupil.student.id)
     assert consent["decision"] == "given"
     assert consent["given_by"] == "Parent or carer, through the emailed link"
     assert consent["decided_at"] == world.pupil.consent.decided_at
@@ -81,39 +82,39 @@ def test_consents_say_who_gave_them_when_and_what_the_parent_entered(world: Worl
 
 def test_check_ins_experience_records_and_feedback_by_and_about_the_pupil(world: World) -> None:
     sid = world.pupil.student.id
-    [check_in] = dao.check_ins(sid)
+    [check_in] = sections.check_ins(sid)
     assert check_in["note"] == "Ada check-in note" and check_in["by"]["name"] == "Nia Leader"
-    records = dao.experience_records(sid)
+    records = sections.experience_records(sid)
     assert {record["title"] for record in records} == {"Ada week at work", "Ada fair"}
     assert {record["hours"] for record in records} == {Decimal("35"), Decimal("1")}
-    feedback = {item["written_by"]: item for item in dao.feedback(sid)}
+    feedback = {item["written_by"]: item for item in sections.feedback(sid)}
     assert feedback["You"]["comment"] == "Ada reflection"
     assert feedback["The employer"]["comment"] == "Ada was keen" and feedback["The employer"]["set_task"]
 
 
 def test_own_placements_event_places_and_pupil_feedback(world: World) -> None:
     sid = world.pupil.student.id
-    [own] = dao.own_placements(sid)
+    [own] = sections.own_placements(sid)
     assert own["organisation"] == "Ada Uncle's Garage" and own["status"] == "proposed"
-    [place] = dao.event_places(sid)
+    [place] = sections.event_places(sid)
     assert place["event"] == "Ada careers fair" and place["slot"] == "Ada stand"
     assert place["status"] == "attended" and place["reason"] == "Ada is keen on digital"
     assert place["organisation"] == "Northern Quarter Digital"
-    [answers] = dao.pupil_feedback(sid)
+    [answers] = sections.pupil_feedback(sid)
     assert answers["event"] == "Ada careers fair" and answers["rating"] == 4 and answers["learned_something"]
 
 
 def test_transfers_and_holds(world: World) -> None:
     sid = world.pupil.student.id
-    [transfer] = dao.transfers(sid)
+    [transfer] = sections.transfers(sid)
     assert transfer["status"] == "refused" and transfer["details"] == {"first_name": "Adafirst"}
     assert transfer["from_school"] == world.school.name
-    [hold] = dao.holds(sid)
+    [hold] = sections.holds(sid)
     assert hold["reason"] == "Ada safeguarding hold" and hold["set_by"]["name"] == "Nia Leader"
 
 
 def test_emails_to_the_pupil_or_parent_about_the_pupil_only_template_and_when(world: World) -> None:
-    messages = dao.notifications(world.pupil.student.id)
+    messages = sections.notifications(world.pupil.student.id)
     assert sorted(message["template"] for message in messages) == [
         "consent_request",
         "event_invitation",
@@ -127,7 +128,7 @@ def test_emails_to_the_pupil_or_parent_about_the_pupil_only_template_and_when(wo
 
 
 def test_audit_events_about_the_pupils_records(world: World) -> None:
-    events = dao.audit_events(world.pupil.student.id)
+    events = sections.audit_events(world.pupil.student.id)
     assert sorted(event["action"] for event in events) == [
         "interests_updated",
         "placement_confirmed",
@@ -137,7 +138,7 @@ def test_audit_events_about_the_pupils_records(world: World) -> None:
 
 
 def test_the_access_log_says_who_saw_which_page_and_when(world: World) -> None:
-    entries = dao.access_log(world.pupil.student.id)
+    entries = sections.access_log(world.pupil.student.id)
     assert [(entry["who"]["name"], entry["page"]) for entry in entries] == [
         ("Nia Leader", "careers.student"),
         ("Sam Host", "employers.incoming"),
@@ -145,7 +146,7 @@ def test_the_access_log_says_who_saw_which_page_and_when(world: World) -> None:
 
 
 def test_what_each_employer_was_shown_and_when(world: World) -> None:
-    [shown] = dao.shown_to_organisations(world.pupil.student.id)
+    [shown] = sections.shown_to_organisations(world.pupil.student.id)
     assert shown["organisation"] == "Northern Quarter Digital" and shown["kind"] == "Employer"
     placement, event = shown["shown"]
     assert placement["what"] == "Placement: Ada opportunity" and placement["status"] == "confirmed"
@@ -162,7 +163,7 @@ def test_what_each_employer_was_shown_and_when(world: World) -> None:
 def test_an_employer_who_never_saw_the_pupil_is_not_listed(world: World) -> None:
     world.pupil.allocation.status = "offered"  # not said yes to: the employer has not seen them
     db.session.commit()
-    [shown] = dao.shown_to_organisations(world.pupil.student.id)
+    [shown] = sections.shown_to_organisations(world.pupil.student.id)
     assert [item["what"] for item in shown["shown"]] == ["Event: Ada careers fair, Ada stand"]
 
 
@@ -176,14 +177,14 @@ def _made(world: World) -> tuple[str, dict[str, object]]:
 
 def test_the_zip_holds_a_readable_page_and_the_same_sections_as_json(world: World) -> None:
     page, machine = _made(world)
-    sections = machine["sections"]
-    assert isinstance(sections, dict)
-    assert list(sections) == [key for key, *_ in dao.SECTIONS]
-    assert sections["pupil"]["first_name"] == "Adafirst"
-    assert sections["consents"][0]["emergency_name"] == "Ada Emergency"
-    assert sections["subject_access_requests"][0]["status"] == "queued"
+    made = machine["sections"]
+    assert isinstance(made, dict)
+    assert list(made) == [key for key, *_ in sections.SECTIONS]
+    assert made["pupil"]["first_name"] == "Adafirst"
+    assert made["consents"][0]["emergency_name"] == "Ada Emergency"
+    assert made["subject_access_requests"][0]["status"] == "queued"
     headings = [h2.get_text() for h2 in BeautifulSoup(page, "html.parser").select("section > h2")]
-    assert headings == [heading for _, heading, _, _ in dao.SECTIONS]
+    assert headings == [heading for _, heading, _, _ in sections.SECTIONS]
     assert "Ada Emergency" in page and "Ada safeguarding hold" in page
 
 
