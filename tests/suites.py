@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTEST = [sys.executable, "-m", "pytest", "-q"]
+# The slowest tests of each run, in its log: where make test's minutes go.
+SLOWEST = "--durations=12"
 LOGS = ROOT / "var" / "test-logs"
 
 
@@ -35,7 +37,11 @@ def main() -> int:
         )
     ]
     servers = [
-        ("integration and browser tests on SQLite", [*PYTEST, "tests/integration", "tests/browser"], {})
+        (
+            "integration and browser tests on SQLite",
+            [*PYTEST, SLOWEST, "tests/integration", "tests/browser"],
+            {},
+        )
     ]
     slugs = ["servers-sqlite", "servers-postgres"]
     if on_postgres:
@@ -47,7 +53,11 @@ def main() -> int:
             )
         )
         servers.append(
-            ("integration tests on PostgreSQL and Redis", [*PYTEST, "tests/integration"], on_postgres)
+            (
+                "integration tests on PostgreSQL and Redis",
+                [*PYTEST, SLOWEST, "tests/integration"],
+                on_postgres,
+            )
         )
     LOGS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -72,7 +82,7 @@ def main() -> int:
 
 
 def _units(cores: int, where: list[str]) -> list[str]:
-    return [*PYTEST, "-n", str(cores), "--dist", "worksteal", *where]
+    return [*PYTEST, SLOWEST, "-n", str(cores), "--dist", "worksteal", *where]
 
 
 def _start(
