@@ -6,49 +6,21 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import zipfile
-from collections.abc import Iterator
-from email.message import EmailMessage
-from pathlib import Path
 from urllib.parse import urlencode, urljoin
 from urllib.request import Request
 
-import pytest
-from flask import Flask
-
 from tests.db import PASSWORD
+from tests.integration import test_hub_start
 from tests.integration.browser import Browser, Page, form_fields
-from tests.integration.conftest import Stack, _broker_url, _free_port, _purge, launch, stack_env
-from tests.smtp import SmtpServer, body
+from tests.integration.conftest import Stack
+from tests.smtp import SmtpServer
 from tests.web.privacy_sar.seed import seed
 
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpServer]:
-    """The SMTP server every message of this module goes to."""
-    with SmtpServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module", params=["sqlite", "redis"], ids=["sqlite-file broker", "redis broker"])
-def stack(
-    request: pytest.FixtureRequest, app: Flask, smtp: SmtpServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Stack]:
-    """The web server and a worker (every queue) sending mail to the tests' SMTP server."""
-    where: Path = tmp_path_factory.mktemp("subject-access")
-    broker = _broker_url(request.param, where)
-    _purge(broker)
-    port = _free_port()
-    env = {**stack_env(app, broker), **smtp.settings(), "SERVICE_URL": f"http://127.0.0.1:{port}"}
-    yield from launch(broker, app, where, env, workers=("worker",), port=port)
-
-
-def _link(message: EmailMessage) -> str:
-    """The path of the service link in an email."""
-    found = re.search(r"https?://[^/\s]+(/\S+)", body(message))
-    assert found, body(message)
-    return found.group(1)
+# The same web server, worker and SMTP server as a hub's start (one of each per module and broker).
+smtp = test_hub_start.smtp
+stack = test_hub_start.stack
+_link = test_hub_start._link
 
 
 def _download(person: Browser, page: Page) -> tuple[int, str, bytes]:
