@@ -27,7 +27,7 @@ from web.dao.bundle_placements import (
     pupil_feedback,
     shown_to_organisations,
 )
-from web.dao.notifications import WHAT
+from web.dao.notifications import WHAT, about_pupils
 from web.dao.subject_access import of_student
 from web.extensions import db
 from web.models import (
@@ -48,6 +48,8 @@ from web.models import (
     SubjectAccessBundle,
     User,
 )
+
+HOLD_REASON_WITHHELD = "Kept back by the school: ask the school if you need to know"
 
 
 def pupil(student_id: int) -> dict[str, Any]:
@@ -153,11 +155,14 @@ def transfers(student_id: int) -> list[dict[str, Any]]:
 
 
 def holds(student_id: int) -> list[dict[str, Any]]:
-    """A school's hold on the pupil's record (which keeps it whole), with its reason."""
+    """A school's hold on the pupil's record (which keeps it whole): that there is one, who set it and when.
+    Its reason is for staff only (often a safeguarding concern, which the law lets a school withhold where
+    telling would put someone at risk), so the bundle says it was kept back; staff can add it by hand."""
     rows = db.session.scalars(select(PupilHold).where(PupilHold.student_id == student_id)).all()
     people = everyone({hold.set_by_id for hold in rows})
     return [
-        {"reason": hold.reason, "set_by": who(people, hold.set_by_id), "set_at": hold.set_at} for hold in rows
+        {"reason": HOLD_REASON_WITHHELD, "set_by": who(people, hold.set_by_id), "set_at": hold.set_at}
+        for hold in rows
     ]
 
 
@@ -175,26 +180,9 @@ def notifications(student_id: int) -> list[dict[str, Any]]:
     addresses = _addresses(student_id)
     if not addresses:
         return []
-    about = Notification.about
-    consents = select(Consent.id).where(Consent.allocation_id.in_(allocation_ids(student_id)))
-    links = (
-        select(AccessToken.id).join(User, AccessToken.user_id == User.id).where(User.student_id == student_id)
-    )
-    owned = select(OwnPlacement.id).where(OwnPlacement.student_id == student_id)
-    bundles = select(SubjectAccessBundle.id).where(SubjectAccessBundle.student_id == student_id)
     rows = db.session.scalars(
         select(Notification)
-        .where(
-            func.lower(Notification.recipient).in_(sorted(addresses)),
-            or_(
-                about["allocation_id"].as_integer().in_(allocation_ids(student_id)),
-                about["consent_id"].as_integer().in_(consents),
-                about["token_id"].as_integer().in_(links),
-                about["place_id"].as_integer().in_(place_ids(student_id)),
-                about["own_placement_id"].as_integer().in_(owned),
-                about["bundle_id"].as_integer().in_(bundles),
-            ),
-        )
+        .where(func.lower(Notification.recipient).in_(sorted(addresses)), about_pupils([student_id]))
         .order_by(Notification.created_at, Notification.id)
     ).all()
     parent = (db.session.scalar(select(Student.parent_email).where(Student.id == student_id)) or "").lower()

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import String, cast, delete, func, select, update
 
 from web.dao.base import audit
+from web.dao.notifications import about_pupils
 from web.extensions import db
 from web.models import (
     AccessToken,
     Allocation,
+    AuditEvent,
     CheckIn,
     Consent,
     EventPlace,
@@ -35,9 +38,14 @@ from web.models import (
     SubjectAccessBundle,
     User,
 )
+from web.models.base import WAITING_STATUSES
 
 CHUNK = 500  # ids per statement: well inside SQLite's and PostgreSQL's bound-parameter limits
 ERASED_NAME = ("Former", "pupil")
+ERASED_DOMAIN = "@erased.invalid"  # .invalid never resolves (RFC 2606): no email can reach such an account
+# A placement or event place still ahead: an employer or event expects the pupil, so erasure waits.
+LIVE_PLACEMENTS = (*WAITING_STATUSES, "accepted", "consented", "confirmed")
+LIVE_PLACES = ("proposed", "invited", "waitlisted")
 
 
 class ErasureError(Exception):
@@ -96,23 +104,18 @@ def _anonymise(ids: list[int], now: datetime) -> None:
     addresses.update(e.lower() for e in db.session.scalars(select(User.email).where(User.id.in_(users))) if e)
     placements = select(Allocation.id).where(Allocation.student_id.in_(ids))
     session = db.session
+    # Only the messages about this pupil: a sibling's to the same family address stay.
     for batch in chunks(sorted(addresses)):
-        session.execute(delete(Notification).where(func.lower(Notification.recipient).in_(batch)))
+        to_them = func.lower(Notification.recipient).in_(batch)
+        session.execute(delete(Notification).where(to_them, about_pupils(ids)))
     session.execute(delete(Preference).where(Preference.student_id.in_(ids)))
     session.execute(delete(SubjectAccessBundle).where(SubjectAccessBundle.student_id.in_(ids)))
     session.execute(delete(AccessToken).where(AccessToken.user_id.in_(users)))
     session.execute(delete(SignInIdentity).where(SignInIdentity.user_id.in_(users)))
-    tag = cast(User.id, String)
     session.execute(
         update(User)
         .where(User.id.in_(users))
-        .values(
-            email="erased-" + tag + "@erased.invalid",
-            name="",
-            password_hash="",
-            active=False,
-            session_token="erased-" + tag,
-        )
+        .values(erased_account())
         .execution_options(synchronize_session=False)
     )
     session.execute(
@@ -123,6 +126,13 @@ def _anonymise(ids: list[int], now: datetime) -> None:
     )
     clear_placement_notes(ids)
     clear_feedback(ids)
+    session.execute(
+        update(Allocation)
+        .where(Allocation.student_id.in_(ids))
+        .values(ended_reason="")
+        .execution_options(synchronize_session=False)
+    )
+    _clear_notes(select(Allocation.id).where(Allocation.student_id.in_(ids)))
     session.execute(
         update(StudentTransfer)
         .where(StudentTransfer.student_id.in_(ids))
@@ -162,6 +172,31 @@ def _anonymise(ids: list[int], now: datetime) -> None:
     )
 
 
+def _clear_notes(placements: Any) -> None:
+    """The careers leader's note on rejecting a proposal, which the audit trail keeps with the reason; the
+    reason (a choice from a list) stays."""
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.record_type == "allocation", AuditEvent.record_id.in_(placements))
+    )
+    for event in events:
+        if event.detail.get("note"):
+            event.detail = {**event.detail, "note": ""}
+    db.session.flush()
+
+
+def erased_account() -> dict[str, Any]:
+    """What an erased pupil's account becomes: no address, name, password or session, and unable to sign in
+    (each row keeps an address and token of its own, as both are unique)."""
+    tag = cast(User.id, String)
+    return {
+        "email": "erased-" + tag + ERASED_DOMAIN,
+        "name": "",
+        "password_hash": "",
+        "active": False,
+        "session_token": "erased-" + tag,
+    }
+
+
 def clear_placement_notes(ids: list[int]) -> None:
     """Check-in notes on these pupils' placements, and the contacts on placements they found themselves."""
     placements = select(Allocation.id).where(Allocation.student_id.in_(ids))
@@ -198,6 +233,20 @@ def erase(student: Student, user_id: int, reason: str, now: datetime) -> None:
         raise ErasureError(f"This pupil's record is on hold and must be kept: {hold.reason}")
     if student.anonymised_at is not None:
         raise ErasureError("This pupil's record has already been erased")
+    live = db.session.scalar(
+        select(func.count())
+        .select_from(Allocation)
+        .where(Allocation.student_id == student.id, Allocation.status.in_(LIVE_PLACEMENTS))
+    ) or db.session.scalar(
+        select(func.count())
+        .select_from(EventPlace)
+        .where(EventPlace.student_id == student.id, EventPlace.status.in_(LIVE_PLACES))
+    )
+    if live:
+        raise ErasureError(
+            "This pupil has placements or event places still to come. Withdraw or decline them first, "
+            "so nobody expects them"
+        )
     _anonymise([student.id], now)
     audit(user_id, "erase", "student", student.id, reason=reason)
     db.session.expire(student)

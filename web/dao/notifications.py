@@ -15,7 +15,17 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from web.dao.base import insert_into
 from web.extensions import db
-from web.models import AccessToken, Allocation, Consent, Notification, Student, User
+from web.models import (
+    AccessToken,
+    Allocation,
+    Consent,
+    EventPlace,
+    Notification,
+    OwnPlacement,
+    Student,
+    SubjectAccessBundle,
+    User,
+)
 from web.models.base import utcnow
 
 # Why a message was not delivered, in its sender's words: a failed message's error starts with one of these
@@ -53,6 +63,34 @@ STUDENT_MESSAGES = 20
 # (transaction, id) of messages queued in this session, sent to a worker once the outermost transaction
 # commits (web/emails.py); the transaction, a savepoint perhaps, says which rollback takes them back.
 PENDING = "notifications_to_send"
+
+
+def about_pupils(student_ids: Any) -> ColumnElement[bool]:
+    """Whether a message is about these pupils' own records: the ids it holds name one of their placements,
+    consents, sign-in links, event places, own placements or subject access bundles (a list or a select of
+    student ids). A family address shared by siblings gets each one's messages; this tells them apart."""
+    about = Notification.about
+    placements = select(Allocation.id).where(Allocation.student_id.in_(student_ids))
+    return or_(
+        about["allocation_id"].as_integer().in_(placements),
+        about["consent_id"].as_integer().in_(select(Consent.id).where(Consent.allocation_id.in_(placements))),
+        about["token_id"]
+        .as_integer()
+        .in_(
+            select(AccessToken.id)
+            .join(User, AccessToken.user_id == User.id)
+            .where(User.student_id.in_(student_ids))
+        ),
+        about["place_id"]
+        .as_integer()
+        .in_(select(EventPlace.id).where(EventPlace.student_id.in_(student_ids))),
+        about["own_placement_id"]
+        .as_integer()
+        .in_(select(OwnPlacement.id).where(OwnPlacement.student_id.in_(student_ids))),
+        about["bundle_id"]
+        .as_integer()
+        .in_(select(SubjectAccessBundle.id).where(SubjectAccessBundle.student_id.in_(student_ids))),
+    )
 
 
 def queue(key: str, template: str, recipient: str, **about: Any) -> int | None:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, update
 
 from web.dao.base import audit
-from web.dao.erasure import anonymise
+from web.dao.erasure import ERASED_DOMAIN, anonymise, erased_account
 from web.extensions import db
 from web.models import (
     AccessLog,
@@ -24,6 +24,7 @@ from web.models import (
     Consent,
     ExperienceRecord,
     Feedback,
+    Hub,
     Notification,
     Opportunity,
     OwnPlacement,
@@ -69,6 +70,11 @@ def reasons_of(hub_id: int) -> dict[str, tuple[int, str]]:
     }
 
 
+def hubs_and_periods() -> list[tuple[Hub, dict[str, tuple[int, str]]]]:
+    """Each hub, by name, with its own periods and reasons (empty where it keeps the defaults)."""
+    return [(hub, reasons_of(hub.id)) for hub in db.session.scalars(select(Hub).order_by(Hub.name))]
+
+
 def set_period(hub_id: int, record_type: str, days: int, reason: str, user_id: int) -> None:
     """Set the hub's period for a record type (the caller checked it is within the period's limits)."""
     rule = db.session.scalar(
@@ -108,21 +114,14 @@ def steps(hub_id: int, record_type: str, cutoff: date) -> list[Step]:
         ]
     if record_type == "account":
         leavers = pupils.where(Student.left_on < cutoff)
-        tag = cast(User.id, String)
         accounts = select(User.id).where(User.student_id.in_(leavers))
         return [
             # The Google or Microsoft account connected to it first: it could sign in again otherwise.
             Step(SignInIdentity, [SignInIdentity.user_id.in_(accounts)]),
             Step(
                 User,
-                [User.student_id.in_(leavers), User.email.not_like("%@erased.invalid")],
-                {
-                    "email": "erased-" + tag + "@erased.invalid",
-                    "name": "",
-                    "password_hash": "",
-                    "active": False,
-                    "session_token": "erased-" + tag,
-                },
+                [User.student_id.in_(leavers), User.email.not_like(f"%{ERASED_DOMAIN}")],
+                erased_account(),
             ),
         ]
     if record_type == "consent":
@@ -153,11 +152,9 @@ def steps(hub_id: int, record_type: str, cutoff: date) -> list[Step]:
             ),
         ]
     if record_type == "encounter_record":
-        return [
-            Step(
-                ExperienceRecord, [ExperienceRecord.student_id.in_(pupils), ExperienceRecord.on_date < cutoff]
-            )
-        ]
+        # A pupil's record follows them through school (and matching priority reads it): counted from leaving.
+        leavers = pupils.where(Student.left_on < cutoff)
+        return [Step(ExperienceRecord, [ExperienceRecord.student_id.in_(leavers)])]
     if record_type == "feedback":
         where = [
             Feedback.allocation_id.in_(placements),

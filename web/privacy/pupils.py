@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
-from web.dao import erasure
-from web.dao.base import audit, transaction
+from web.dao import erasure, holds
+from web.dao.base import transaction
 from web.extensions import db
 from web.fields import ConfirmForm
-from web.models import PupilHold, School, Student
+from web.models import Student
 from web.models.base import utcnow
 from web.privacy import bp
 from web.privacy import retention as retention_views
@@ -23,31 +22,33 @@ STAFF = ("careers_leader", "hub_admin")
 
 
 def staff_pupil(student_id: int) -> Student:
-    """The pupil, if the signed-in careers leader's school or hub admin's hub holds them; 404 otherwise."""
+    """The pupil, if the signed-in careers leader's school or hub admin's hub holds them; 404 otherwise, so an
+    id tells nobody whether such a pupil exists."""
     student = db.session.get(Student, student_id)
-    if student is None:
-        abort(404)
-    if current_user.role == "careers_leader" and student.school_id == current_user.school_id:
-        return student
-    if current_user.role == "hub_admin":
-        school = db.session.get(School, student.school_id)
-        if school is not None and school.hub_id == current_user.hub_id:
+    if student is not None:
+        if current_user.role == "careers_leader" and student.school_id == current_user.school_id:
+            return student
+        if current_user.role == "hub_admin" and holds.in_hub(student, current_user.hub_id):
             return student
     abort(404)
 
 
-def _hold(student_id: int) -> PupilHold | None:
-    return db.session.scalar(select(PupilHold).where(PupilHold.student_id == student_id))
+def _page(student: Student, form: HoldForm) -> str:
+    return render_template(
+        "privacy/pupil.html",
+        student=student,
+        hold=holds.hold_of(student.id),
+        views=holds.views(student.id),
+        form=form,
+        button=ConfirmForm(),
+    )
 
 
 @bp.route("/privacy/pupils/<int:student_id>")
 @role_required(*STAFF)
 def pupil(student_id: int) -> str:
-    """The pupil's hold, and the way to erase them."""
-    student = staff_pupil(student_id)
-    return render_template(
-        "privacy/pupil.html", student=student, hold=_hold(student.id), form=HoldForm(), button=ConfirmForm()
-    )
+    """The pupil's hold, subject access and erasure, and who has been shown their data."""
+    return _page(staff_pupil(student_id), HoldForm())
 
 
 @bp.route("/privacy/pupils/<int:student_id>/hold", methods=["POST"])
@@ -56,17 +57,12 @@ def hold(student_id: int) -> Response | str:
     """Put the pupil's record on hold: nothing erases or anonymises it until the hold is lifted."""
     student = staff_pupil(student_id)
     form = HoldForm()
-    if student.anonymised_at is None and _hold(student.id) is None and form.validate_on_submit():
+    if student.anonymised_at is None and form.validate_on_submit():
         with transaction():
-            db.session.add(
-                PupilHold(student_id=student.id, reason=form.reason.data, set_by_id=current_user.id)
-            )
-            audit(current_user.id, "hold", "student", student.id)
+            holds.put_on_hold(student.id, form.reason.data, current_user.id)
         flash("The record is on hold", "success")
         return redirect(url_for("privacy.pupil", student_id=student.id))
-    return render_template(
-        "privacy/pupil.html", student=student, hold=_hold(student.id), form=form, button=ConfirmForm()
-    )
+    return _page(student, form)
 
 
 @bp.route("/privacy/pupils/<int:student_id>/hold/lift", methods=["POST"])
@@ -76,10 +72,7 @@ def lift_hold(student_id: int) -> Response:
     student = staff_pupil(student_id)
     if ConfirmForm().validate_on_submit():
         with transaction():
-            found = _hold(student.id)
-            if found is not None:
-                db.session.delete(found)
-                audit(current_user.id, "lift_hold", "student", student.id)
+            holds.lift(student.id, current_user.id)
         flash("The hold is lifted", "success")
     return redirect(url_for("privacy.pupil", student_id=student.id))
 
@@ -105,7 +98,7 @@ def erase(student_id: int) -> Response | str:
         student=student,
         form=form,
         refused=refused,
-        hold=_hold(student.id),
+        hold=holds.hold_of(student.id),
         reasons=ERASURE_REASONS,
     )
 
@@ -116,11 +109,7 @@ def find_pupil() -> Response | str:
     """Go to the data protection page of the hub's pupil with this UPN, to hold, erase or answer a request."""
     form = FindPupilForm()
     if form.validate_on_submit():
-        found = db.session.scalar(
-            select(Student.id)
-            .join(School, School.id == Student.school_id)
-            .where(School.hub_id == current_user.hub_id, Student.upn == form.upn.data.upper())
-        )
+        found = holds.find_in_hub(current_user.hub_id, form.upn.data)
         if found is not None:
             return redirect(url_for("privacy.pupil", student_id=found))
         form.upn.errors.append("No pupil of your hub's schools has that UPN")

@@ -7,15 +7,12 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web.auth.roles import public, role_required
 from web.dao import retention
 from web.dao.base import transaction
 from web.dates import london_today
-from web.extensions import db
-from web.models import Hub
 from web.privacy import (
     bp,
     retention_emails,  # noqa: F401 - registers the notice email
@@ -29,7 +26,7 @@ from web.privacy.schedule import DEFAULTS, periods
 def schedule() -> str:
     """The schedule anyone may read: each record type's period, from when, what happens and why, with
     each hub's own periods where it changed one."""
-    hubs = [(hub, retention.reasons_of(hub.id)) for hub in db.session.scalars(select(Hub).order_by(Hub.name))]
+    hubs = retention.hubs_and_periods()
     labels = {record_type: period.label for record_type, period in DEFAULTS.items()}
     return render_template(
         "privacy/schedule.html", rows=periods({}), hubs=[h for h in hubs if h[1]], labels=labels
@@ -51,7 +48,7 @@ def hub_page(form: FindPupilForm) -> str:
         "privacy/hub_schedule.html",
         rows=periods(retention.reasons_of(hub_id)),
         runs=retention.recent_runs(hub_id),
-        coming=retention.due(hub_id, today + timedelta(days=retention.NOTICE_DAYS)),
+        coming=retention.due(hub_id, today + timedelta(days=retention.NOTICE_DAYS), with_service=False),
         notice_day=today + timedelta(days=retention.NOTICE_DAYS),
         today=today,
         form=form,

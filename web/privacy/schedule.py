@@ -85,14 +85,15 @@ DEFAULTS: dict[str, Period] = {
         Period(
             "encounter_record",
             "Encounter and experience records",
-            "The record of the encounter or experience",
-            "the day it happened",
+            "The records of a pupil's encounters and experiences",
+            "the day the pupil left the school",
             "delete",
             2190,
             730,
             3650,
-            "Gatsby Benchmark reports and Ofsted's careers judgements look back over several years; "
-            "six years follows the schools' toolkit for curriculum records.",
+            "A pupil's record follows them from Year 7 to 13, and Gatsby Benchmark reports and Ofsted's "
+            "careers judgements look back over several years; six years after leaving follows the schools' "
+            "toolkit for pupil records. Until then a leaver's records count, without their name.",
         ),
         Period(
             "feedback",

@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, send_file, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from web.accounts.views import hide_link_secrets
@@ -26,9 +25,10 @@ from web.dates import long_date
 from web.emails import email, link
 from web.extensions import db
 from web.fields import ConfirmForm
-from web.models import School, Student, SubjectAccessBundle, User
+from web.models import Student, SubjectAccessBundle, User
 from web.models.base import utcnow
 from web.privacy import bp
+from web.privacy.pupils import staff_pupil
 from workers.privacy_tasks import enqueue_bundle
 
 log = logging.getLogger(__name__)
@@ -50,20 +50,6 @@ def _hide_secrets(_: Any) -> None:
     hide_link_secrets(LINK_PREFIX.replace("/", "%2F"))
 
 
-def _staff_pupil(student_id: int) -> Student:
-    """The pupil, if the careers leader's school or the hub admin's hub holds them; 404 otherwise, so an id
-    tells nobody whether such a pupil exists."""
-    student = db.session.get(Student, student_id)
-    if student is not None:
-        if current_user.role == "careers_leader" and student.school_id == current_user.school_id:
-            return student
-        if current_user.role == "hub_admin":
-            hub_id = db.session.scalar(select(School.hub_id).where(School.id == student.school_id))
-            if hub_id is not None and hub_id == current_user.hub_id:
-                return student
-    abort(404)
-
-
 def _ask(student_id: int) -> str:
     """Write the queued bundle and its audit event, commit, then hand its id to a worker; the message to
     show. One already being made for this user is not made twice."""
@@ -79,7 +65,7 @@ def _ask(student_id: int) -> str:
 def pupil_subject_access(student_id: int) -> Response | str:
     """A pupil's subject access bundles (status, who asked, when, until when), and the button that asks for
     a new one."""
-    student = _staff_pupil(student_id)
+    student = staff_pupil(student_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         flash(_ask(student.id), "success")

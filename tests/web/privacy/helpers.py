@@ -100,6 +100,7 @@ def full_pupil(school: School, left_on: date | None = None, **overrides: object)
                 idempotency_key=f"test:{student.id}",
                 recipient="jo.smith@example.net",
                 template="consent_request",
+                about={"allocation_id": allocation.id},
                 status="sent",
                 created_at=datetime(2024, 5, 1),
             ),

@@ -22,6 +22,8 @@ from web.models import (
     AuditEvent,
     CheckIn,
     Consent,
+    EventPlace,
+    ExperienceRecord,
     Feedback,
     Hub,
     Notification,
@@ -56,8 +58,9 @@ def _everything_about(student_id: int) -> str:
     rows += list(db.session.scalars(select(User).where(User.student_id == student_id)))
     for model in (Consent, CheckIn, Feedback):
         rows += list(db.session.scalars(select(model).where(model.allocation_id.in_(allocations))))
-    for model in (OwnPlacement, StudentTransfer, Preference):
+    for model in (OwnPlacement, StudentTransfer, Preference, Allocation, EventPlace, ExperienceRecord):
         rows += list(db.session.scalars(select(model).where(model.student_id == student_id)))
+    rows += list(db.session.scalars(select(AuditEvent)))
     rows += list(db.session.scalars(select(Notification)))
     return json.dumps(
         [{c.name: str(getattr(r, c.key, "")) for c in r.__table__.columns} for r in rows]  # type: ignore[attr-defined]
@@ -245,3 +248,77 @@ def test_the_hub_admin_finds_a_pupil_of_the_hub_by_upn_and_not_another_hubs(
 
 def test_only_hub_admins_find_pupils_by_upn(careers_leader_request: ClientRequest) -> None:
     careers_leader_request.post("privacy.find_pupil", {"upn": "A123456789012"}, _expected_status=403)
+
+
+def test_erasure_clears_the_reasons_and_notes_written_about_the_pupils_placements(
+    careers_leader_request: ClientRequest,
+) -> None:
+    school = db.session.get(School, careers_leader_request.user.school_id)  # type: ignore[attr-defined]
+    pupil = full_pupil(school)
+    allocation = db.session.get(Allocation, pupil.allocation_id)
+    allocation.ended_reason = "Withdrawn by the school: Alex Smith is ill"
+    db.session.add(
+        AuditEvent(
+            action="allocation_rejected",
+            record_type="allocation",
+            record_id=allocation.id,
+            detail={"reason": "travel", "note": "Alex Smith cannot travel"},
+        )
+    )
+    db.session.commit()
+
+    careers_leader_request.post("privacy.erase", {"reason": "asked"}, student_id=pupil.student.id)
+
+    db.session.expire_all()
+    assert db.session.get(Allocation, allocation.id).ended_reason == ""
+    rejected = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "allocation_rejected"))
+    assert rejected.detail == {"reason": "travel", "note": ""}
+
+
+def test_a_siblings_emails_to_the_same_family_address_are_kept(careers_leader_request: ClientRequest) -> None:
+    school = db.session.get(School, careers_leader_request.user.school_id)  # type: ignore[attr-defined]
+    pupil = full_pupil(school)
+    sibling = full_pupil(school, upn="A123456789013", email="bea.smith@pupils.example.org", first_name="Bea")
+    for who in (pupil, sibling):
+        db.session.add(
+            Notification(
+                idempotency_key=f"offer:{who.allocation_id}",
+                recipient="jo.smith@example.net",
+                template="offer_made",
+                about={"allocation_id": who.allocation_id},
+                status="queued",
+            )
+        )
+    db.session.commit()
+
+    careers_leader_request.post("privacy.erase", {"reason": "asked"}, student_id=pupil.student.id)
+
+    db.session.expire_all()
+    left = db.session.scalars(select(Notification.about).where(Notification.template == "offer_made")).all()
+    assert left == [{"allocation_id": sibling.allocation_id}]
+
+
+@pytest.mark.parametrize("live", ["accepted", "confirmed", "offered"])
+def test_a_pupil_with_a_placement_still_to_come_is_not_erased(
+    careers_leader_request: ClientRequest, live: str
+) -> None:
+    school = db.session.get(School, careers_leader_request.user.school_id)  # type: ignore[attr-defined]
+    pupil = full_pupil(school)
+    db.session.get(Allocation, pupil.allocation_id).status = live
+    db.session.commit()
+
+    page = careers_leader_request.post(
+        "privacy.erase", {"reason": "asked"}, _expected_status=200, student_id=pupil.student.id
+    )
+
+    assert "still to come" in page.select_one(".govuk-error-summary").text
+    db.session.expire_all()
+    assert db.session.get(Student, pupil.student.id).anonymised_at is None
+
+
+def test_pressing_hold_twice_keeps_one_hold(careers_leader_request: ClientRequest) -> None:
+    school = db.session.get(School, careers_leader_request.user.school_id)  # type: ignore[attr-defined]
+    student = factories.create_student(school)
+    for _ in range(2):
+        careers_leader_request.post("privacy.hold", {"reason": "Claim"}, student_id=student.id)
+    assert db.session.scalar(select(func.count()).select_from(PupilHold)) == 1

@@ -114,8 +114,9 @@ def test_old_records_views_and_emails_are_deleted_by_their_own_periods(
     hub = db.session.get(Hub, hub_admin_request.user.hub_id)  # type: ignore[attr-defined]
     school = factories.create_school(hub)
     pupil = full_pupil(school)  # its view in the access log and its email are from 2024
-    factories.create_record(pupil.student, on_date=ago(2200))
-    factories.create_record(pupil.student, on_date=ago(30), title="Recent talk")
+    factories.create_record(pupil.student, on_date=ago(2200), title="Year 7 talk")  # still at school: kept
+    long_gone = factories.create_student(school, first_name="Lea", left_on=ago(2200))
+    factories.create_record(long_gone, on_date=ago(2500), title="Lea's talk")
     db.session.add(
         AccessLog(user_id=pupil.account.id, student_id=pupil.student.id, page="x", at=datetime.now())
     )
@@ -123,7 +124,7 @@ def test_old_records_views_and_emails_are_deleted_by_their_own_periods(
 
     _night(monkeypatch, date.today())
 
-    assert list(db.session.scalars(select(ExperienceRecord.title))) == ["Recent talk"]
+    assert list(db.session.scalars(select(ExperienceRecord.title))) == ["Year 7 talk"]
     assert list(db.session.scalars(select(AccessLog.page))) == ["x"]
     assert (
         db.session.scalar(select(func.count()).select_from(Notification).where(Notification.status == "sent"))
