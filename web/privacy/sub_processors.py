@@ -10,12 +10,12 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
 
 from web.auth.roles import owned_or_404, public, role_required
+from web.dao import sub_processors as dao
 from web.dao.base import audit, transaction
 from web.extensions import db
 from web.fields import ConfirmForm, Form, TextAreaField, TextField
@@ -24,24 +24,6 @@ from web.privacy import bp
 
 FIELDS = ("name", "purpose", "location", "terms_url")
 LINK_FORMAT = "Enter the link in the correct format, like https://www.example.com/data-processing-terms"
-
-
-# Queries: few and small, kept beside the pages they serve.
-
-
-def hubs_with_counts() -> list[tuple[Hub, int]]:
-    """Every hub by name, with how many sub-processors it lists."""
-    listed = func.count(SubProcessor.id)
-    rows = db.session.execute(
-        select(Hub, listed).outerjoin(SubProcessor, SubProcessor.hub_id == Hub.id).group_by(Hub.id)
-    ).all()
-    return sorted(((hub, count) for hub, count in rows), key=lambda row: (row[0].name.casefold(), row[0].id))
-
-
-def of_hub(hub_id: int) -> list[SubProcessor]:
-    """The hub's sub-processors by name."""
-    found = db.session.scalars(select(SubProcessor).where(SubProcessor.hub_id == hub_id)).all()
-    return sorted(found, key=lambda row: (row.name.casefold(), row.id))
 
 
 def _own(sub_processor_id: int) -> SubProcessor:
@@ -107,7 +89,7 @@ class SubProcessorForm(Form):
 @public
 def hubs() -> str:
     """Every hub, each linking to the companies it uses to run the service."""
-    return render_template("privacy/sub_processors_hubs.html", hubs=hubs_with_counts())
+    return render_template("privacy/sub_processors_hubs.html", hubs=dao.hubs_with_counts())
 
 
 @bp.route("/privacy/hubs/<int:hub_id>/sub-processors")
@@ -117,7 +99,7 @@ def published(hub_id: int) -> str:
     hub = db.session.get(Hub, hub_id)
     if hub is None:
         abort(404)
-    return render_template("privacy/sub_processors.html", hub=hub, sub_processors=of_hub(hub.id))
+    return render_template("privacy/sub_processors.html", hub=hub, sub_processors=dao.of_hub(hub.id))
 
 
 @bp.route("/hub/sub-processors")
@@ -125,7 +107,7 @@ def published(hub_id: int) -> str:
 def manage() -> str:
     """The hub admin's list of their hub's sub-processors, to add, change or remove."""
     hub = db.session.get(Hub, current_user.hub_id)
-    return render_template("privacy/sub_processor_manage.html", hub=hub, sub_processors=of_hub(hub.id))
+    return render_template("privacy/sub_processor_manage.html", hub=hub, sub_processors=dao.of_hub(hub.id))
 
 
 @bp.route("/hub/sub-processors/new", methods=["GET", "POST"])
