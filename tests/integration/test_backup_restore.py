@@ -95,7 +95,7 @@ def test_a_dump_taken_mid_round_and_mid_send_restores_every_row_and_sends_each_e
     dump = tmp_path / "backup.dump"
     restored_url = make_url(source).set(database=f"{make_url(source).database}_restored")
     restored_db = restored_url.render_as_string(hide_password=False)
-    _run(str(BIN / "python"), "-c", _DROP_AND_CREATE.format(url=_libpq(source), name=restored_url.database))
+    _fresh_database(restored_url, create=True)
 
     (tmp_path / "lost").mkdir()
     (tmp_path / "restored").mkdir()
@@ -134,7 +134,7 @@ def test_a_dump_taken_mid_round_and_mid_send_restores_every_row_and_sends_each_e
         assert _status(restored, "notification", first) == "sent"
     finally:
         restored.dispose()
-        _run(str(BIN / "python"), "-c", _DROP.format(url=_libpq(source), name=restored_url.database))
+        _fresh_database(restored_url, create=False)
         sender.close()
 
 
@@ -163,15 +163,11 @@ def _round_running(round_id: int) -> bool:
     return bool(found and found.status == "running" and found.progress > 0)
 
 
-_DROP = """
-from sqlalchemy import create_engine, text
-server = create_engine({url!r}.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-with server.connect() as connection:
-    connection.execute(text('DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-"""
-_DROP_AND_CREATE = (
-    _DROP
-    + """
-    connection.execute(text('CREATE DATABASE "{name}"'))
-"""
-)
+def _fresh_database(url: Any, create: bool) -> None:
+    """Drop the database the URL names (its connections too) and, if asked, make it again, empty."""
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        if create:
+            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    server.dispose()

@@ -8,10 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import event, select
+from sqlalchemy import event
 
-from web.extensions import db
-from web.models import AccessLog, Student
+from web.models import Student
 
 
 def seen(student_ids: Iterable[int]) -> None:
@@ -27,17 +26,4 @@ def taken() -> set[int]:
 
 @event.listens_for(Student, "load")
 def _loaded(student: Student, _context: Any) -> None:
-    if has_request_context():
-        g.setdefault("pupils_seen", set()).add(student.id)
-
-
-def views_of(student_id: int, limit: int = 200) -> list[AccessLog]:
-    """Who was shown this pupil's data, newest first."""
-    return list(
-        db.session.scalars(
-            select(AccessLog)
-            .where(AccessLog.student_id == student_id)
-            .order_by(AccessLog.at.desc())
-            .limit(limit)
-        )
-    )
+    seen([student.id])

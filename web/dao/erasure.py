@@ -64,14 +64,6 @@ def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
         yield batch
 
 
-def held(student_ids: list[int]) -> set[int]:
-    """Those of these pupils whose school has put a hold on their record."""
-    found: set[int] = set()
-    for batch in chunks(student_ids):
-        found.update(db.session.scalars(select(PupilHold.student_id).where(PupilHold.student_id.in_(batch))))
-    return found
-
-
 def anonymise(student_ids: list[int], now: datetime) -> int:
     """Take these pupils' identities out (see the module); pupils already anonymised or on hold are left.
 

@@ -54,11 +54,8 @@ class Step:
 def periods_of(hub_id: int) -> dict[str, int]:
     """Days kept for each record type in this hub: its own where it set one, else the default."""
     days = {record_type: period.days for record_type, period in DEFAULTS.items()}
-    for record_type, keep in db.session.execute(
-        select(RetentionRule.record_type, RetentionRule.keep_days).where(RetentionRule.hub_id == hub_id)
-    ):
-        if DEFAULTS[record_type].adjustable:
-            days[record_type] = keep
+    own = reasons_of(hub_id)
+    days.update({t: keep for t, (keep, _) in own.items() if DEFAULTS[t].adjustable})
     return days
 
 
@@ -72,7 +69,10 @@ def reasons_of(hub_id: int) -> dict[str, tuple[int, str]]:
 
 def hubs_and_periods() -> list[tuple[Hub, dict[str, tuple[int, str]]]]:
     """Each hub, by name, with its own periods and reasons (empty where it keeps the defaults)."""
-    return [(hub, reasons_of(hub.id)) for hub in db.session.scalars(select(Hub).order_by(Hub.name))]
+    own: dict[int, dict[str, tuple[int, str]]] = {}
+    for rule in db.session.scalars(select(RetentionRule)):
+        own.setdefault(rule.hub_id, {})[rule.record_type] = (rule.keep_days, rule.reason)
+    return [(hub, own.get(hub.id, {})) for hub in db.session.scalars(select(Hub).order_by(Hub.name))]
 
 
 def set_period(hub_id: int, record_type: str, days: int, reason: str, user_id: int) -> None:
