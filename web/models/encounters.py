@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
@@ -21,6 +21,7 @@ FORMATS: dict[str, str] = {
     "cv_workshop": "CV or application workshop",
     "speed_networking": "Speed networking",
     "workplace_visit": "Workplace visit or tour",
+    "workplace_project": "Project set by the employer, over several days",
     "enterprise_challenge": "Enterprise challenge",
     "mentoring_programme": "Mentoring programme",
     "online_talk": "Online talk",
@@ -49,6 +50,10 @@ class EncounterOffer(db.Model):  # type: ignore[name-defined,misc]
         one_of("status", OFFER_STATUSES, "status"),
         CheckConstraint("group_min >= 1 AND group_max >= group_min", name="group_size_in_order"),
         CheckConstraint("hours > 0", name="hours_positive"),
+        CheckConstraint("days >= 1", name="days_positive"),
+        CheckConstraint("staff_places >= 0", name="staff_places_not_negative"),
+        # A whole class comes with its staff: at least one adult from the school.
+        CheckConstraint("NOT whole_group OR staff_places >= 1", name="staff_with_whole_group"),
         CheckConstraint("per_term >= 1", name="per_term_positive"),
         CheckConstraint("available_until >= available_from", name="dates_in_order"),
         # A mentoring programme has a number of sessions; nothing else does.
@@ -74,7 +79,12 @@ class EncounterOffer(db.Model):  # type: ignore[name-defined,misc]
     year_groups: Mapped[list[int]] = mapped_column(JSON, default=list)
     group_min: Mapped[int]
     group_max: Mapped[int]
+    # The total hours, over however many days it runs (a three-day project of 18 hours).
     hours: Mapped[Decimal] = mapped_column(Numeric(4, 1))
+    days: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Takes a whole class or tutor group together, with as many of its staff as staff_places says.
+    whole_group: Mapped[bool] = mapped_column(default=False, server_default=false())
+    staff_places: Mapped[int] = mapped_column(default=0, server_default="0")
     location: Mapped[str] = mapped_column(String(10))
     travel_km: Mapped[int | None]
     available_from: Mapped[date]
@@ -107,6 +117,18 @@ class EncounterOffer(db.Model):  # type: ignore[name-defined,misc]
         if len(years) == 1:
             return f"Year {years[0]}"
         return f"Years {', '.join(map(str, years[:-1]))} and {years[-1]}" if years else ""
+
+    @property
+    def group_label(self) -> str:
+        """Who it takes and for how long ("A whole tutor group of up to 30 with 2 staff, over 3 days")."""
+        if self.whole_group:
+            staff = "1 member of staff" if self.staff_places == 1 else f"{self.staff_places} staff"
+            label = f"A whole tutor group of up to {self.group_max} with {staff}"
+        elif self.group_min == self.group_max:
+            label = f"A group of {self.group_max}"
+        else:
+            label = f"Groups of {self.group_min} to {self.group_max}"
+        return label if (self.days or 1) == 1 else f"{label}, over {self.days} days"
 
     @property
     def where_label(self) -> str:

@@ -23,6 +23,8 @@ class Student(db.Model):  # type: ignore[name-defined,misc]
         # A school's students in id order: the planner then joins them to a round's proposals by reading
         # only that school's, not every student in the hub (it cannot know a round's proposals are theirs).
         Index("ix_student_school_id", "school_id", "id"),
+        # A school's tutor groups, and one group's pupils, for placing a whole class together.
+        Index("ix_student_school_id_tutor_group", "school_id", "tutor_group"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +35,8 @@ class Student(db.Model):  # type: ignore[name-defined,misc]
     preferred_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     last_name: Mapped[str] = mapped_column(String(100))
     year_group: Mapped[int]
+    # The tutor group or class from the MIS ("9R", "10B/Sc"); optional, as not every export has it.
+    tutor_group: Mapped[str | None] = mapped_column(String(20))
     date_of_birth: Mapped[date]
     postcode: Mapped[str | None] = mapped_column(String(8))
     disadvantaged: Mapped[bool] = mapped_column(default=False)
