@@ -111,9 +111,33 @@ def celery_init_app(app: Flask) -> Celery:
 
 
 def _blueprints(app: Flask) -> None:
-    from web import accounts, auth, careers, employers, encounters, hub, parents, privacy, reports, students
+    from web import (
+        accounts,
+        auth,
+        careers,
+        employers,
+        encounters,
+        hub,
+        parents,
+        planner,
+        privacy,
+        reports,
+        students,
+    )
 
-    for package in (accounts, auth, careers, employers, encounters, hub, parents, privacy, students, reports):
+    for package in (
+        accounts,
+        auth,
+        careers,
+        employers,
+        encounters,
+        hub,
+        parents,
+        planner,
+        privacy,
+        students,
+        reports,
+    ):
         package.register(app)
     if app.config["OUTBOX_PAGE"]:
         from web.outbox import bp as outbox_bp

@@ -12,6 +12,7 @@ from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, HubApiToken, School
 from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
+from web.models.planner import EntitlementTarget
 from web.models.privacy import AccessLog, PupilHold, RetentionRule, RetentionRun, SubjectAccessBundle
 from web.models.provider_access import ProviderAccessPolicy
 from web.models.provider_requests import ProviderAccessRequest
@@ -33,6 +34,7 @@ __all__ = [
     "EncounterOffer",
     "EncounterRequest",
     "EncounterResponse",
+    "EntitlementTarget",
     "EventAllocation",
     "EventPlace",
     "EventSchool",

@@ -8,8 +8,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
+from web.dao import entitlements, ledger
 from web.dao import records as dao
+from web.dao import schools as schools_dao
+from web.dao import students as students_dao
 from web.dao.base import transaction
+from web.dates import london_today
+from web.planner.entitlements import in_words
 from web.students import bp
 from web.students.record_forms import ReflectionForm
 
@@ -20,8 +25,16 @@ def record() -> str:
     """Encounters and experiences on the student's record, their hours, and placements to reflect on."""
     records = dao.records_of(current_user.student_id)
     encounters = [record for record in records if record.benchmark == "5"]
+    student = students_dao.get_student(current_user.student_id)
+    school = schools_dao.get_school(student.school_id) if student else None
+    if student is None or school is None:
+        abort(404)
+    owed, ended = ledger.pupil_ledger(student, entitlements.targets_of(school.hub_id), london_today())
     return render_template(
         "students/record.html",
+        owed=owed,
+        ended=ended,
+        in_words=in_words,
         encounters=encounters,
         providers=sum(record.kind == "technical_provider" for record in encounters),
         experiences=[record for record in records if record.benchmark == "6"],
