@@ -40,6 +40,10 @@ OFFERS: dict[str, list[tuple[Any, ...]]] = {
     "Piccadilly Business Services": [
         ("workplace_visit", "business-and-administration", "academic", [10], (10, 25), "3", "workplace",
          10, None, "Mornings only", 1),
+        ("workplace_visit", "business-and-administration", "both", [8, 9], (20, 30), "2", "workplace",
+         10, None, "Any Friday morning", 2),
+        ("workplace_project", "business-and-administration", "both", [9], (6, 8), "15", "workplace",
+         10, None, "Three days running in the summer term", 1),
     ],
     "Chorlton Vets": [
         ("mentoring_programme", "agriculture-environmental-and-animal-care", "both", [12, 13], (1, 4), "1",
@@ -47,6 +51,11 @@ OFFERS: dict[str, list[tuple[Any, ...]]] = {
     ],
 }
 # fmt: on
+# Group formats (Key Stage 3): (organisation, format, first year group) -> days, whole group, staff places.
+GROUPS: dict[tuple[str, str, int], tuple[int, bool, int]] = {
+    ("Piccadilly Business Services", "workplace_visit", 8): (1, True, 2),  # a tour for a tutor group
+    ("Piccadilly Business Services", "workplace_project", 9): (3, False, 0),
+}
 
 
 def providers(hub_id: int, postcodes: PostcodeIndex, today: date, seed: int) -> list[Row]:
@@ -86,9 +95,13 @@ def offers(organisations: list[Row], today: date) -> list[Row]:
             smallest,
             largest,
         ), hours, where, km, sessions, when, n in offered:
+            days, whole_group, staff_places = GROUPS.get((name, format, years[0]), (1, False, 0))
             rows.append(
                 {
                     "employer_id": ids[name],
+                    "days": days,
+                    "whole_group": whole_group,
+                    "staff_places": staff_places,
                     "format": format,
                     "sessions": sessions,
                     "route": route,

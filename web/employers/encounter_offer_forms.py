@@ -29,6 +29,13 @@ MAX_GROUP = 500  # a whole year group in an assembly
 MAX_SESSIONS = 52  # one a week for a year
 MAX_TRAVEL_KM = 200
 MAX_PER_TERM = 50
+MAX_DAYS = 10  # two working weeks: a project or a run of workplace days
+MOST_HOURS_A_DAY = 12
+MAX_STAFF = 10
+WHOLE_GROUP = {
+    "yes": "Yes, a whole class or tutor group comes together, with its staff",
+    "no": "No, pupils can come from different classes",
+}
 # Schools plan a year or so ahead: further than this is more often a mistyped year than a plan.
 MOST_DAYS_AHEAD = 2 * 366
 TRAVEL_REQUIRED = "Enter how far you will travel, in km"
@@ -41,6 +48,9 @@ _COLUMNS = (
     "group_min",
     "group_max",
     "hours",
+    "days",
+    "whole_group",
+    "staff_places",
     "location",
     "travel_km",
     "available_from",
@@ -93,16 +103,42 @@ class EncounterOfferForm(Form):
         example=30,
         unit="pupils",
     )
+    whole_group = ChoiceField(
+        "Does it take a whole class or tutor group together?",
+        WHOLE_GROUP,
+        "Select whether it takes a whole class or tutor group together",
+    )
+    staff_places = WholeNumberField(
+        "How many school staff can come with the group?",
+        called="Number of staff",
+        required="Enter how many school staff can come with the group",
+        only_when=("whole_group", "yes"),
+        minimum=1,
+        maximum=MAX_STAFF,
+        example=2,
+        unit="staff",
+    )
+    days = WholeNumberField(
+        "How many days does it run?",
+        called="Number of days",
+        required="Enter how many days it runs",
+        minimum=1,
+        maximum=MAX_DAYS,
+        example=3,
+        unit="days",
+        default=1,
+        description="For example, 1 for a two-hour tour, or 3 for a three-day project",
+    )
     hours = DecimalField(
-        "How long is it, in hours?",
+        "How long is it in all, in hours?",
         called="Length",
-        required="Enter how long it is, in hours",
+        required="Enter how long it is in all, in hours",
         places=1,
         minimum=Decimal("0.5"),
-        maximum=Decimal("12"),
+        maximum=Decimal(MOST_HOURS_A_DAY * MAX_DAYS),
         example="1 or 1.5",
-        range_message="Length must be from 0.5 to 12 hours",
-        description="For a mentoring programme, each session",
+        range_message=f"Length must be from 0.5 to {MOST_HOURS_A_DAY} hours a day",
+        description="Over all its days. For a mentoring programme, each session",
     )
     location = ChoiceField("Where will it take place?", LOCATIONS, "Select where it will take place")
     travel_km = WholeNumberField(
@@ -155,6 +191,21 @@ class EncounterOfferForm(Form):
         if isinstance(smallest, int) and not self.group_min.errors and field.data < smallest:
             raise ValidationError("Largest group must be the same as or more than the smallest group")
 
+    def validate_days(self, field: WholeNumberField) -> None:
+        """A project runs over several days."""
+        if self.format.data == "workplace_project" and field.data < 2:
+            raise ValidationError("Enter 2 or more days, as a project runs over several days")
+
+    def validate_hours(self, field: DecimalField) -> None:
+        """No more than 12 hours a day, over however many days it runs."""
+        days = self.days.data
+        if not isinstance(days, int) or self.days.errors or not 1 <= days <= MAX_DAYS:
+            return
+        if field.data > MOST_HOURS_A_DAY * days:
+            most = MOST_HOURS_A_DAY * days
+            over = "in one day" if days == 1 else f"over {days} days"
+            raise ValidationError(f"Length must be {most} hours or fewer {over}")
+
     def validate_location(self, field: ChoiceField) -> None:
         """An online talk is online."""
         if self.format.data == "online_talk" and field.data != "online":
@@ -189,9 +240,14 @@ class EncounterOfferForm(Form):
             fields["sessions"] = None
         if fields["location"] == "online":
             fields["travel_km"] = None
+        fields["whole_group"] = fields["whole_group"] == "yes"
+        # Staff come with a whole class; pupils from different classes come with none of their own.
+        fields["staff_places"] = fields["staff_places"] if fields["whole_group"] else 0
         return fields
 
     def fill_from(self, offer: EncounterOffer) -> None:
         """Show an existing offer's answers (on first display of the edit page)."""
         for name in _COLUMNS:
             getattr(self, name).data = getattr(offer, name)
+        self.whole_group.data = "yes" if offer.whole_group else "no"
+        self.staff_places.data = offer.staff_places or None

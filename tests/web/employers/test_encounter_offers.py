@@ -46,6 +46,9 @@ def valid_offer(**overrides: Any) -> dict[str, Any]:
         "year_groups": ["10", "11"],
         "group_min": "6",
         "group_max": "24",
+        "whole_group": "no",
+        "staff_places": "",
+        "days": "1",
         "hours": "2.5",
         "location": "school",
         "travel_km": "15",
@@ -132,7 +135,7 @@ def test_an_approved_organisation_offers_an_encounter_with_every_field(
     assert row[:7] == [
         "Mock interviews Construction and the built environment",
         "Years 10 and 11",
-        "6 to 24",
+        "Groups of 6 to 24",
         "At the school, up to 15 km away",
         f"{(today + timedelta(days=10)):%-d %B %Y} to {(today + timedelta(days=100)):%-d %B %Y} Any Tuesday "
         "in spring term",
@@ -188,7 +191,7 @@ def test_a_mentoring_programme_keeps_its_sessions_and_an_online_talk_needs_no_tr
             {"group_min": "30", "group_max": "20"},
             "Largest group must be the same as or more than the smallest",
         ),
-        ({"hours": "0"}, "Length must be from 0.5 to 12 hours"),
+        ({"hours": "0"}, "Length must be from 0.5 to 12 hours a day"),
         ({"hours": "two"}, "Length must be a number, like 1 or 1.5"),
         ({"location": "moon"}, "Select where it will take place"),
         (

@@ -45,7 +45,7 @@ def test_the_hub_sees_every_offer_of_its_own_organisations_and_no_other_hubs(
             "Ardwick FE College Further education (FE) college",
             "Taster day Digital",
             "Year 9",
-            "30 to 200",
+            "Groups of 30 to 200",
             "1",
             "At our workplace or campus, up to 20 km away",
             listed[0][6],
