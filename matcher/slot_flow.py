@@ -1,15 +1,26 @@
 """The network behind matcher.slots: pupils to the time slots of encounter events, as one min-cost flow.
 
-Nodes: slots (supplying their places), a node per clash group of a pupil that lists two or more slots of
-the group, pupils, a node per school (only with shares), and one sink. Arcs:
+Pupils alike (the same school, tier and max_slots, listing the same slots with the same scores in the same
+order: pupil_kinds) cannot be told apart by the network, so they share one node, a kind of c pupils, and
+each arc carries one unit per pupil of the kind (a hub's 35,000 pupils are about 1,100 kinds, and the
+network about thirty times smaller). Nodes: slots (supplying their places), a node per clash group of a kind
+that lists two or more slots of the group, kinds, a node per school (only with shares), and one sink. Arcs:
 
-    slot -> group (or straight to the pupil for a group of one)   capacity 1, cost: the pair's score
-    group -> pupil                                                capacity 1: one slot per group
-    pupil -> school (or sink), one arc per depth d = 1..k_p       capacity 1, cost M * class(d, tier)
+    slot -> group (or straight to the kind for a group of one)    capacity c, cost: the pair's score
+    group -> kind                                                 capacity c: one slot per group each
+    kind -> school (or sink), one arc per depth d = 1..k_p        capacity c, cost M * class(d, tier)
     school -> sink: within its share at no cost, the rest at P     (as matcher.optimal does for shares)
 
-with k_p = min(max_slots[p], p's clash groups). `solve_max_flow_with_min_cost` fills the most places
-first; the costs then settle, exactly and in this order:
+with k_p = min(max_slots[p], p's clash groups). A kind's places are dealt to its pupils in a seeded order,
+a group at a time, going on round the pupils from where the last group stopped: a group brings at most c
+places, so no pupil gets two of one group, and the pupils' counts differ by one at most. That is the
+cheapest use of the depth arcs (the d-th arc is dearer than the (d-1)-th, so a flow fills it only when
+every pupil of the kind has d - 1 places), so the dealt places cost what the flow did; and any allocation
+of single pupils maps to a flow of the kinds at no greater cost. The optimum below is therefore the
+optimum of the network of single pupils, with the same M and P.
+
+`solve_max_flow_with_min_cost` fills the most places first; the costs then settle, exactly and in this
+order:
 
 1. Classes. A pupil's d-th place in tier t is in class (d, t), ranked depth first, then tier (so every
    first place before any second, and within a depth, tier 0 before 1 before 2 before 3). The classes
@@ -32,8 +43,9 @@ score cost by at most C * F (C the largest pair cost). With P = C * F + 1 and M 
 that worsens the classes costs more than it can save below them, and likewise for shares over score; so
 the optimum of the weighted costs is x*. The largest cost is M * (classes - 1): at the hub season of
 bench/events.py with shares (C = 1000, F = 67,096, 16 classes) M = 134,526,002 and the largest cost
-2.0 * 10^9, which scaled by the solver's 212,000 nodes stays about 2,700 times inside int64 (checked by
-cost_fits; a wider instance is refused, not solved wrongly).
+2.0 * 10^9, which scaled by the solver's nodes (212,000 there with a node per pupil, far fewer by kinds)
+stays about 2,700 times inside int64 (checked by cost_fits; a wider instance is refused, not solved
+wrongly).
 
 Clash groups, conservatively: a pupil's listed slots are grouped into runs chained by overlap (connected
 components of the interval graph, slots touching end to start do not overlap), and the runs holding slots
@@ -42,8 +54,8 @@ per period where a fair's periods are aligned. Where slots are not aligned the r
 would not clash: of 9:00-10:00, 9:30-10:30 and 10:00-11:00 a pupil gets one, though the first and last
 do not overlap.
 
-Ties: the seed permutes the pupil nodes (in blocks, for memory locality: _pupil_nodes) and the order of
-the arcs, as in matcher.optimal.
+Ties: the seed permutes the kind nodes (in blocks, for memory locality: _pupil_nodes) and the order of
+the arcs, as in matcher.optimal, and orders each kind's pupils for the deal.
 
 Separate networks (sharing no slot, pupil or school; only the sink) are separate problems with the same
 optimum, so from SPLIT_FROM arcs they are packed in two and solved at once (matcher.optimal.solve_apart).
@@ -118,12 +130,41 @@ def clash_groups(
 
 @dataclass(frozen=True)
 class Flow:
-    """What the solve gave: each entry given or not, the entries' clash groups, and the weights used."""
+    """What the solve gave: each entry given or not, and the weights used."""
 
     given: BoolArray  # (E,)
-    group: IntArray  # (E,)
     weights: dict[str, int]
-    seconds: dict[str, float]  # build (groups and network), solve
+    seconds: dict[str, float]  # build (kinds, groups and network), solve
+
+
+def pupil_kinds(
+    pref_ptr: IntArray,
+    pref_slot: Int32Array,
+    pref_score: FloatArray,
+    max_slots: IntArray,
+    tier: Int8Array,
+    pupil_school: Int32Array,
+) -> tuple[IntArray, IntArray]:
+    """Each pupil's kind (numbered 0.. in order of its first pupil) and the first pupil of each kind.
+
+    Pupils of one kind have the same school, tier and max_slots and list the same slots with the same scores
+    in the same order, so the network cannot tell them apart.
+    """
+    slots = pref_slot.astype(np.int32).tobytes()
+    scores = pref_score.astype(np.float64).tobytes()
+    ptr = pref_ptr.tolist()
+    seen: dict[tuple[int, int, int, bytes, bytes], int] = {}
+    kind: list[int] = []
+    first: list[int] = []
+    about = zip(pupil_school.tolist(), tier.tolist(), max_slots.tolist(), strict=True)
+    for p, (school, t, most) in enumerate(about):
+        lo, hi = ptr[p], ptr[p + 1]
+        key = (school, t, most, slots[4 * lo : 4 * hi], scores[8 * lo : 8 * hi])
+        k = seen.setdefault(key, len(seen))
+        if k == len(first):
+            first.append(p)
+        kind.append(k)
+    return np.array(kind, dtype=np.int64), np.array(first, dtype=np.int64)
 
 
 def solve_slots(
@@ -143,17 +184,23 @@ def solve_slots(
 ) -> Flow:
     """Which entries get a place: most places, then classes, then shares, then score (see the module)."""
     started = perf_counter()
-    n, m, size = max_slots.size, capacity.size, pref_slot.size
-    pupil = entry_pupil(pref_ptr)
-    group = clash_groups(pupil, pref_slot, slot_start, slot_end, slot_event, event_one_each)
-    given = np.zeros(size, dtype=bool)
-    useful = np.flatnonzero((capacity[pref_slot] > 0) & (max_slots[pupil] > 0))
+    m = capacity.size
+    given = np.zeros(pref_slot.size, dtype=bool)
+    kind, first = pupil_kinds(pref_ptr, pref_slot, pref_score, max_slots, tier, pupil_school)
+    n = first.size  # kinds: the network's pupil nodes
+    count = np.bincount(kind, minlength=n).astype(np.int64)
+    # The kinds' lists: their first pupils' entries (`entry` indexes pref_*), in kind order.
+    length = pref_ptr[first + 1] - pref_ptr[first]
+    ptr = np.concatenate([[0], np.cumsum(length)]).astype(np.int64)
+    entry = np.arange(int(ptr[-1]), dtype=np.int64) + np.repeat(pref_ptr[first] - ptr[:-1], length)
+    most_of, tier_of, school_of = max_slots[first], tier[first], pupil_school[first]
+    kind_slot = pref_slot[entry]
+    group = clash_groups(entry_pupil(ptr), kind_slot, slot_start, slot_end, slot_event, event_one_each)
+    useful = np.flatnonzero((capacity[kind_slot] > 0) & (most_of[entry_pupil(ptr)] > 0))
     if useful.size == 0:
-        return Flow(
-            given, group, {"M": 0, "P": 0, "classes": 0}, {"build": perf_counter() - started, "solve": 0.0}
-        )
-    pup, slot = pupil[useful], pref_slot[useful]
-    cost = integer_costs(pref_score[useful])
+        return Flow(given, {"M": 0, "P": 0, "classes": 0}, {"build": perf_counter() - started, "solve": 0.0})
+    pup, slot = entry_pupil(ptr)[useful], kind_slot[useful]
+    cost = integer_costs(pref_score[entry[useful]])
     # Groups renumbered 0.. over those with a useful entry (bincount, not a sort: ids are already dense).
     present = np.bincount(group[useful]) > 0
     g_of = (np.cumsum(present) - 1)[group[useful]]
@@ -161,15 +208,15 @@ def solve_slots(
     g_size = np.bincount(g_of)
     g_pupil = np.zeros(groups.size, dtype=np.int32)
     g_pupil[g_of] = pup
-    k = np.minimum(max_slots, np.bincount(g_pupil, minlength=n)).astype(np.int64)
+    k = np.minimum(most_of, np.bincount(g_pupil, minlength=n)).astype(np.int64)
     offering = np.flatnonzero(np.bincount(slot, minlength=m) > 0)
-    most = min(int(capacity[offering].sum()), int(k.sum()))  # F: the most places that can be filled
+    most = min(int(capacity[offering].sum()), int((k * count).sum()))  # F: the most places that can be filled
     largest = int(cost.max())
 
-    # Depth arcs: pupil p's d-th place, d = 0..k_p-1, ranked by (depth, tier) among the classes that occur.
+    # Depth arcs: a kind's d-th places, d = 0..k-1, ranked by (depth, tier) among the classes that occur.
     arc_pupil = np.repeat(np.arange(n, dtype=np.int32), k)
     depth = np.arange(arc_pupil.size, dtype=np.int64) - np.repeat(np.cumsum(k) - k, k)
-    _, rank = np.unique(depth * TIERS + tier[arc_pupil], return_inverse=True)
+    _, rank = np.unique(depth * TIERS + tier_of[arc_pupil], return_inverse=True)
     classes = int(rank.max()) + 1
 
     rng = np.random.default_rng(seed)
@@ -183,10 +230,10 @@ def solve_slots(
     share_tail, share_cap, share_pen = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool)
     penalty = 0
     if school_share is not None:
-        school = pupil_school[arc_pupil]
+        school = school_of[arc_pupil]
         schooled = school >= 0
         depth_head[schooled] = school_base + school[schooled]
-        demand = np.bincount(school[schooled], minlength=n_schools).astype(np.int64)
+        demand = np.bincount(school[schooled], count[arc_pupil][schooled], n_schools).astype(np.int64)
         within = np.minimum(school_share, demand)
         kept, over = np.flatnonzero(within > 0), np.flatnonzero(demand > within)
         share_tail = school_base + np.concatenate([kept, over])
@@ -205,14 +252,15 @@ def solve_slots(
     slot_head = np.where(g_size[g_of] >= 2, g_node[g_of], pupil_node[pup])
     tails = np.concatenate([slot, g_node[big], pupil_node[arc_pupil], share_tail])
     heads = np.concatenate([slot_head, pupil_node[g_pupil[big]], depth_head, np.full(share_tail.size, sink)])
-    caps = np.concatenate([np.ones(useful.size + big.size + arc_pupil.size, np.int64), share_cap])
+    # Each arc carries one unit per pupil of its kind: each pupil a slot once, once per group and depth.
+    caps = np.concatenate([count[pup], count[g_pupil[big]], count[arc_pupil], share_cap])
     costs = np.concatenate(
         [cost, np.zeros(big.size, np.int64), step * rank.astype(np.int64), np.where(share_pen, penalty, 0)]
     )
     order = rng.permutation(tails.size)
     supply = np.zeros(n_nodes, dtype=np.int64)
     supply[offering] = capacity[offering]
-    supply[sink] = -int(k.sum())
+    supply[sink] = -int((k * count).sum())
     built = perf_counter()
     flow = np.empty(tails.size, dtype=np.int64)
     flow[order] = solve_apart(
@@ -224,9 +272,21 @@ def solve_slots(
         sink,
         SPLIT_FROM,
     )
-    given[useful[flow[: useful.size] > 0]] = True
+    units = flow[: useful.size]
+    # Each kind's places dealt to its pupils in a seeded order, a group at a time, round the kind from
+    # where the last group stopped: a group brings at most one place per pupil, so no pupil gets two of
+    # it, and the pupils' counts differ by one at most, as the depth arcs' classes counted them.
+    by_group = np.lexsort((g_of, pup))
+    units, dealt = units[by_group], useful[by_group]
+    unit = np.repeat(dealt, units)
+    unit_kind = entry_pupil(ptr)[unit]
+    kind_units = np.bincount(pup[by_group], units, n).astype(np.int64)
+    turn = np.arange(unit.size, dtype=np.int64) - np.repeat(np.cumsum(kind_units) - kind_units, kind_units)
+    members = np.lexsort((rng.permutation(kind.size), kind))  # each kind's pupils, in a seeded order
+    member = members[np.cumsum(count)[unit_kind] - count[unit_kind] + turn % count[unit_kind]]
+    given[pref_ptr[member] + unit - ptr[unit_kind]] = True
     weights = {"M": step, "P": penalty, "classes": classes, "shared": int(shared)}
-    return Flow(given, group, weights, {"build": built - started, "solve": perf_counter() - built})
+    return Flow(given, weights, {"build": built - started, "solve": perf_counter() - built})
 
 
 def _pupil_nodes(
@@ -238,7 +298,8 @@ def _pupil_nodes(
     m: int,
     n: int,
 ) -> tuple[IntArray, IntArray]:
-    """Node of each pupil and of each clash group (-1 for a group of one), numbered after the slots.
+    """Node of each pupil (a kind, in solve_slots) and of each clash group (-1 for a group of one),
+    numbered after the slots.
 
     The seed orders the pupils, but in blocks: pupils whose first listed slot is of the same event come
     together (events in a seeded order, pupils within in a seeded order) and each pupil's group nodes

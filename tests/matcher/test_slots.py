@@ -197,6 +197,49 @@ def test_serving_breadth_and_priority_first_never_leaves_a_place_empty_by_brute_
         assert classes_first[1] == best_by_hand(instance)[0]
 
 
+def with_twins(instance: SlotInstance, rng: np.random.Generator) -> SlotInstance:
+    """The instance with some pupils twice or three times, alike in everything but their ids."""
+    copies = np.ones(instance.n_pupils, dtype=np.int64)
+    copies[rng.choice(instance.n_pupils, size=2, replace=False)] = [2, int(rng.integers(2, 4))]
+    who = np.repeat(np.arange(instance.n_pupils), copies)
+    lists = [np.arange(instance.pref_ptr[p], instance.pref_ptr[p + 1]) for p in who.tolist()]
+    entries = np.concatenate(lists).astype(np.int64)
+    return replace(
+        instance,
+        pupil_ids=[f"{instance.pupil_ids[p]}-{i}" for i, p in enumerate(who.tolist())],
+        pref_ptr=np.concatenate([[0], np.cumsum([x.size for x in lists])]).astype(np.int64),
+        pref_slot=instance.pref_slot[entries],
+        pref_score=instance.pref_score[entries],
+        max_slots=instance.max_slots[who],
+        no_encounter=instance.no_encounter[who],
+        priority=instance.priority[who],
+        pupil_school=instance.pupil_school[who],
+    )
+
+
+def test_pupils_alike_share_a_node_and_still_get_the_best_allocation_by_brute_force() -> None:
+    rng = np.random.default_rng(14)
+    for _ in range(25):
+        instance = with_twins(random_tiny(rng), rng)
+        kind, _ = slot_flow.pupil_kinds(
+            instance.pref_ptr,
+            instance.pref_slot,
+            instance.pref_score,
+            instance.max_slots,
+            pupil_tiers(instance),
+            instance.pupil_school,
+        )
+        assert np.unique(kind).size < instance.n_pupils
+        result = allocate_slots(instance, seed=int(rng.integers(0, 100)))
+        chosen: list[tuple[int, ...]] = [() for _ in range(instance.n_pupils)]
+        for p, e in zip(result.pair_pupil.tolist(), result.pair_entry.tolist(), strict=True):
+            chosen[p] += (e,)
+        for p, entries in enumerate(chosen):
+            group, lo = groups_by_hand(instance, p), int(instance.pref_ptr[p])
+            assert len({group[e - lo] for e in entries}) == len(entries)  # one place per clash group
+        assert rank_key(instance, chosen) == best_by_hand(instance)
+
+
 def side_by_side(a: SlotInstance, b: SlotInstance) -> SlotInstance:
     """One instance holding a and b with nothing in common but the schools' names: two networks."""
     m, events = a.n_slots, a.event_one_each.size
