@@ -89,6 +89,7 @@ FIELDS = (
     "last_name",
     "date_of_birth",
     "year_group",
+    "tutor_group",
     "postcode",
     "disadvantaged",
     "send_status",
@@ -103,6 +104,7 @@ FIELD_LABELS = {
     "last_name": "Surname",
     "date_of_birth": "Date of birth",
     "year_group": "Year group",
+    "tutor_group": "Tutor group",
     "postcode": "Home postcode",
     "disadvantaged": "Pupil premium or free school meals",
     "send_status": "SEND status",
@@ -116,6 +118,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Control characters other than tab and line breaks: text files do not have them, binary files do.
 _BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _UPN = re.compile(r"[A-Z][0-9]{11}[0-9A-Z]")
+# Letters (any alphabet: "9Ó"), digits, spaces and the marks MIS group codes use ("10B/Sc", "7-1", "Y8 (N)").
+_TUTOR_GROUP = re.compile(r"[^\W_](?:[^\W_]|[ /.()&-])*")
+TUTOR_GROUP_MOST = 20
 _YEAR = re.compile(r"(?:year|yr|y|nc)?\s*([0-9]{1,2})", re.IGNORECASE)
 _TIME = r"(?:\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"  # "27/03/2010 00:00", as spreadsheets sometimes save
 _DAY_FIRST = re.compile(rf"([0-9]{{1,2}})[/.-]([0-9]{{1,2}})[/.-]([0-9]+){_TIME}")
@@ -184,6 +189,22 @@ COLUMNS = (
         ("year", "year group", "yeargroup", "nc year", "curriculum year", "national curriculum year"),
         "Year Group",
         "the year group",
+    ),
+    Column(
+        "tutor_group",
+        (
+            "tutor group",
+            "tutorgroup",
+            "tutor",
+            "reg group",
+            "reggroup",
+            "reg",
+            "registration group",
+            "form",
+            "form group",
+            "form class",
+            "class",
+        ),
     ),
     Column("postcode", ("postcode", "post code", "home postcode", "address postcode")),
     Column(
@@ -383,6 +404,7 @@ class _Checker:
             "last_name": lambda text: _name(text, 100, "Enter the surname"),
             "date_of_birth": lambda text: clean_date_of_birth(text, today),
             "year_group": clean_year_group,
+            "tutor_group": clean_tutor_group,
             "postcode": self._postcode,
             "disadvantaged": clean_yes_no,
             "send_status": clean_send_status,
@@ -538,6 +560,18 @@ def clean_year_group(text: str) -> int:
     if not 7 <= year <= 14:
         raise CellError("Year group must be from 7 to 14")
     return year
+
+
+def clean_tutor_group(text: str) -> str | None:
+    """A tutor group or class as the MIS names it ("9R", "10B/Sc"), spaces tidied; None when empty."""
+    group = " ".join(text.split())
+    if not group:
+        return None
+    if len(group) > TUTOR_GROUP_MOST:
+        raise CellError(f"Tutor group must be {TUTOR_GROUP_MOST} characters or fewer, like 9R or 10B/Sc")
+    if not _TUTOR_GROUP.fullmatch(group):
+        raise CellError("Tutor group must only include letters, numbers, spaces and / - . ( ) &, like 9R")
+    return group
 
 
 def clean_yes_no(text: str) -> bool:

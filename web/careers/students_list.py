@@ -50,17 +50,28 @@ def _select(label: str, choices: dict[str, str]) -> ChoiceField:
     return ChoiceField(label, choices, f"Select {label.lower()}", widget=GovSelect())
 
 
+ANY_GROUP = {"": "All tutor groups"}
+
+
 class StudentFilterForm(Form):
-    """Find students: current or leavers, by year group, name or UPN, account, and missing details."""
+    """Find students: current or leavers, by year group, tutor group, name or UPN, account, and missing
+    details."""
 
     class Meta(Form.Meta):
         csrf = False  # sent by GET, changing nothing
 
     show = _select("Show", SHOW)
     year = _select("Year group", YEARS)
+    group = _select("Tutor group", ANY_GROUP)
     q = TextField("Name or UPN", called="Name or UPN", max_length=100)
     account = _select("Account", ACCOUNTS)
     missing = _select("Missing details", MISSING)
+
+    def __init__(self, formdata: Any = None, groups: list[str] | None = None, **kwargs: Any) -> None:
+        """The form, its tutor groups the school's own (web/dao/school_students.tutor_groups)."""
+        super().__init__(formdata, **kwargs)
+        self.groups = {**ANY_GROUP, **{group: group for group in groups or ()}}
+        self.group.choices = list(self.groups.items())
 
     def filters(self) -> StudentFilters:
         """What the page was asked to show; a value not on a list (or a search too long) is no filter."""
@@ -73,6 +84,7 @@ class StudentFilterForm(Form):
         return StudentFilters(
             leavers=chosen(self.show, SHOW) == "left",
             year_group=year,
+            tutor_group=chosen(self.group, self.groups),
             search="" if self.q.errors else self.q.data or "",
             account=chosen(self.account, ACCOUNTS),
             missing=chosen(self.missing, MISSING),
@@ -84,6 +96,7 @@ def query_values(filters: StudentFilters) -> dict[str, Any]:
     values = {
         "show": "left" if filters.leavers else "",
         "year": str(filters.year_group or ""),
+        "group": filters.tutor_group,
         "q": filters.search,
         "account": filters.account,
         "missing": filters.missing,

@@ -57,9 +57,10 @@ def _school_id() -> int:
 @bp.route("/students")
 @role_required("careers_leader")
 def students() -> str:
-    """The school's students, 50 a page: current ones or leavers, found by year group, name or UPN,
-    account and missing details, each with their account and whether they ranked anything or are placed."""
-    form = students_list.StudentFilterForm(request.args)
+    """The school's students, 50 a page: current ones or leavers, found by year group, tutor group, name
+    or UPN, account and missing details, each with their account and whether they ranked anything or are
+    placed."""
+    form = students_list.StudentFilterForm(request.args, groups=school_students.tutor_groups(_school_id()))
     filters = form.filters()
     matching = school_students.count_students(_school_id(), filters)
     pages = paging.page_count(matching, students_list.PER_PAGE)

@@ -4,9 +4,9 @@ leavers and for one pupil's erasure alike, always inside the caller's transactio
 What goes: everything that says who the pupil is or reaches them (names, UPN, postcode, email addresses,
 the parent's and emergency contacts, shared needs, free text by or about them, their rankings, the emails
 sent to them, their subject access bundles); their sign-in account can no longer be used. What stays: the
-pupil's row with its school, year group, routes and groups, and their placements, places and records, so
-every count by school, year and group stays true. The date of birth is kept to the month (the 1st), so
-counts by age move by less than a month.
+pupil's row with its school, year group, tutor group, routes and groups, and their placements, places and
+records, so every count by school, year and group stays true. The date of birth is kept to the month (the
+1st), so counts by age move by less than a month.
 """
 
 from __future__ import annotations
@@ -139,6 +139,8 @@ def _anonymise(ids: list[int], now: datetime) -> None:
     )
     born = list(session.execute(select(Student.id, Student.date_of_birth).where(Student.id.in_(ids))))
     months = {row.id: row.date_of_birth.replace(day=1) for row in born}
+    # The tutor group stays, like the year group: it names no one (a class of thirty), and the planner's and
+    # reports' counts by group need it.
     session.execute(
         update(Student)
         .where(Student.id.in_(ids))

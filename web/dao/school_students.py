@@ -99,6 +99,7 @@ class StudentFilters:
 
     leavers: bool = False  # leavers only, else current students only
     year_group: int | None = None
+    tutor_group: str = ""  # one of the school's tutor groups, or "" for any
     search: str = ""  # words of a name, or a UPN
     account: str = ""  # "has", "none" or "" for either
     missing: str = ""  # "no_contact", "no_email", "no_parent_email", "no_postcode" or "" for any
@@ -128,6 +129,8 @@ def _found(school_id: int, filters: StudentFilters) -> list[ColumnElement[bool]]
     ]
     if filters.year_group is not None:
         conditions.append(Student.year_group == filters.year_group)
+    if filters.tutor_group:
+        conditions.append(Student.tutor_group == filters.tutor_group)
     if filters.account:
         # Aliased: the page's own query joins User, and this must not correlate with that join.
         account = aliased(User)
@@ -145,6 +148,22 @@ def _found(school_id: int, filters: StudentFilters) -> list[ColumnElement[bool]]
             )
         )
     return conditions
+
+
+def tutor_groups(school_id: int) -> list[str]:
+    """The school's tutor groups, as its MIS names them, in year order ("7A", "9R", "10B/Sc")."""
+    groups = db.session.scalars(
+        select(Student.tutor_group)
+        .where(Student.school_id == school_id, Student.tutor_group.is_not(None))
+        .distinct()
+    )
+    return sorted(groups, key=_group_order)
+
+
+def _group_order(group: str) -> tuple[int, str]:
+    # By the year it starts with, then by name, so Year 9's groups come before Year 10's.
+    digits = group[: len(group) - len(group.lstrip("0123456789"))]
+    return (int(digits) if digits else 99, group.lower())
 
 
 def count_students(school_id: int, filters: StudentFilters) -> int:
@@ -348,7 +367,8 @@ def roll_over(
     moved = db.session.execute(
         update(Student)
         .where(*current, Student.year_group < last_year)
-        .values(year_group=Student.year_group + 1)
+        # A tutor group belongs to a year ("9R"): the next import from the MIS gives the new year's.
+        .values(year_group=Student.year_group + 1, tutor_group=None)
         .execution_options(synchronize_session=False)
     )
     counts = (_rowcount(moved), _rowcount(left))

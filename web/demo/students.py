@@ -32,6 +32,9 @@ SEND_RANGE = (0.10, 0.20)
 RANKING_SHARE = 0.6
 RANKED = 6
 NEARBY_PLACES = 250
+# Tutor groups of at most 30, lettered within each year ("10A", "10B"), as a school's MIS names them.
+TUTOR_GROUP_MOST = 30
+TUTOR_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
 Row = dict[str, Any]
 
@@ -81,7 +84,23 @@ def students(  # noqa: PLR0913 - the schools, where they are, how many, the gene
             else:
                 year_group = size.year_groups[k // per_year]
             students.append(_student(school["id"], year_group, home, shares, routes, len(students), rng))
+    _tutor_groups(students)
     return students
+
+
+def _tutor_groups(students: list[Row]) -> None:
+    """Each pupil's tutor group: a school's year split evenly into groups of up to 30, in the order the pupils
+    were made (no draws from the generators, so the demo's pupils are otherwise as they always were)."""
+    years: dict[tuple[int, int], list[Row]] = {}
+    for student in students:
+        years.setdefault((student["school_id"], student["year_group"]), []).append(student)
+    for (_, year_group), pupils in years.items():
+        groups = -(-len(pupils) // TUTOR_GROUP_MOST)
+        for k, student in enumerate(pupils):
+            group = k * groups // len(pupils)
+            # A year larger than the letters go: numbered groups ("11/24") past them.
+            name = TUTOR_LETTERS[group] if group < len(TUTOR_LETTERS) else f"/{group + 1}"
+            student["tutor_group"] = f"{year_group}{name}"
 
 
 def _student(  # noqa: PLR0913 - one pupil's school, year, home, the school's shares and a generator

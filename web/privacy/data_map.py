@@ -26,6 +26,11 @@ DETAILS: tuple[Detail, ...] = (
     Detail("upn", "Unique pupil number (UPN)", "to match the school's records each time they are imported"),
     Detail("date_of_birth", "Date of birth", "places have minimum ages; the law on hours depends on age"),
     Detail("year_group", "Year group", "places and events are for certain year groups"),
+    Detail(
+        "tutor_group",
+        "Tutor group or class",
+        "so a whole class can go to an activity together, with its staff",
+    ),
     Detail("school", "School or college", "each school arranges its own pupils' places"),
     Detail("postcode", "Home postcode", "to offer places within the distance the pupil can travel"),
     Detail("email", "Pupil's email address", "to invite the pupil to sign in and tell them about offers"),

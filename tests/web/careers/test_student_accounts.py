@@ -213,7 +213,7 @@ def test_the_students_list_shows_each_account_status(careers_leader_request: Cli
 
     page = careers_leader_request.get("careers.students")
 
-    assert [(row[0], row[2]) for row in rows(page, "students-table")] == [
+    assert [(row[0], row[3]) for row in rows(page, "students-table")] == [
         ("Ann Lee", "No account"),
         ("Ben Lee", "Invited"),
         ("Cy Lee", "Active"),

@@ -57,9 +57,18 @@ def test_students_list_shows_only_this_schools_students_with_ranked_and_placed(
     page = careers_leader_request.get("careers.students")
 
     assert rows(page, "students-table") == [
-        ["Priya Akhtar", "Year 11", "No account", "Digital", "No", "Yes", MISSING],
-        ["Ben Brown", "Year 10", "No account", "Health and science, Digital", "Yes", "No", MISSING],
-        ["Cara Cole", "Year 10", "No account", "None chosen", "No", "No", MISSING],
+        ["Priya Akhtar", "Year 11", "Not known", "No account", "Digital", "No", "Yes", MISSING],
+        [
+            "Ben Brown",
+            "Year 10",
+            "Not known",
+            "No account",
+            "Health and science, Digital",
+            "Yes",
+            "No",
+            MISSING,
+        ],
+        ["Cara Cole", "Year 10", "Not known", "No account", "None chosen", "No", "No", MISSING],
     ]
     link = page.select_one("#students-table a")
     assert link["href"] == careers_leader_request.url("careers.student", student_id=placed.id)
@@ -127,7 +136,9 @@ def test_leavers_are_listed_apart_from_current_students(careers_leader_request: 
 
     assert [row[0] for row in rows(page, "students-table")] == ["Ann Ash"]
     assert page.select_one("#leavers a").get_text(strip=True) == "Show the 1 leaver"
-    assert rows(leavers, "leavers-table") == [["Lee Left", "Year 13", "20 July 2026", "No account", "No"]]
+    assert rows(leavers, "leavers-table") == [
+        ["Lee Left", "Year 13", "Not known", "20 July 2026", "No account", "No"]
+    ]
     assert leavers.select_one("#students-table") is None
 
 
@@ -166,6 +177,7 @@ def test_a_preferred_name_is_used_in_the_list_and_the_legal_name_on_the_student_
         "Preferred forename": "Sasha",
         "Date of birth": "27 March 2011",
         "Year group": "Year 10",
+        "Tutor group": "Not known",
         "Home postcode": "M14 5TP",
         "Pupil premium or free school meals": "Yes",
         "SEND": "SEN support",

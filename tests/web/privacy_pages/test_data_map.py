@@ -76,6 +76,7 @@ CHANGES: dict[str, Callable[[], None]] = {
         lambda pupil: setattr(pupil, "date_of_birth", pupil.date_of_birth - timedelta(1))
     ),
     "year_group": _each_pupil(lambda pupil: setattr(pupil, "year_group", 12)),
+    "tutor_group": _each_pupil(lambda pupil: setattr(pupil, "tutor_group", "12Qx")),
     "postcode": _each_pupil(lambda pupil: setattr(pupil, "postcode", "OL16 1AB")),
     "email": _each_pupil(lambda pupil: setattr(pupil, "email", f"pupil{pupil.id}@quillon.example")),
     "parent_name": _each_pupil(lambda pupil: setattr(pupil, "parent_name", "Morwenna Threlkeld")),
