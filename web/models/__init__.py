@@ -11,6 +11,7 @@ from web.models.matching import Allocation, MatchRound
 from web.models.notifications import Notification
 from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, HubApiToken, School
+from web.models.parent_links import ParentLink
 from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
 from web.models.planner import EntitlementTarget
 from web.models.privacy import AccessLog, PupilHold, RetentionRule, RetentionRun, SubjectAccessBundle
@@ -48,6 +49,7 @@ __all__ = [
     "Opportunity",
     "OrganisationFeedback",
     "OwnPlacement",
+    "ParentLink",
     "Preference",
     "ProviderAccessPolicy",
     "ProviderAccessRequest",
