@@ -59,6 +59,9 @@ def test_public_routes_are_only_sign_in_accounts_and_consent_links(app: Flask) -
         "auth.index",
         "auth.sign_in",
         "parents.consent",
+        # A parent's link to their child's entitlements, and the page its cookie opens (checked there).
+        "family.start",
+        "family.child",
         "outbox.outbox",
         "accounts.link",
         "accounts.set_password",

@@ -22,6 +22,7 @@ from web.models import (
     EventPlace,
     Notification,
     OwnPlacement,
+    ParentLink,
     Student,
     SubjectAccessBundle,
     User,
@@ -56,6 +57,7 @@ WHAT = {
     "event_invitation": "Place at an event",
     "event_reminder": "Reminder of an event tomorrow",
     "event_feedback": "Question about how an event went",
+    "parent_link": "Link for a parent or carer to see their record",
 }
 # How many of a pupil's messages their page lists, newest first.
 STUDENT_MESSAGES = 20
@@ -67,8 +69,9 @@ PENDING = "notifications_to_send"
 
 def about_pupils(student_ids: Any) -> ColumnElement[bool]:
     """Whether a message is about these pupils' own records: the ids it holds name one of their placements,
-    consents, sign-in links, event places, own placements or subject access bundles (a list or a select of
-    student ids). A family address shared by siblings gets each one's messages; this tells them apart."""
+    consents, sign-in links, event places, own placements, subject access bundles or parents' links (a list
+    or a select of student ids). A family address shared by siblings gets each one's messages; this tells
+    them apart."""
     about = Notification.about
     placements = select(Allocation.id).where(Allocation.student_id.in_(student_ids))
     return or_(
@@ -90,6 +93,9 @@ def about_pupils(student_ids: Any) -> ColumnElement[bool]:
         about["bundle_id"]
         .as_integer()
         .in_(select(SubjectAccessBundle.id).where(SubjectAccessBundle.student_id.in_(student_ids))),
+        about["parent_link_id"]
+        .as_integer()
+        .in_(select(ParentLink.id).where(ParentLink.student_id.in_(student_ids))),
     )
 
 
