@@ -36,6 +36,7 @@ NAVIGATION = {
         ("Event places", "encounters.school_events"),
         ("Provider access", "careers.provider_access"),
         ("Entitlements", "planner.year_ledger"),
+        ("Parents", "careers.parent_links"),
         ("Reports", "reports.school"),
         ("Team", "accounts.team"),
     ],

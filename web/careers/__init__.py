@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
         encounters,
         imports,
         own_placements,
+        parent_links,
         placements,
         provider_access,
         provider_requests,
