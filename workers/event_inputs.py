@@ -4,14 +4,16 @@ pupils of their schools and year groups, with the time each already holds elsewh
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from itertools import groupby
 
 import numpy as np
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, String, cast, func, select
 
 from matcher.slots import SlotInstance, invite_limit, no_show_rate, with_slot_shares
 from web.dao import events as events_dao
@@ -47,6 +49,12 @@ class EventInputs:
     rows: dict[int, set[int]]
 
 
+# A slot as read (id, event_id, starts_at, ends_at, capacity, places_taken); a pupil's kind (school, year,
+# routes, pathway), which settles their list when they hold no place.
+_Slot = Row[int, int, datetime, datetime, int, int]
+_Kind = tuple[int, int, tuple[str, ...], str]
+
+
 def _minutes(moment: datetime) -> int:
     return int((moment - EPOCH).total_seconds() // 60)
 
@@ -55,13 +63,19 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
     """The hub's open events to come, their sessions and eligible pupils, ready for allocate_slots."""
     events = events_dao.open_events(hub_id, today)
     by_id = {event.id: event for event in events}
-    slots = list(
-        db.session.scalars(
-            select(EventSlot)
-            .where(EventSlot.event_id.in_(by_id))
-            .order_by(EventSlot.event_id, EventSlot.starts_at, EventSlot.ends_at, EventSlot.id)
+    # Rows, not objects: the session need not track (nor the task expire) thousands of slots.
+    slots = db.session.execute(
+        select(
+            EventSlot.id,
+            EventSlot.event_id,
+            EventSlot.starts_at,
+            EventSlot.ends_at,
+            EventSlot.capacity,
+            EventSlot.places_taken,
         )
-    )
+        .where(EventSlot.event_id.in_(by_id))
+        .order_by(EventSlot.event_id, EventSlot.starts_at, EventSlot.ends_at, EventSlot.id)
+    ).all()
     rates = events_dao.no_shows_by_format(hub_id)
     rate = {event.id: no_show_rate(*rates.get(event.format, (0, 0))) for event in events}
     limit_of = cache(invite_limit)  # exact fractions, so worked out once per capacity and rate
@@ -92,46 +106,61 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
             Student.year_group,
             Student.disadvantaged,
             Student.send,
-            Student.routes,
+            # As written, so each distinct list of routes is decoded once, not once a pupil.
+            cast(Student.routes, String),
             Student.pathway_interest,
         )
         .where(Student.school_id.in_(events_of), Student.left_on.is_(None))
         .order_by(Student.id)
     )
+    decoded = cache(lambda text: tuple(json.loads(text) or ()) if text else ())
     years = {event.id: set(event.year_groups or []) for event in events}
     most = {event.id: event.max_slots for event in events}
     kinds = {event.id: (event.route, event.pathway) for event in events}
-    eligible: dict[int, list[int]] = {}
-    about: dict[int, tuple[int, bool, list[str], str]] = {}
+    # A pupil's list depends on their school, year, routes and pathway, and on the places they hold: pupils
+    # alike who hold none share one list, worked out once.
+    eligible: dict[int, _Kind] = {}
+    about: dict[int, tuple[int, bool]] = {}
     for student_id, school_id, year, disadvantaged, send, routes, pathway in pupils:
-        theirs = [e for e in events_of[school_id] if year in years[e]]
-        if theirs:
-            eligible[student_id] = theirs
-            about[student_id] = (
-                school_id,
-                bool(disadvantaged or send),
-                list(routes or []),
-                pathway or "both",
-            )
+        if any(year in years[e] for e in events_of[school_id]):
+            eligible[student_id] = (school_id, year, decoded(routes), pathway or "both")
+            about[student_id] = (school_id, bool(disadvantaged or send))
     student_ids = sorted(eligible)
     held, rows = _held_times(taking_part)
     met = _with_encounter(taking_part, today)
     school_list = sorted({about[s][0] for s in student_ids})
     school_index = {school_id: k for k, school_id in enumerate(school_list)}
+
+    fit = cache(_fit)  # a few events' kinds and pupils' routes, many pupils
+
+    @cache
+    def events_for(school_id: int, year: int) -> tuple[list[int], list[int], int]:
+        """The events a pupil of this school and year may go to, all their sessions, and most slots."""
+        theirs = [e for e in events_of[school_id] if year in years[e]]
+        return theirs, [j for e in theirs for j in sessions_of[e]], sum(most[e] for e in theirs)
+
+    @cache
+    def listed(key: _Kind) -> tuple[list[int], list[float], int]:
+        """The sessions a pupil of this kind holding nothing may take, their scores, and most slots."""
+        school_id, year, routes, pathway = key
+        theirs, free, at_most = events_for(school_id, year)
+        scores = []
+        for event_id in theirs:
+            scores += [fit(*kinds[event_id], routes, pathway)] * len(sessions_of[event_id])
+        return free, scores, at_most
+
     ptr, pair_slot, pair_score = [0], [], []
     max_slots = []
     for student_id in student_ids:
-        school_id, _, routes, pathway = about[student_id]
+        free, scores, at_most = listed(eligible[student_id])
         busy, mine = held.get(student_id, []), rows.get(student_id, set())
-        for event_id in eligible[student_id]:
-            fit = _fit(*kinds[event_id], routes, pathway)
-            free = sessions_of[event_id]
-            if busy or mine:
-                free = [j for j in free if _free(slots, sessions[j], busy, mine)]
-            pair_slot += free
-            pair_score += [fit] * len(free)
+        if busy or mine:
+            keep = [n for n, j in enumerate(free) if _free(slots, sessions[j], busy, mine)]
+            free, scores = [free[n] for n in keep], [scores[n] for n in keep]
+        pair_slot += free
+        pair_score += scores
         ptr.append(len(pair_slot))
-        max_slots.append(sum(most[e] for e in eligible[student_id]))
+        max_slots.append(at_most)
     pupil_school = np.array([school_index[about[s][0]] for s in student_ids], dtype=np.int32)
     firsts = [slots[stands[0]] for stands in sessions]
     # Each school is owed a share of the places in proportion to the slots its pupils may hold.
@@ -164,12 +193,12 @@ def load_event_inputs(hub_id: int, today: date) -> EventInputs:
     )
 
 
-def _when(slot: EventSlot) -> tuple[int, datetime, datetime]:
+def _when(slot: _Slot) -> tuple[int, datetime, datetime]:
     return slot.event_id, slot.starts_at, slot.ends_at
 
 
 def _free(
-    slots: list[EventSlot], stands: list[int], busy: list[tuple[datetime, datetime]], mine: set[int]
+    slots: Sequence[_Slot], stands: list[int], busy: list[tuple[datetime, datetime]], mine: set[int]
 ) -> bool:
     """Whether a pupil may take this session: free at its time, with a stand they have no place in yet."""
     first = slots[stands[0]]
@@ -178,7 +207,7 @@ def _free(
     return any(slots[i].id not in mine for i in stands)
 
 
-def _fit(route: str | None, leaning: str, routes: list[str], pathway: str) -> float:
+def _fit(route: str | None, leaning: str, routes: tuple[str, ...], pathway: str) -> float:
     """How well an event of this route (None: every route) and pathway fits a pupil's routes and pathway."""
     on_route = ANY_ROUTE if route is None else ROUTE_FIT if route in routes else OTHER_ROUTE
     alike = 1.0 if "both" in (pathway, leaning) or pathway == leaning else 0.0
