@@ -22,6 +22,7 @@ def celery_settings(broker_url: str, beat_schedule_file: str, every: dict[str, f
         # behind them, so they have a queue of their own.
         "task_routes": {
             "matching.*": {"queue": MATCHING_QUEUE},
+            "planner.*": {"queue": MATCHING_QUEUE},  # a term's plan takes seconds, like a round
             "notifications.*": {"queue": NOTIFICATIONS_QUEUE},
             "schedule.*": {"queue": NOTIFICATIONS_QUEUE},
             # Retention and subject access bundles: small jobs, like the schedule's.

@@ -140,6 +140,7 @@ class Config:
             {
                 "matching.repair_rounds": self.ROUND_REPAIR_SECONDS,
                 "schedule.repair_event_allocations": self.EVENT_REPAIR_SECONDS,
+                "schedule.repair_term_plans": self.EVENT_REPAIR_SECONDS,
                 "notifications.repair": self.NOTIFICATION_REPAIR_SECONDS,
                 "schedule.consent_reminders": 3600.0,
                 "schedule.insurance_reminders": 3600.0,

@@ -104,6 +104,7 @@ def celery_init_app(app: Flask) -> Celery:
     import workers.encounter_tasks  # noqa: F401 - registers the tasks with this app
     import workers.matching_tasks  # noqa: F401
     import workers.notification_tasks  # noqa: F401
+    import workers.planner_tasks  # noqa: F401
     import workers.privacy_tasks  # noqa: F401
     import workers.schedule_tasks  # noqa: F401
 

@@ -27,7 +27,9 @@ from web.models import (
     EventSlot,
     ExperienceRecord,
     Opportunity,
+    PlanItem,
     Student,
+    TermPlan,
 )
 from web.models.base import LIVE_STATUSES
 from web.planner.entitlements import (
@@ -39,6 +41,7 @@ from web.planner.entitlements import (
     ledger,
     past_spans,
 )
+from web.planner.terms import term_dates
 
 ONE = Decimal(1)
 # A placement the pupil said yes to and has not finished is booked: its hours count when it is done.
@@ -108,6 +111,9 @@ def items_of(student_ids: Collection[int], today: date, since: date) -> dict[int
         )
     )
     later = today + timedelta(days=1)
+    for student_id, measure, amount, year, term in _approved_plans(ids, today):
+        day = max(term_dates(year, term)[0], later)
+        items[student_id].extend(Item(day, each, amount) for each in _plan_measures(measure))
     for student_id, status, attended, kind, start, end, per_day in placements:
         planned = per_day * int(np.busday_count(start, end + timedelta(days=1)))
         if status != "completed":  # a completed placement is on the record already
@@ -118,6 +124,21 @@ def items_of(student_ids: Collection[int], today: date, since: date) -> dict[int
             if status != "completed" and planned > done:
                 items[student_id].append(Item(max(end, later), "t_level_hours", planned - done))
     return items
+
+
+def _approved_plans(ids: list[int], today: date) -> list[tuple[int, str, Decimal, int, int]]:
+    """These pupils' approved places in their hub's kept plans for terms not yet over."""
+    rows = db.session.execute(
+        select(PlanItem.student_id, PlanItem.measure, PlanItem.amount, TermPlan.academic_year, TermPlan.term)
+        .join(TermPlan, TermPlan.id == PlanItem.plan_id)
+        .where(PlanItem.student_id.in_(ids), PlanItem.status == "approved", TermPlan.kept.is_(True))
+    ).all()
+    return [tuple(row) for row in rows if term_dates(row.academic_year, row.term)[1] >= today]  # type: ignore[misc]
+
+
+def _plan_measures(measure: str) -> tuple[str, ...]:
+    """A planned place counts as its record will: a provider encounter is an employer encounter too."""
+    return ("employer", "provider") if measure == "provider" else (measure,)
 
 
 def t_level_students(student_ids: Collection[int]) -> set[int]:

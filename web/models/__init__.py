@@ -13,7 +13,7 @@ from web.models.opportunities import Opportunity
 from web.models.organisations import Employer, Hub, HubApiToken, School
 from web.models.parent_links import ParentLink
 from web.models.placements import CheckIn, Consent, ExperienceRecord, Feedback, OwnPlacement
-from web.models.planner import EntitlementTarget
+from web.models.planner import EntitlementTarget, PlanItem, PlanSession, TermPlan
 from web.models.privacy import AccessLog, PupilHold, RetentionRule, RetentionRun, SubjectAccessBundle
 from web.models.provider_access import ProviderAccessPolicy
 from web.models.provider_requests import ProviderAccessRequest
@@ -50,6 +50,8 @@ __all__ = [
     "OrganisationFeedback",
     "OwnPlacement",
     "ParentLink",
+    "PlanItem",
+    "PlanSession",
     "Preference",
     "ProviderAccessPolicy",
     "ProviderAccessRequest",
@@ -66,6 +68,7 @@ __all__ = [
     "StudentTransfer",
     "SubProcessor",
     "SubjectAccessBundle",
+    "TermPlan",
     "TwoStep",
     "TwoStepRecoveryCode",
     "User",

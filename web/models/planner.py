@@ -4,8 +4,10 @@ are web/planner/entitlements.py's; a hub with no rows here uses them)."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from web.extensions import db
@@ -41,3 +43,87 @@ class EntitlementTarget(db.Model):  # type: ignore[name-defined,misc]
     position: Mapped[int] = mapped_column(default=0)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+PLAN_STATUSES = ("queued", "running", "succeeded", "failed")
+ITEM_STATUSES = ("proposed", "approved", "rejected")
+
+
+class TermPlan(db.Model):  # type: ignore[name-defined,misc]
+    """One run of the planner over a hub's term, in a worker with progress, as rounds are: what-if until
+    the hub keeps it, when each school's careers leader sees their part to approve."""
+
+    __table_args__ = (
+        one_of("status", PLAN_STATUSES, "status"),
+        CheckConstraint("term BETWEEN 1 AND 3", name="term_valid"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+        # One kept plan a term per hub: the one its schools see and approve.
+        Index(
+            "uq_term_plan_kept",
+            "hub_id",
+            "academic_year",
+            "term",
+            unique=True,
+            sqlite_where=text("kept"),
+            postgresql_where=text("kept"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id", ondelete="CASCADE"), index=True)
+    academic_year: Mapped[int]  # the calendar year it starts in
+    term: Mapped[int]  # 1 autumn, 2 spring, 3 summer
+    seed: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    kept: Mapped[bool] = mapped_column(default=False)  # the term's plan the schools see
+    progress: Mapped[int] = mapped_column(default=0)
+    stage: Mapped[str] = mapped_column(String(100), default="Waiting for a worker")
+    error: Mapped[str] = mapped_column(Text, default="")
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    claim: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class PlanSession(db.Model):  # type: ignore[name-defined,misc]
+    """One session of an offer in a plan (an offer runs `per_term` of them), with its seats: the database
+    holds the seats (places_taken never above them)."""
+
+    __table_args__ = (
+        UniqueConstraint("plan_id", "offer_id", "number"),
+        CheckConstraint("places_taken >= 0 AND places_taken <= seats", name="places_within_seats"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("term_plan.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("encounter_offer.id"), index=True)
+    number: Mapped[int]
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)  # a whole group's
+    tutor_group: Mapped[str | None] = mapped_column(String(20))
+    seats: Mapped[int]
+    places_taken: Mapped[int] = mapped_column(default=0)
+
+
+class PlanItem(db.Model):  # type: ignore[name-defined,misc]
+    """A pupil proposed for a session, with what it fills and why; their careers leader approves it."""
+
+    __table_args__ = (
+        one_of("status", ITEM_STATUSES, "status"),
+        UniqueConstraint("plan_id", "student_id", "offer_id"),
+        Index("ix_plan_item_plan_school", "plan_id", "school_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("term_plan.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("plan_session.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("encounter_offer.id"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
+    measure: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[Decimal] = mapped_column(Numeric(5, 1))
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]

@@ -88,7 +88,8 @@ class NewTargetForm(Form):
     submit = SubmitField("Add entitlement", widget=GovSubmitInput())
 
     def validate_last_year(self, field: Any) -> None:
-        if self.first_year.data and field.data and int(field.data) < int(self.first_year.data):
+        first, last = self.first_year.data, field.data
+        if first in YEARS and last in YEARS and int(last) < int(first):
             raise StopValidation("Last year must be the first year or later")
 
     def validate_amount(self, field: Any) -> None:
