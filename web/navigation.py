@@ -22,6 +22,7 @@ NAVIGATION = {
         ("Events", "encounters.events"),
         ("Matching rounds", "hub.rounds"),
         ("Entitlements", "planner.targets"),
+        ("Forecast", "planner.forecast"),
         ("Term plans", "planner.plans"),
         ("Reports", "reports.hub"),
         ("Data protection", "privacy.hub_schedule"),
