@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import ARRAY, Connection, Integer, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from web.dao import access_log
@@ -35,6 +35,7 @@ EMPLOYER_TALK = ("5", "employer_talk")
 # Rows in each INSERT on SQLite: 5,000 values, inside the smallest limit SQLite is built with (32,766
 # since 3.32; Python's own builds), and past the size where more rows a statement still saves time.
 SQLITE_ROWS_PER_INSERT = 500
+COPY_LINES = 5_000  # lines sent to PostgreSQL at a time, so it stores some while the rest are written
 _PLACE_COLUMNS = (
     "slot_id",
     "student_id",
@@ -67,22 +68,12 @@ def save_allocation(
         times = {slot_id: (row.starts_at, row.ends_at) for slot_id, row in slots.items()}
         _insert_places(allocation_id, places, times, now)
     proposed = Counter(slot_id for slot_id, _, status, _, _ in places if status == "proposed")
-    # One statement for every slot (Core, so the session does not compare it with each object it holds).
     if invite_limits:
-        db.session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values(
-                invite_limit=bindparam("b_limit"), places_taken=table.c.places_taken + bindparam("b_count")
-            ),
+        _count_places(
             [
-                {
-                    "b_id": slot_id,
-                    "b_limit": max(limit, slots[slot_id].places_taken, slots[slot_id].capacity),
-                    "b_count": proposed[slot_id],
-                }
+                (slot_id, max(limit, slots[slot_id].places_taken, slots[slot_id].capacity), proposed[slot_id])
                 for slot_id, limit in invite_limits.items()
-            ],
+            ]
         )
     db.session.execute(
         update(EncounterEvent)
@@ -90,6 +81,72 @@ def save_allocation(
         .values(status="allocated", updated_at=now)
     )
     return sum(proposed.values())
+
+
+def _count_places(changes: list[tuple[int, int, int]]) -> None:
+    """Set each slot's invite limit and add to its places taken, (slot id, limit, places) a slot, in Core (so
+    the session does not compare it with each object it holds): on PostgreSQL one UPDATE from the arrays
+    unnested, where an executemany would be a statement a slot; on SQLite, in-process, an executemany."""
+    table = EventSlot.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids, limits, counts = (list(column) for column in zip(*changes, strict=True))
+        given = (
+            func.unnest(
+                bindparam("ids", ids, type_=ARRAY(Integer)),
+                bindparam("limits", limits, type_=ARRAY(Integer)),
+                bindparam("counts", counts, type_=ARRAY(Integer)),
+            )
+            .table_valued("slot_id", "invite_limit", "places")
+            .render_derived(name="given")
+        )
+        db.session.execute(
+            update(table)
+            .where(table.c.id == given.c.slot_id)
+            .values(invite_limit=given.c.invite_limit, places_taken=table.c.places_taken + given.c.places)
+        )
+        return
+    db.session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(invite_limit=bindparam("b_limit"), places_taken=table.c.places_taken + bindparam("b_count")),
+        [{"b_id": slot_id, "b_limit": limit, "b_count": count} for slot_id, limit, count in changes],
+    )
+
+
+def _copy_places(
+    connection: Connection,
+    allocation_id: int,
+    places: list[tuple[int, int, str, int | None, str]],
+    times: dict[int, tuple[datetime, datetime]],
+    now: datetime,
+) -> None:
+    """COPY the places in text format, lines written here: each slot's times and each pupil's reason are
+    escaped once, not once a row as psycopg's write_row would (0.7 s of the hub season's save)."""
+    when = {slot_id: f"{_copy_text(starts)}\t{_copy_text(ends)}" for slot_id, (starts, ends) in times.items()}
+    made = f"{_copy_text(now)}\t{_copy_text(now)}\n"
+    reasons: dict[str, str] = {}
+    cursor = connection.connection.cursor()
+    with cursor.copy(f"COPY event_place ({', '.join(_PLACE_COLUMNS)}) FROM STDIN") as copy:
+        lines = []
+        for slot_id, student_id, status, rank, reason in places:
+            text = reasons.get(reason)
+            if text is None:
+                text = reasons[reason] = _copy_text(reason)
+            rank_text = "\\N" if rank is None else str(rank)
+            ids = f"{slot_id}\t{student_id}\t{allocation_id}\t{status}"
+            lines.append(f"{ids}\t{when[slot_id]}\t{rank_text}\t{text}\t{made}")
+            if len(lines) == COPY_LINES:
+                copy.write("".join(lines))
+                lines.clear()
+        copy.write("".join(lines))
+
+
+def _copy_text(value: str | datetime) -> str:
+    """A value as COPY's text format reads it: a datetime in ISO form, a string with \\, tab, newline and
+    carriage return escaped."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _insert_places(
@@ -105,13 +162,7 @@ def _insert_places(
     for those places; a statement of 500 rows, 1.1 s, the trigger still checking every row)."""
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.cursor()
-        with cursor.copy(f"COPY event_place ({', '.join(_PLACE_COLUMNS)}) FROM STDIN") as copy:
-            for slot_id, student_id, status, rank, reason in places:
-                starts, ends = times[slot_id]
-                copy.write_row(
-                    (slot_id, student_id, allocation_id, status, starts, ends, rank, reason) + (now, now)
-                )
+        _copy_places(connection, allocation_id, places, times, now)
         return
     # The values as SQLAlchemy stores them (its text for a datetime), each slot's worked out once.
     dialect = connection.dialect
