@@ -16,7 +16,7 @@ from tests.web.students.test_offer_concurrency import _race
 from web.dao import event_places as dao
 from web.dao.base import transaction
 from web.extensions import db
-from web.models import EventPlace, EventSlot, ExperienceRecord
+from web.models import EventAllocation, EventPlace, EventSlot, ExperienceRecord
 
 
 @pytest.fixture
@@ -189,3 +189,34 @@ def test_a_workplace_visit_is_recorded_as_benchmark_6_with_its_hours(fair: dict[
         select(ExperienceRecord).where(ExperienceRecord.event_place_id == place.id)
     ).one()
     assert (record.benchmark, record.kind, str(record.hours)) == ("6", "workplace_visit", "3.0")
+
+
+def test_an_allocations_saved_places_keep_their_times_and_reasons_as_written(fair: dict[str, Any]) -> None:
+    pupils = [factories.create_student(fair["school"], year_group=9) for _ in range(2)]
+    slot = fair["slot"]
+    reason = "Priority group 1 of 4.\tGiven 1 of 2; C:\\path\nA second line"
+    allocation = EventAllocation(
+        hub_id=fair["hub"].id, seed=0, status="running", progress=90, stage="", error=""
+    )
+    db.session.add(allocation)
+    db.session.commit()
+    with transaction():
+        saved = dao.save_allocation(
+            allocation.id,
+            [(slot.id, pupils[0].id, "proposed", None, reason), (slot.id, pupils[1].id, "waitlisted", 1, "")],
+            {slot.id: slot.invite_limit},
+            [fair["event"].id],
+        )
+
+    assert saved == 1
+    rows = db.session.execute(
+        select(EventPlace.student_id, EventPlace.status, EventPlace.waitlist_rank, EventPlace.reason)
+        .add_columns(EventPlace.starts_at, EventPlace.ends_at)
+        .where(EventPlace.slot_id == slot.id)
+        .order_by(EventPlace.student_id)
+    ).all()
+    assert [tuple(row) for row in rows] == [
+        (pupils[0].id, "proposed", None, reason, slot.starts_at, slot.ends_at),
+        (pupils[1].id, "waitlisted", 1, "", slot.starts_at, slot.ends_at),
+    ]
+    assert db.session.get(EventSlot, slot.id).places_taken == 1
