@@ -39,6 +39,8 @@ def _pages(stack: Stack, world: worlds.World, role: str) -> list[tuple[str, int]
             url("encounters.event", event_id=world.draft_event.id),
             url("encounters.allocation", allocation_id=world.event_allocation.id),
             url("encounters.event_register", event_id=world.event.id),
+            url("planner.forecast"),
+            url("planner.forecast", measure="workplace_hours", by="month"),
             url("accounts.team"),
             url("accounts.invite"),
             url("accounts.deactivate", user_id=world.colleagues["hub_admin"].id),
