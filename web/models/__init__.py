@@ -1,5 +1,6 @@
 """The service's data model (shared/DESIGN.md, Domain)."""
 
+from web.models.asks import AskPart, EmployerAsk
 from web.models.audit import AuditEvent
 from web.models.encounter_matches import EncounterMatch
 from web.models.encounter_requests import EncounterRequest, EncounterResponse
@@ -26,10 +27,12 @@ __all__ = [
     "AccessLog",
     "AccessToken",
     "Allocation",
+    "AskPart",
     "AuditEvent",
     "CheckIn",
     "Consent",
     "Employer",
+    "EmployerAsk",
     "EncounterEvent",
     "EncounterMatch",
     "EncounterOffer",
