@@ -24,6 +24,7 @@ NAVIGATION = {
         ("Entitlements", "planner.targets"),
         ("Forecast", "planner.forecast"),
         ("Term plans", "planner.plans"),
+        ("Employer asks", "planner.asks"),
         ("Reports", "reports.hub"),
         ("Data protection", "privacy.hub_schedule"),
         ("Team", "accounts.team"),
@@ -46,6 +47,7 @@ NAVIGATION = {
     "employer": [
         ("Opportunities", "employers.opportunities"),
         ("Encounter offers", "employers.encounter_offers"),
+        ("Asks from the hub", "employers.asks"),
         ("Requests from schools", "employers.encounter_requests"),
         ("Events", "encounters.employer_events"),
         ("Your organisation", "employers.organisation"),

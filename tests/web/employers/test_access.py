@@ -15,6 +15,7 @@ from tests.web.employers.test_encounter_requests import ROUTES as ENCOUNTER_REQU
 from tests.web.employers.test_hosting import HOSTING_ROUTES
 from tests.web.employers.test_opportunities import valid_form
 from tests.web.employers.test_provider_requests import ENDPOINTS as PROVIDER_REQUEST_ENDPOINTS
+from tests.web.planner.test_asks import EMPLOYER_ENDPOINTS as ASK_ENDPOINTS
 from web.extensions import db
 from web.models import AuditEvent, Opportunity
 
@@ -63,7 +64,7 @@ def test_every_employer_route_is_in_this_list(app: Flask) -> None:
     # a placement's id: tests/web/employers/test_hosting.py covers them; the encounter offer, encounter
     # request and provider access pages: tests/web/employers/test_encounter_offers.py,
     # test_encounter_requests.py and test_provider_requests.py; the hub's proposals to confirm:
-    # tests/web/hub/test_encounter_matches.py.
+    # tests/web/hub/test_encounter_matches.py; the hub's asks: tests/web/planner/test_asks.py.
     placement_pages = {endpoint for endpoint, _ in HOSTING_ROUTES}
     offer_pages = {endpoint for endpoint, _, _ in ENCOUNTER_OFFER_ROUTES}
     request_pages = {endpoint for endpoint, _, _ in ENCOUNTER_REQUEST_ROUTES} | PROVIDER_REQUEST_ENDPOINTS
@@ -72,6 +73,7 @@ def test_every_employer_route_is_in_this_list(app: Flask) -> None:
         | placement_pages
         | offer_pages
         | request_pages
+        | ASK_ENDPOINTS
     )
     assert endpoints - others == {endpoint for endpoint, _, _ in ROUTES}
 
