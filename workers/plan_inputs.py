@@ -46,6 +46,7 @@ class PlanInputs:
     offer_ids: list[int]
     group_names: list[str]
     found: list[Gap]
+    no_experience: np.ndarray  # no hours in workplaces on their record yet
 
 
 def load_plan_inputs(plan: TermPlan, today: date) -> PlanInputs:
@@ -104,6 +105,7 @@ def load_plan_inputs(plan: TermPlan, today: date) -> PlanInputs:
         offer_ids=offer_ids,
         group_names=[k[2] for k in keys],
         found=found,
+        no_experience=np.bincount(amounts.pupil, amounts.done[:, 2], minlength=len(rows)) == 0,
     )
 
 

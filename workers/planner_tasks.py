@@ -25,7 +25,6 @@ from web.dates import london_today
 from web.extensions import db
 from web.models import TermPlan
 from web.models.base import utcnow
-from web.planner.entitlements import MEASURES
 from web.planner.gaps import PLANNED
 from workers.matching_tasks import MAX_RETRIES, TRANSIENT
 
@@ -37,7 +36,6 @@ log = logging.getLogger(__name__)
 
 BROKEN = "Something went wrong while planning the term. Try again later."
 UNAVAILABLE = "The planner could not reach its database. Try again later."
-UNITS = {"employer": "encounter", "provider": "provider encounter", "workplace_hours": "hour"}
 
 
 class PlanLostError(Exception):
@@ -88,7 +86,7 @@ def make_plan(self: Task, plan_id: int) -> None:
 
 
 def _attempt(plan_id: int, claim: str) -> None:
-    from web.planner.planning import greedy, plan_term
+    from web.planner.planning import plan_term
     from workers.plan_inputs import load_plan_inputs
 
     plan = db.session.get(TermPlan, plan_id)
@@ -107,7 +105,6 @@ def _attempt(plan_id: int, claim: str) -> None:
     mark = time.perf_counter()
     sessions, items = rows_of(inputs, result)
     metrics = coverage(inputs, result)
-    metrics["baseline"] = coverage(inputs, greedy(inputs.pupils, inputs.offers))
     seconds["explain"] = time.perf_counter() - mark
     mark = time.perf_counter()
     with transaction():
@@ -128,6 +125,7 @@ def rows_of(inputs: PlanInputs, result: Plan) -> tuple[list[dict[str, Any]], lis
     sessions: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     numbers: dict[int, int] = defaultdict(int)
+    _item = _Items(inputs)
     order = np.argsort(pupils.group, kind="stable")
     bounds = np.searchsorted(pupils.group[order], np.arange(len(inputs.group_names) + 1))
     for g, o in result.groups:
@@ -138,19 +136,20 @@ def rows_of(inputs: PlanInputs, result: Plan) -> tuple[list[dict[str, Any]], lis
         )
         for p in members.tolist():
             whole[o].add(p)
-            items.append(_item(inputs, p, o, len(sessions) - 1, inputs.group_names[g]))
+            items.append(_item(p, o, len(sessions) - 1))
     by_offer: dict[int, list[int]] = defaultdict(list)
     for p, o in zip(result.pupil.tolist(), result.offer.tolist(), strict=True):
         if p not in whole[o]:
             by_offer[o].append(p)
+    school, group, student = pupils.school.tolist(), pupils.group.tolist(), inputs.student_ids.tolist()
     for o, people in sorted(by_offer.items()):
-        people.sort(key=lambda p: (int(pupils.school[p]), int(pupils.group[p]), int(inputs.student_ids[p])))
+        people.sort(key=lambda p: (school[p], group[p], student[p]))
         seats = int(offers.seats[o])
         for start in range(0, len(people), seats):
             chunk = people[start : start + seats]
             numbers[o] += 1
             sessions.append(_session(inputs, o, numbers[o], len(chunk), None, None))
-            items.extend(_item(inputs, p, o, len(sessions) - 1, None) for p in chunk)
+            items.extend(_item(p, o, len(sessions) - 1) for p in chunk)
     return sessions, items
 
 
@@ -167,28 +166,30 @@ def _session(
     }
 
 
-def _item(inputs: PlanInputs, p: int, o: int, session_index: int, group: str | None) -> dict[str, Any]:
-    pupils, offers = inputs.pupils, inputs.offers
-    column = int(offers.measure[o])
-    measure = PLANNED[column]
-    need, amount = float(pupils.need[p, column]), float(offers.amount[o])
-    unit = UNITS[measure]
-    words = f"{MEASURES[measure]}: {need:g} more {unit}{'' if need == 1 else 's'} needed this year"
-    words += " (at risk)" if pupils.at_risk[p, column] else ""
-    words += f"; this gives {amount:g}."
-    if pupils.priority[p]:
-        words += " Disadvantaged or SEND: served before others of the same need."
-    if group:
-        words += f" With the whole of tutor group {group} and its staff."
-    return {
-        "session_index": session_index,
-        "offer_id": inputs.offer_ids[o],
-        "school_id": inputs.school_ids[int(pupils.school[p])],
-        "student_id": int(inputs.student_ids[p]),
-        "measure": measure,
-        "amount": amount,
-        "reason": words,
-    }
+class _Items:
+    """Items made from plain lists (numpy's per-element reads would cost seconds over 600,000 items)."""
+
+    def __init__(self, inputs: PlanInputs) -> None:
+        pupils, offers = inputs.pupils, inputs.offers
+        self.offer_ids, self.school_ids = inputs.offer_ids, inputs.school_ids
+        self.student_ids, self.school = inputs.student_ids.tolist(), pupils.school.tolist()
+        self.need, self.at_risk = pupils.need.round(1).tolist(), pupils.at_risk.tolist()
+        self.priority = pupils.priority.tolist()
+        self.measure, self.amount = offers.measure.tolist(), offers.amount.round(1).tolist()
+
+    def __call__(self, p: int, o: int, session_index: int) -> dict[str, Any]:
+        column = self.measure[o]
+        return {
+            "session_index": session_index,
+            "offer_id": self.offer_ids[o],
+            "school_id": self.school_ids[self.school[p]],
+            "student_id": self.student_ids[p],
+            "measure": PLANNED[column],
+            "amount": self.amount[o],
+            "need": self.need[p][column],
+            "at_risk": self.at_risk[p][column],
+            "priority": self.priority[p],
+        }
 
 
 def coverage(inputs: PlanInputs, result: Plan) -> dict[str, Any]:
@@ -203,8 +204,7 @@ def coverage(inputs: PlanInputs, result: Plan) -> dict[str, Any]:
     np.add.at(filled, (result.pupil, offers.measure[result.offer]), offers.amount[result.offer])
     covered = np.minimum(filled, pupils.need).sum(axis=1)
     needed = pupils.need.sum(axis=1)
-    workplace = next((gap for gap in inputs.found if gap.target.measure == "workplace_hours"), None)
-    no_experience = (workplace.done == 0) if workplace is not None else np.zeros(n, dtype=bool)
+    no_experience = inputs.no_experience
     groups = {
         "all": np.ones(n, dtype=bool),
         "priority": pupils.priority,

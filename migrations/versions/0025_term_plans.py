@@ -1,5 +1,5 @@
 """Term plans: the planner's runs over a hub's term (what-if until kept), their sessions of each offer with
-seats held by the database, and each pupil's proposed place with its reason, approved by their school
+seats held by the database, and each pupil's proposed place with why (their need, at risk or not), approved by their school
 
 Revision ID: 0025
 Revises: 0024
@@ -77,7 +77,9 @@ def upgrade():
     sa.Column('student_id', sa.Integer(), nullable=False),
     sa.Column('measure', sa.String(length=20), nullable=False),
     sa.Column('amount', sa.Numeric(precision=5, scale=1), nullable=False),
-    sa.Column('reason', sa.Text(), server_default='', nullable=False),
+    sa.Column('need', sa.Numeric(precision=6, scale=1), nullable=False),
+    sa.Column('at_risk', sa.Boolean(), nullable=False),
+    sa.Column('priority', sa.Boolean(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),

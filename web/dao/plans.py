@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from web.dao.base import audit
+from web.dao.base import audit, insert_many
 from web.extensions import db
 from web.models import Employer, EncounterOffer, PlanItem, PlanSession, Student, TermPlan
 from web.models.base import utcnow
+from web.planner.plan_words import reason
 
 ACTIVE = ("queued", "running")
 
@@ -141,6 +143,12 @@ def finish_plan(plan_id: int, claim: str, status: str, metrics: dict[str, Any], 
     return bool(cast(CursorResult[Any], result).rowcount)
 
 
+ITEM_COLUMNS = (
+    "plan_id", "session_id", "offer_id", "school_id", "student_id", "measure", "amount", "need", "at_risk",
+    "priority", "status",
+)  # fmt: skip
+
+
 def save_plan(plan_id: int, sessions: list[dict[str, Any]], items: list[dict[str, Any]]) -> int:
     """Store the plan's sessions and items (a retry's earlier rows are replaced); items name their session
     by its index in `sessions` (session_index). How many items were stored."""
@@ -151,14 +159,16 @@ def save_plan(plan_id: int, sessions: list[dict[str, Any]], items: list[dict[str
         select(PlanSession.id, PlanSession.offer_id, PlanSession.number).where(PlanSession.plan_id == plan_id)
     ).all()
     by_key = {(offer_id, number): session_id for session_id, offer_id, number in ids}
-    rows = []
-    for item in items:
-        session = sessions[item.pop("session_index")]
-        rows.append(
-            {**item, "plan_id": plan_id, "session_id": by_key[(session["offer_id"], session["number"])]}
+    session_ids = [by_key[(row["offer_id"], row["number"])] for row in sessions]
+    rows = [
+        (
+            plan_id, session_ids[item["session_index"]], item["offer_id"], item["school_id"],
+            item["student_id"], item["measure"], Decimal(str(item["amount"])), Decimal(str(item["need"])),
+            item["at_risk"], item["priority"], "proposed",
         )
-    if rows:
-        db.session.execute(insert(PlanItem), rows)
+        for item in items
+    ]  # fmt: skip
+    insert_many(PlanItem.__table__, ITEM_COLUMNS, rows)
     return len(rows)
 
 
@@ -172,6 +182,11 @@ class SchoolItem:
     organisation: str
     session_number: int
     tutor_group: str | None
+
+    @property
+    def reason(self) -> str:
+        item = self.item
+        return reason(item.measure, item.need, item.amount, item.at_risk, item.priority, self.tutor_group)
 
 
 def school_items(plan_id: int, school_id: int) -> list[SchoolItem]:

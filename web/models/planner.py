@@ -123,7 +123,11 @@ class PlanItem(db.Model):  # type: ignore[name-defined,misc]
     student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
     measure: Mapped[str] = mapped_column(String(20))
     amount: Mapped[Decimal] = mapped_column(Numeric(5, 1))
-    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Why, as the planner saw it: what the pupil still needed of the measure, at risk on it or not, and
+    # disadvantaged or SEND (words for it are web/planner/plan_words.py's).
+    need: Mapped[Decimal] = mapped_column(Numeric(6, 1))
+    at_risk: Mapped[bool] = mapped_column(default=False)
+    priority: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(10), default="proposed")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]

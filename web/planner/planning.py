@@ -2,7 +2,7 @@
 (matcher/slots.py): pure arrays in, pupils per offer out; the same inputs and seed give the same plan.
 
 An offer is an engine slot: its seats are its sessions this term times its largest group, and a pupil takes
-at most one place of an offer (one-each), each offer at its own time so none clash. A pupil lists offers
+one place for each measure they are short of, each offer at its own time so none clash. A pupil lists offers
 in reach (within the distance the organisation travels) that serve a measure they are short of, for their
 year group, from a pool of the nearest with seats for twice their school's demand (see _individuals); the
 score is how much of their gap a place fills, with the bigger gap first. The engine's first tier, which
@@ -16,7 +16,6 @@ of what the offer serves; a group's pupils then need that much less in the secon
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +24,8 @@ import numpy.typing as npt
 from matcher.slots import SlotInstance, allocate_slots, with_slot_shares
 from web.planner.gaps import PLANNED
 
-NEAREST = 4  # offers a pupil lists per measure they are short of
+NEAREST, POOL, WINDOW = 4, 160, 16  # offers a (school, year, measure) pools at least and most; a pair lists
+LAST_PLANNED = 14  # the highest year group a pupil can be in
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -98,83 +98,91 @@ def plan_term(
     return Plan(pupil.astype(np.int64), offer.astype(np.int64), groups)
 
 
-def _nearest(km: FloatArray, eligible: BoolArray, limit: int) -> IntArray:
-    """The indices of up to `limit` eligible offers, nearest first (ties by index)."""
-    found = np.flatnonzero(eligible & np.isfinite(km))
-    if found.size > limit:
-        found = found[np.lexsort((found, km[found]))[:limit]]
-    else:
-        found = found[np.lexsort((found, km[found]))]
-    return found
-
-
 def _individuals(
     pupils: Pupils, offers: Offers, usable: IntArray, need: FloatArray, seed: int
 ) -> tuple[IntArray, IntArray]:
-    n = pupils.school.size
+    """Pupils to the single places, by the engine. Its "pupils" are (pupil, measure) pairs, one place for
+    each measure a pupil is short of, so seats of one kind (a talk's hundreds) never crowd out another (a
+    visit's hours).
+
+    Each (school, year group, measure) draws on a pool of its nearest offers with seats enough for twice its
+    short pupils, counting of each offer only its share among the combinations that can reach it (so
+    neighbouring schools do not all crowd the same few), up to POOL offers. Its pairs are dealt at random
+    (seeded) into cohorts of the pool's chunks of WINDOW, so every offer in the pool is listed by someone;
+    the pairs of a cohort list the same offers with the same scores, which the engine serves alike (of the
+    same tier) as one node of its flow."""
     short = need > 0
-    wanted = np.flatnonzero(short.any(axis=1))
-    if not wanted.size or not usable.size:
+    unit_pupil, unit_column = np.nonzero(short)
+    if not unit_pupil.size or not usable.size:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    # Each (school, year group, measure) draws on a pool of its nearest offers, enough for twice its short
-    # pupils' seats (and at least NEAREST); a pupil lists all of a small pool, or a window of 2 * NEAREST
-    # of a larger one that moves round it pupil by pupil, so every seat in the pool is listed by someone.
-    demand: dict[tuple[int, int, int], int] = defaultdict(int)
-    for p in wanted.tolist():
-        for column in np.flatnonzero(short[p]).tolist():
-            demand[(int(pupils.school[p]), int(pupils.year_group[p]), column)] += 1
+    years = LAST_PLANNED + 1
+    unit_key = (pupils.school[unit_pupil] * years + pupils.year_group[unit_pupil]) * len(
+        PLANNED
+    ) + unit_column
+    keys, unit_of_key, demand = np.unique(unit_key, return_inverse=True, return_counts=True)
+    key_school = keys // (years * len(PLANNED))
+    key_year = (keys // len(PLANNED)) % years
+    key_column = keys % len(PLANNED)
     usable_mask = np.zeros(offers.m, dtype=bool)
     usable_mask[usable] = True
-    seats = offers.sessions * offers.seats
-    pools: dict[tuple[int, int, int], IntArray] = {}
-    for (school, year, column), count in demand.items():
-        eligible = usable_mask & (offers.measure == column) & offers.years[:, year]
-        nearest = _nearest(offers.km[school], eligible, offers.m)
-        enough = int(np.searchsorted(np.cumsum(seats[nearest]), 2 * count)) + 1
-        pools[(school, year, column)] = nearest[: max(NEAREST, enough)]
-    window = 2 * NEAREST
-    turn: dict[tuple[int, int, int], int] = defaultdict(int)
-    ptr, slots, scores = [0], [], []
-    keep = []
-    for p in wanted.tolist():
-        school, year = int(pupils.school[p]), int(pupils.year_group[p])
-        listed, score = [], []
-        for column in np.flatnonzero(short[p]).tolist():
-            key = (school, year, column)
-            pool = pools[key]
-            if pool.size > window:
-                start = turn[key] % pool.size
-                turn[key] += window
-                pool = np.roll(pool, -start)[:window]
-            for o in pool.tolist():
-                listed.append(o)
-                # Half for the share of the gap it fills, half for the gap's size against the place.
-                fill = min(1.0, offers.amount[o] / need[p, column])
-                score.append(0.5 * fill + 0.5 * min(1.0, need[p, column] / max(offers.amount[o], 1.0)))
-        if listed:
-            keep.append(p)
-            slots.extend(listed)
-            scores.extend(score)
-            ptr.append(len(slots))
-    if not keep:
+    eligible = (
+        usable_mask[None, :]
+        & (offers.measure[None, :] == key_column[:, None])
+        & offers.years[:, key_year].T
+        & np.isfinite(offers.km[key_school])
+    )
+    share = (offers.sessions * offers.seats) / np.maximum(eligible.sum(axis=0), 1)
+    typical = np.bincount(unit_of_key, need[unit_pupil, unit_column], minlength=keys.size) / demand
+    rng = np.random.default_rng([seed, 11])
+    lottery = rng.permutation(unit_pupil.size)
+    order = np.lexsort((lottery, unit_of_key))  # each key's pairs together, in a seeded order
+    starts = np.concatenate([[0], np.cumsum(demand)])
+    list_offers, list_scores, unit_list = [], [], np.zeros(unit_pupil.size, dtype=np.int64)
+    for k in range(keys.size):
+        found = np.flatnonzero(eligible[k])
+        found = found[np.lexsort((found, offers.km[key_school[k], found]))]
+        enough = int(np.searchsorted(np.cumsum(share[found]), 2 * demand[k])) + 1
+        pool = found[: min(POOL, max(NEAREST, enough))]
+        if not pool.size:
+            unit_list[order[starts[k] : starts[k + 1]]] = -1
+            continue
+        chunks = [pool[i : i + WINDOW] for i in range(0, pool.size, WINDOW)]
+        members = order[starts[k] : starts[k + 1]]
+        for c, chunk in enumerate(chunks):
+            amounts = offers.amount[chunk]
+            # Half for the share of the gap it fills, half for the gap's size against the place.
+            fill = np.minimum(1.0, amounts / typical[k])
+            size = np.minimum(1.0, typical[k] / np.maximum(amounts, 1.0))
+            unit_list[members[c :: len(chunks)]] = len(list_offers)
+            list_offers.append(chunk)
+            list_scores.append(np.clip(0.5 * fill + 0.5 * size, 0.0, 1.0))
+    keep = np.flatnonzero(unit_list >= 0)
+    if not keep.size:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    people = np.array(keep)
+    people, columns, lists = unit_pupil[keep], unit_column[keep], unit_list[keep]
+    lengths = np.array([chunk.size for chunk in list_offers], dtype=np.int64)
+    flat_offers, flat_scores = np.concatenate(list_offers), np.concatenate(list_scores)
+    list_start = np.concatenate([[0], np.cumsum(lengths)])[:-1]
+    unit_lengths = lengths[lists]
+    ptr = np.concatenate([[0], np.cumsum(unit_lengths)])
+    within = np.arange(int(ptr[-1])) - np.repeat(ptr[:-1], unit_lengths)
+    entry = np.repeat(list_start[lists], unit_lengths) + within
     instance = SlotInstance(
-        pupil_ids=[str(p) for p in keep],
+        pupil_ids=[str(u) for u in range(keep.size)],
         slot_ids=[str(o) for o in range(offers.m)],
-        pref_ptr=np.array(ptr, dtype=np.int64),
-        pref_slot=np.array(slots, dtype=np.int32),
-        pref_score=np.clip(np.array(scores, dtype=np.float64), 0.0, 1.0),
+        pref_ptr=ptr.astype(np.int64),
+        pref_slot=flat_offers[entry].astype(np.int32),
+        pref_score=flat_scores[entry].astype(np.float64),
         capacity=np.where(offers.whole_group, 0, offers.sessions * offers.seats).astype(np.int64),
         slot_start=np.arange(offers.m, dtype=np.int64) * 2,
         slot_end=np.arange(offers.m, dtype=np.int64) * 2 + 1,
         slot_event=np.arange(offers.m, dtype=np.int32),
         event_one_each=np.ones(offers.m, dtype=bool),
-        max_slots=short[people].sum(axis=1).astype(np.int64),
-        no_encounter=(pupils.at_risk[people] & short[people]).any(axis=1),
+        max_slots=np.ones(keep.size, dtype=np.int64),
+        no_encounter=pupils.at_risk[people, columns],
         priority=pupils.priority[people],
         pupil_school=pupils.school[people].astype(np.int32),
-        school_names=[f"{k:06d}" for k in range(int(pupils.school.max()) + 1 if n else 0)],
+        school_names=[f"{k:06d}" for k in range(int(pupils.school.max()) + 1)],
     )
     result = allocate_slots(with_slot_shares(instance), seed=seed, waitlist=0)
     return people[result.pair_pupil].astype(np.int64), result.pair_slot.astype(np.int64)

@@ -170,6 +170,7 @@ def test_places_approved_in_a_kept_plan_are_booked_not_still_pledged(hub: Hub) -
                 student_id=pupil.id,
                 measure="workplace_hours",
                 amount=Decimal("3"),
+                need=Decimal("3"),
                 status=status,
             )
             for pupil, status in items
