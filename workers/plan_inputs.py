@@ -22,15 +22,10 @@ from web.models import (
     TermPlan,
 )
 from web.planner.entitlements import FIRST_YEAR, LAST_YEAR
-from web.planner.gaps import Gap, gaps, risk, shortfall
+from web.planner.gaps import MEASURE_OF, Gap, gaps, risk, shortfall
 from web.planner.planning import Offers, Pupils
 from web.planner.terms import term_dates
 from web.postcodes import postcode_index
-
-# What each format of offer fills (a column of PLANNED): workplace hours, provider encounters, else an
-# employer encounter; and a mentoring programme only with its DBS check recorded.
-MEASURE_OF = {"workplace_visit": 2, "workplace_project": 2, "technical_talk": 1, "taster_day": 1}
-BOOKED_MEASURES = {"6": 2}
 
 
 @dataclass(frozen=True)

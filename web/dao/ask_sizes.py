@@ -25,15 +25,12 @@ from web.models import (
     TermPlan,
 )
 from web.planner.entitlements import FIRST_YEAR, LAST_YEAR
-from web.planner.gaps import PLANNED, gaps, shortfall
+from web.planner.gaps import MEASURE_OF, PLANNED, gaps, shortfall
 
 
 def measure_of(format: str) -> int:
-    """The column of PLANNED a format fills (as workers/plan_inputs.py's MEASURE_OF: workplace hours,
-    provider encounters, else an employer encounter)."""
-    if format in ("workplace_visit", "workplace_project"):
-        return 2
-    return 1 if format in ("technical_talk", "taster_day") else 0
+    """The column of PLANNED a format fills (web/planner/gaps.py's MEASURE_OF)."""
+    return MEASURE_OF.get(format, 0)
 
 
 def per_session(format: str, group_max: int, hours: Decimal) -> float:

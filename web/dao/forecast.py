@@ -24,14 +24,11 @@ from web.dao.amounts import amounts_of
 from web.extensions import db
 from web.models import Employer, EncounterOffer, PlanItem, School, Student, TermPlan
 from web.planner.entitlements import FIRST_YEAR, LAST_YEAR, YEAR_END, academic_year_of
-from web.planner.gaps import PLANNED, FloatArray, gaps, shortfall
+from web.planner.gaps import MEASURE_OF, PLANNED, FloatArray, gaps, shortfall
 from web.planner.terms import term_dates
 
 NO_ROUTE = ""
 YEAR_GROUPS = list(range(FIRST_YEAR, LAST_YEAR + 1))
-# What each format of offer fills, a column of PLANNED, as the planner reads offers (workers/plan_inputs.py's
-# MEASURE_OF): workplace hours, provider encounters, else an employer encounter.
-MEASURE_OF = {"workplace_visit": 2, "workplace_project": 2, "technical_talk": 1, "taster_day": 1}
 
 
 @dataclass(frozen=True)

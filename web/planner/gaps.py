@@ -22,6 +22,9 @@ IntArray = npt.NDArray[np.int64]
 # The measures the arrays carry, in their column order (T Level hours are not planned: placements are
 # allocated by rounds).
 PLANNED = ("employer", "provider", "workplace_hours")
+# The column of PLANNED each format of offer fills: hours in workplaces, provider encounters, else an
+# employer encounter (the planner, the forecast and the hub's asks read this one map).
+MEASURE_OF = {"workplace_visit": 2, "workplace_project": 2, "technical_talk": 1, "taster_day": 1}
 
 
 @dataclass(frozen=True)
