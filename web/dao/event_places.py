@@ -27,6 +27,7 @@ from web.models.events import HOLDING
 RECORD_OF = {
     "careers_fair": ("5", "careers_fair"),
     "workplace_visit": ("6", "workplace_visit"),
+    "workplace_project": ("6", "workplace_visit"),  # a project at the workplace: its hours are Benchmark 6
     "mentoring_programme": ("5", "mentoring_session"),
     "technical_talk": ("5", "technical_provider"),
     "taster_day": ("5", "technical_provider"),
