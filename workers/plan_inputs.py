@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import or_, select
 
 from web.dao import entitlements
-from web.dao.amounts import amounts_of
+from web.dao.amounts import amounts_of, current_pupils
 from web.extensions import db
 from web.models import (
     Employer,
@@ -52,24 +52,14 @@ def load_plan_inputs(plan: TermPlan, today: date) -> PlanInputs:
     ).all()
     school_ids = [row.id for row in schools]
     school_index = {school_id: k for k, school_id in enumerate(school_ids)}
-    rows = db.session.execute(
-        select(
-            Student.id,
-            Student.school_id,
-            Student.year_group,
-            Student.disadvantaged,
-            Student.send,
-            Student.tutor_group,
-        )
-        .join(School, School.id == Student.school_id)
-        .where(
-            School.hub_id == hub_id,
-            Student.left_on.is_(None),
-            Student.anonymised_at.is_(None),
-            Student.year_group.between(FIRST_YEAR, LAST_YEAR),
-        )
-        .order_by(Student.id)
-    ).all()
+    rows = current_pupils(
+        hub_id,
+        Student.school_id,
+        Student.year_group,
+        Student.disadvantaged,
+        Student.send,
+        Student.tutor_group,
+    )
     student_ids = np.array([row.id for row in rows], dtype=np.int64)
     year_group = np.array([row.year_group for row in rows], dtype=np.int64)
     school = np.array([school_index[row.school_id] for row in rows], dtype=np.int64)

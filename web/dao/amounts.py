@@ -5,6 +5,7 @@ places in kept term plans; the planner and the forecast turn them into gaps (web
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Integer, and_, cast, func, or_, select
@@ -32,6 +33,24 @@ def _in_hub(hub_id: int) -> list[object]:
         Student.school_id.in_(select(School.id).where(School.hub_id == hub_id)),
         Student.left_on.is_(None),
     ]
+
+
+def current_pupils(hub_id: int, *columns: Any) -> list[Any]:
+    """The hub's current pupils in Years 7 to 13 (leavers and the anonymised left out), by id: each row
+    Student.id and these columns."""
+    return list(
+        db.session.execute(
+            select(Student.id, *columns)
+            .join(School, School.id == Student.school_id)
+            .where(
+                School.hub_id == hub_id,
+                Student.left_on.is_(None),
+                Student.anonymised_at.is_(None),
+                Student.year_group.between(FIRST_YEAR, LAST_YEAR),
+            )
+            .order_by(Student.id)
+        ).all()
+    )
 
 
 def amounts_of(

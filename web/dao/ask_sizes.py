@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from web.dao import entitlements
-from web.dao.amounts import amounts_of
+from web.dao.amounts import amounts_of, current_pupils
 from web.extensions import db
 from web.models import (
     Employer,
@@ -20,11 +20,9 @@ from web.models import (
     EventSlot,
     PlanItem,
     PlanSession,
-    School,
     Student,
     TermPlan,
 )
-from web.planner.entitlements import FIRST_YEAR, LAST_YEAR
 from web.planner.gaps import MEASURE_OF, PLANNED, gaps, shortfall
 
 
@@ -45,17 +43,7 @@ def shortfall_left(plan: TermPlan, today: date) -> np.ndarray:
     ledger's rules, with the term's own kept-plan places left out (amounts_of's `replanned`), less what
     the plan's items not rejected give them, never below nothing; then summed. Read here, not from the
     plan's metrics, whose coverage is a share across measures and not an amount per measure."""
-    rows = db.session.execute(
-        select(Student.id, Student.year_group)
-        .join(School, School.id == Student.school_id)
-        .where(
-            School.hub_id == plan.hub_id,
-            Student.left_on.is_(None),
-            Student.anonymised_at.is_(None),
-            Student.year_group.between(FIRST_YEAR, LAST_YEAR),
-        )
-        .order_by(Student.id)
-    ).all()
+    rows = current_pupils(plan.hub_id, Student.year_group)
     student_ids = np.array([row.id for row in rows], dtype=np.int64)
     year_group = np.array([row.year_group for row in rows], dtype=np.int64)
     amounts = amounts_of(plan.hub_id, student_ids, today, (plan.academic_year, plan.term))

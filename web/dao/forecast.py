@@ -20,9 +20,9 @@ from sqlalchemy import func, or_, select
 
 from matcher.people import ROUTES
 from web.dao import entitlements
-from web.dao.amounts import amounts_of
+from web.dao.amounts import amounts_of, current_pupils
 from web.extensions import db
-from web.models import Employer, EncounterOffer, PlanItem, School, Student, TermPlan
+from web.models import Employer, EncounterOffer, PlanItem, Student, TermPlan
 from web.planner.entitlements import FIRST_YEAR, LAST_YEAR, YEAR_END, academic_year_of
 from web.planner.gaps import MEASURE_OF, PLANNED, FloatArray, gaps, shortfall
 from web.planner.terms import term_dates
@@ -68,17 +68,7 @@ def forecast_of(hub_id: int, today: date) -> Forecast:
 
 def _needed_by_year_and_route(hub_id: int, today: date, route_index: dict[str, int]) -> FloatArray:
     """(measure, year group, route): the hub's current pupils' shortfalls this year, added up."""
-    rows = db.session.execute(
-        select(Student.id, Student.year_group, Student.routes)
-        .join(School, School.id == Student.school_id)
-        .where(
-            School.hub_id == hub_id,
-            Student.left_on.is_(None),
-            Student.anonymised_at.is_(None),
-            Student.year_group.between(FIRST_YEAR, LAST_YEAR),
-        )
-        .order_by(Student.id)
-    ).all()
+    rows = current_pupils(hub_id, Student.year_group, Student.routes)
     total = np.zeros((len(PLANNED), len(YEAR_GROUPS), len(route_index)))
     if not rows:
         return total
