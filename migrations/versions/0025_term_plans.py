@@ -45,6 +45,7 @@ def upgrade():
     with op.batch_alter_table('term_plan', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_term_plan_hub_id'), ['hub_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_term_plan_status'), ['status'], unique=False)
+        batch_op.create_index('uq_term_plan_active_hub', ['hub_id'], unique=True, sqlite_where=sa.text("status IN ('queued', 'running')"), postgresql_where=sa.text("status IN ('queued', 'running')"))
         batch_op.create_index('uq_term_plan_kept', ['hub_id', 'academic_year', 'term'], unique=True, sqlite_where=sa.text('kept'), postgresql_where=sa.text('kept'))
 
     op.create_table('plan_session',
@@ -112,6 +113,7 @@ def downgrade():
     op.drop_table('plan_session')
     with op.batch_alter_table('term_plan', schema=None) as batch_op:
         batch_op.drop_index('uq_term_plan_kept', sqlite_where=sa.text('kept'), postgresql_where=sa.text('kept'))
+        batch_op.drop_index('uq_term_plan_active_hub', sqlite_where=sa.text("status IN ('queued', 'running')"), postgresql_where=sa.text("status IN ('queued', 'running')"))
         batch_op.drop_index(batch_op.f('ix_term_plan_status'))
         batch_op.drop_index(batch_op.f('ix_term_plan_hub_id'))
     op.drop_table('term_plan')

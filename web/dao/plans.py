@@ -18,19 +18,16 @@ from web.models import Employer, EncounterOffer, PlanItem, PlanSession, Student,
 from web.models.base import utcnow
 from web.planner.plan_words import reason
 
-ACTIVE = ("queued", "running")
-
 
 def start_plan(hub_id: int, academic_year: int, term: int, seed: int, user_id: int) -> TermPlan | None:
-    """A queued plan for the term; None while another of the hub's plans is queued or running."""
-    busy = db.session.scalar(
-        select(TermPlan.id).where(TermPlan.hub_id == hub_id, TermPlan.status.in_(ACTIVE)).limit(1)
-    )
-    if busy is not None:
-        return None
+    """A queued plan for the term; None while another of the hub's plans is queued or running (a partial
+    unique index holds that, so two started at once cannot both be)."""
     plan = TermPlan(hub_id=hub_id, academic_year=academic_year, term=term, seed=seed, created_by_id=user_id)
-    db.session.add(plan)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(plan)
+    except IntegrityError:
+        return None
     audit(
         user_id, "term_plan_started", "term_plan", plan.id, academic_year=academic_year, term=term, seed=seed
     )

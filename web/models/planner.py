@@ -57,6 +57,14 @@ class TermPlan(db.Model):  # type: ignore[name-defined,misc]
         one_of("status", PLAN_STATUSES, "status"),
         CheckConstraint("term BETWEEN 1 AND 3", name="term_valid"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+        # One plan at a time per hub in a worker: two at once would only wait on each other.
+        Index(
+            "uq_term_plan_active_hub",
+            "hub_id",
+            unique=True,
+            sqlite_where=text("status IN ('queued', 'running')"),
+            postgresql_where=text("status IN ('queued', 'running')"),
+        ),
         # One kept plan a term per hub: the one its schools see and approve.
         Index(
             "uq_term_plan_kept",
