@@ -28,6 +28,9 @@ from web.planner.gaps import MEASURE_OF, PLANNED, FloatArray, gaps, shortfall
 from web.planner.terms import term_dates
 
 NO_ROUTE = ""
+# A route fewer pupils chose than this is counted with those who chose none, so no row speaks of a few
+# pupils' interests (as the reports keep back numbers under 5).
+FEWEST = 5
 YEAR_GROUPS = list(range(FIRST_YEAR, LAST_YEAR + 1))
 
 
@@ -58,20 +61,27 @@ def forecast_of(hub_id: int, today: date) -> Forecast:
     needed = np.zeros(shape)
     pledged = np.zeros(shape)
     if months:
-        total = _needed_by_year_and_route(hub_id, today, route_index)
+        total, pupils = _needed_by_year_and_route(hub_id, today, route_index)
         needed = total[..., None] * (days / days.sum())
         taken = _taken(hub_id, academic_year_of(today))
         for offer in offers:
             _pledge(offer, pledged, route_index[offer.route], months, today, end, taken)
+        few = np.flatnonzero(pupils[:-1] < FEWEST)
+        for array in (needed, pledged):
+            array[:, :, -1] += array[:, :, few].sum(axis=2)
+            array[:, :, few] = 0.0
     return Forecast(today, months, routes, needed, pledged)
 
 
-def _needed_by_year_and_route(hub_id: int, today: date, route_index: dict[str, int]) -> FloatArray:
-    """(measure, year group, route): the hub's current pupils' shortfalls this year, added up."""
+def _needed_by_year_and_route(
+    hub_id: int, today: date, route_index: dict[str, int]
+) -> tuple[FloatArray, FloatArray]:
+    """(measure, year group, route): the hub's current pupils' shortfalls this year, added up; and how
+    many pupils chose each route."""
     rows = current_pupils(hub_id, Student.year_group, Student.routes)
     total = np.zeros((len(PLANNED), len(YEAR_GROUPS), len(route_index)))
     if not rows:
-        return total
+        return total, np.zeros(len(route_index))
     student_ids = np.array([row.id for row in rows], dtype=np.int64)
     year_group = np.array([row.year_group for row in rows], dtype=np.int64)
     found = gaps(entitlements.targets_of(hub_id), year_group, amounts_of(hub_id, student_ids, today), today)
@@ -89,7 +99,7 @@ def _needed_by_year_and_route(hub_id: int, today: date, route_index: dict[str, i
     for m in range(len(PLANNED)):
         weights = need[at, m] * np.array(share)
         total[m] = np.bincount(cell, weights, minlength=total[m].size).reshape(total[m].shape)
-    return total
+    return total, np.bincount(np.array(route, dtype=np.int64), minlength=len(route_index)).astype(float)
 
 
 def _offers(hub_id: int, today: date, end: date) -> list[EncounterOffer]:

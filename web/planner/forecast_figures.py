@@ -23,7 +23,7 @@ def unit(measure: str) -> str:
 
 
 def route_label(route: str) -> str:
-    return "No route chosen" if route == NO_ROUTE else ROUTES.get(route, route)
+    return "Other routes, or none chosen" if route == NO_ROUTE else ROUTES.get(route, route)
 
 
 def _labels(found: Forecast, by: str) -> list[str]:
@@ -87,7 +87,7 @@ def biggest(found: Forecast) -> list[str]:
             sentences.append(f"Offers pledge all the {name} that every year group needs in each route.")
             continue
         route = found.routes[r]
-        where = "with no route chosen" if route == NO_ROUTE else f"in {route_label(route).lower()}"
+        where = "in other routes or none" if route == NO_ROUTE else f"in {route_label(route).lower()}"
         words = unit(measure) if most != 1 else unit(measure)[:-1]
         sentences.append(
             f"The biggest gap in {name} is Year {YEAR_GROUPS[y]} {where}: {most:,} more {words} than pledged."

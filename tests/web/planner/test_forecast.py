@@ -15,6 +15,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.employers.test_encounter_offers import create_offer
 from tests.web.pages import error_messages, rows
+from web.dao import forecast as forecast_dao
 from web.dao.forecast import forecast_of
 from web.extensions import db
 from web.models import EncounterOffer, Hub, PlanItem, PlanSession, Student, TermPlan
@@ -23,6 +24,12 @@ from web.models import EncounterOffer, Hub, PlanItem, PlanSession, Student, Term
 TODAY = date(2027, 5, 1)
 CONSTRUCTION = "construction-and-the-built-environment"
 NEAR = "M1 1AD"
+
+
+@pytest.fixture(autouse=True)
+def every_route_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These hand-checked hubs are small: show every route's row (the fold has its own test)."""
+    monkeypatch.setattr(forecast_dao, "FEWEST", 0)
 
 
 def _seed(hub: Hub) -> None:
@@ -105,7 +112,7 @@ def test_the_page_shows_needed_pledged_and_shortfall_by_route(
     assert rows(page, "forecast-table") == [
         ["Construction and the built environment", "40", "30", "10"],
         ["Digital", "10", "0", "10"],
-        ["No route chosen", "25", "0", "25"],
+        ["Other routes, or none chosen", "25", "0", "25"],
         ["Total", "75", "30", "45"],
     ]
     assert [th.get_text() for th in page.select("#forecast-table thead th")] == [
@@ -120,7 +127,8 @@ def test_the_page_shows_needed_pledged_and_shortfall_by_route(
         "1 more place than pledged.",
         "The biggest gap in provider encounters is Year 9 in construction and the built environment: "
         "3 more places than pledged.",
-        "The biggest gap in hours in workplaces is Year 10 with no route chosen: 25 more hours than pledged.",
+        "The biggest gap in hours in workplaces is Year 10 in other routes or none: "
+        "25 more hours than pledged.",
     ]
     assert "in proportion to the days left in each" in page.select_one("#how-counted").parent.get_text()
 
@@ -145,7 +153,7 @@ def test_the_page_shows_each_year_group_and_each_month(hub_admin_request: Client
     assert encounters == [
         ["Construction and the built environment", "1", "0", "1"],
         ["Digital", "0", "60", "0"],
-        ["No route chosen", "1", "0", "1"],
+        ["Other routes, or none chosen", "1", "0", "1"],
         ["Total", "2", "60", "0"],
     ]
 
@@ -249,3 +257,17 @@ def test_the_hub_admin_finds_it_after_entitlements(hub_admin_request: ClientRequ
         for a in hub_admin_request.get("planner.targets").select(".govuk-service-navigation__link")
     ]
     assert links[links.index("Entitlements") + 1] == "Forecast"
+
+
+def test_a_route_fewer_than_five_pupils_chose_is_counted_with_other_routes(
+    hub_admin_request: ClientRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub = db.session.get(Hub, hub_admin_request.user.hub_id)  # type: ignore[attr-defined]
+    _seed(hub)
+    unfolded = forecast_of(hub.id, TODAY)
+    monkeypatch.setattr(forecast_dao, "FEWEST", 5)
+    found = forecast_of(hub.id, TODAY)
+    assert found.needed.sum() == pytest.approx(unfolded.needed.sum())
+    assert found.pledged.sum() == pytest.approx(unfolded.pledged.sum())
+    shown = {route for r, route in enumerate(found.routes) if found.needed[:, :, r].sum() > 0}
+    assert shown == {forecast_dao.NO_ROUTE}
