@@ -8,6 +8,11 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 
 
+def academic_year_of(day: date) -> int:
+    """The academic year a day falls in, by the calendar year it starts in (September to August)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
 def london_today() -> date:
     """Today's date in England (a UTC date is a day behind here for an hour each summer night)."""
     return datetime.now(LONDON).date()

@@ -17,7 +17,7 @@ from sqlalchemy import Row, Select, String, cast, func, select
 
 from matcher.slots import SlotInstance, invite_limit, no_show_rate, with_slot_shares
 from web.dao import events as events_dao
-from web.dao.reports import academic_year_of
+from web.dates import academic_year_of
 from web.extensions import db
 from web.models import EventPlace, EventSchool, EventSlot, ExperienceRecord, Student
 from web.models.events import HOLDING

@@ -18,7 +18,7 @@ from tests.integration import test_hub_start
 from tests.integration.conftest import Stack
 from tests.integration.test_journey import _id_from
 from tests.smtp import SmtpServer
-from web.dao.reports import academic_year_of
+from web.dates import academic_year_of
 from web.demo import DEMO_PASSWORD, LOGINS
 from web.demo.seed import DEMO_EMPLOYER
 from web.extensions import db

@@ -16,8 +16,7 @@ from web.auth.roles import role_required
 from web.careers import bp
 from web.dao import encounter_gaps as dao
 from web.dao import rounds as rounds_dao
-from web.dao.reports import academic_year_of
-from web.dates import london_today
+from web.dates import academic_year_of, london_today
 from web.fields import ChoiceField, Form, whole_number
 from web.models import School
 from web.reports import csv

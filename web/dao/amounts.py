@@ -12,6 +12,7 @@ from sqlalchemy import Integer, and_, cast, func, or_, select
 
 from web.dao.event_places import EMPLOYER_TALK, RECORD_OF
 from web.dao.reports import _academic_year
+from web.dates import academic_year_of
 from web.extensions import db
 from web.models import (
     EncounterEvent,
@@ -23,7 +24,8 @@ from web.models import (
     Student,
     TermPlan,
 )
-from web.planner.entitlements import FIRST_YEAR, LAST_YEAR, academic_year_of
+from web.models.events import slot_hours
+from web.planner.entitlements import FIRST_YEAR, LAST_YEAR
 from web.planner.gaps import PLANNED, Amounts
 from web.planner.terms import term_dates
 
@@ -94,7 +96,7 @@ def amounts_of(
         benchmark, kind = RECORD_OF.get(format_, EMPLOYER_TALK)
         row = found.setdefault((student_id, academic_year_of(held_on)), [0.0] * 6)
         if benchmark == "6":
-            row[5] += (ends_at - starts_at).total_seconds() / 3600
+            row[5] += float(slot_hours(starts_at, ends_at))
         else:
             row[3] += 1
             row[4] += kind == "technical_provider"

@@ -16,15 +16,9 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.sql import Select, Subquery
 
-from web.dao.reports import (
-    PROVIDER_BANDS,
-    PROVIDER_TARGET,
-    Scope,
-    _per_student,
-    academic_year_of,
-    cohort_of,
-)
+from web.dao.reports import PROVIDER_BANDS, PROVIDER_TARGET, Scope, _per_student, cohort_of
 from web.dao.reports import provider_deadline as reports_deadline
+from web.dates import academic_year_of
 from web.extensions import db
 from web.models import ExperienceRecord, School, Student
 

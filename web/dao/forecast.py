@@ -21,9 +21,10 @@ from sqlalchemy import func, or_, select
 from matcher.people import ROUTES
 from web.dao import entitlements
 from web.dao.amounts import amounts_of, current_pupils
+from web.dates import academic_year_of
 from web.extensions import db
 from web.models import Employer, EncounterOffer, PlanItem, Student, TermPlan
-from web.planner.entitlements import FIRST_YEAR, LAST_YEAR, YEAR_END, academic_year_of
+from web.planner.entitlements import FIRST_YEAR, LAST_YEAR, YEAR_END
 from web.planner.gaps import MEASURE_OF, PLANNED, FloatArray, gaps, shortfall
 from web.planner.terms import term_dates
 

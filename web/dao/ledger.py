@@ -19,6 +19,7 @@ from sqlalchemy import and_, select
 
 from web.dao.event_places import EMPLOYER_TALK, RECORD_OF
 from web.dao.records import T_LEVEL_COUNTED
+from web.dates import academic_year_of
 from web.extensions import db
 from web.models import (
     Allocation,
@@ -32,15 +33,8 @@ from web.models import (
     TermPlan,
 )
 from web.models.base import LIVE_STATUSES
-from web.planner.entitlements import (
-    FIRST_YEAR,
-    Item,
-    Standing,
-    Target,
-    academic_year_of,
-    ledger,
-    past_spans,
-)
+from web.models.events import slot_hours
+from web.planner.entitlements import FIRST_YEAR, Item, Standing, Target, ledger, past_spans
 from web.planner.terms import term_dates
 
 ONE = Decimal(1)
@@ -90,7 +84,7 @@ def items_of(student_ids: Collection[int], today: date, since: date) -> dict[int
     )
     for student_id, held_on, format_, starts_at, ends_at in places:
         benchmark, kind = RECORD_OF.get(format_, EMPLOYER_TALK)
-        hours = Decimal((ends_at - starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))
+        hours = slot_hours(starts_at, ends_at)
         for measure, amount in _measures(benchmark, kind, hours):
             items[student_id].append(Item(held_on, measure, amount))
     placements = db.session.execute(

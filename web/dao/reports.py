@@ -23,6 +23,7 @@ from sqlalchemy.sql import ColumnElement, Subquery
 
 from web.dao.base import audit
 from web.dao.records import GUARANTEE_HOURS
+from web.dates import academic_year_of
 from web.extensions import db
 from web.models import Allocation, Employer, ExperienceRecord, HubApiToken, Opportunity, School, Student
 from web.models.base import HOLDING_STATUSES, utcnow
@@ -38,11 +39,6 @@ NOT_OFFERED = ("draft", "proposed", "approved", "rejected")
 # Filled: the student said yes and nothing undid it (a no-show had the place, and did not come).
 FILLED = (*HOLDING_STATUSES, "no_show")
 TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often per key
-
-
-def academic_year_of(day: date) -> int:
-    """The academic year a day falls in, by the calendar year it starts in (September to August)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def provider_deadline(year_group: int, year: int) -> date | None:

@@ -11,8 +11,7 @@ from flask_login import current_user
 from web.auth.roles import role_required
 from web.dao import event_feedback
 from web.dao import events as dao
-from web.dao.reports import academic_year_of
-from web.dates import london_today
+from web.dates import academic_year_of, london_today
 from web.encounters import bp
 from web.reports.encounter_figures import SUPPRESS_UNDER
 

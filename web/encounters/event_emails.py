@@ -10,8 +10,7 @@ from typing import Any
 
 from web import calendar
 from web.dao import event_feedback
-from web.dao.reports import academic_year_of
-from web.dates import london_today, long_date
+from web.dates import academic_year_of, london_today, long_date
 from web.emails import email, link
 from web.extensions import db
 from web.models import EncounterEvent, EventPlace, EventSlot, PupilFeedback, User

@@ -39,6 +39,11 @@ PLACE_STATUSES = (
 HOLDING = ("proposed", "invited", "attended")
 
 
+def slot_hours(starts_at: datetime, ends_at: datetime) -> Decimal:
+    """A slot's length in hours, to one decimal place (what an attended place records)."""
+    return Decimal((ends_at - starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))
+
+
 class EncounterEvent(db.Model):  # type: ignore[name-defined,misc]
     """An event the hub runs for several schools' pupils, with slots that pupils are allocated to."""
 
@@ -104,7 +109,7 @@ class EventSlot(db.Model):  # type: ignore[name-defined,misc]
     @property
     def hours(self) -> Decimal:
         """The slot's length in hours, to one decimal place."""
-        return Decimal((self.ends_at - self.starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))
+        return slot_hours(self.starts_at, self.ends_at)
 
 
 class EventAllocation(db.Model):  # type: ignore[name-defined,misc]

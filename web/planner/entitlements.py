@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from web.dates import academic_year_of
+
 # What a target counts, from a pupil's experience records (and their bookings, which become records).
 MEASURES: dict[str, str] = {
     "employer": "Employer encounters",
@@ -136,11 +138,6 @@ class Standing:
     @property
     def words(self) -> str:
         return STATUS_WORDS[self.status]
-
-
-def academic_year_of(day: date) -> int:
-    """The academic year a day falls in, by the calendar year it starts in (September to August)."""
-    return day.year if day.month >= YEAR_START_MONTH else day.year - 1
 
 
 def period(target: Target, year_group: int, today: date) -> tuple[date, date]:

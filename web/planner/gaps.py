@@ -15,7 +15,8 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
-from web.planner.entitlements import RISK_FROM, Target, academic_year_of, year_gone
+from web.dates import academic_year_of
+from web.planner.entitlements import RISK_FROM, Target, year_gone
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from web.planner.entitlements import academic_year_of
+from web.dates import academic_year_of
 
 TERM_NAMES = {1: "Autumn", 2: "Spring", 3: "Summer"}
 

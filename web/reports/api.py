@@ -19,8 +19,8 @@ from werkzeug.exceptions import HTTPException
 from web.auth.roles import public
 from web.dao import reports as dao
 from web.dao.base import transaction
-from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, Scope, academic_year_of
-from web.dates import london_today
+from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, Scope
+from web.dates import academic_year_of, london_today
 from web.extensions import csrf, limiter
 from web.fields import whole_number, without_control_characters
 from web.reports import encounter_figures as encounters

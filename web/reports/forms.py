@@ -10,7 +10,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import fields as wtf
 from wtforms.fields.choices import SelectChoice
 
-from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP, academic_year_of
+from web.dao.reports import FIRST_YEAR_GROUP, LAST_YEAR_GROUP
+from web.dates import academic_year_of
 from web.fields import ChoiceField, Form, TextField
 
 YEARS_SHOWN = 6  # the current academic year and the five before it

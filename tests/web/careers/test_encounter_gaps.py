@@ -13,8 +13,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.careers.helpers import school_of
 from tests.web.pages import rows
-from web.dao.reports import academic_year_of
-from web.dates import london_today
+from web.dates import academic_year_of, london_today
 from web.models import School, Student
 
 

@@ -16,8 +16,8 @@ from tests import db as factories
 from tests.web.encounters.test_registers import Day, an_event, signed_in
 from tests.web.pages import banner, error_messages
 from tests.web.reports.test_encounters import _api_body
-from web.dao.reports import Scope, academic_year_of
-from web.dates import london_today
+from web.dao.reports import Scope
+from web.dates import academic_year_of, london_today
 from web.extensions import db
 from web.models import OrganisationFeedback, PupilFeedback
 from web.reports.figures import SUPPRESSED

@@ -10,7 +10,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from web.planner.entitlements import DEFAULT_TARGETS, Item, academic_year_of, standing
+from web.dates import academic_year_of
+from web.planner.entitlements import DEFAULT_TARGETS, Item, standing
 from web.planner.gaps import PLANNED, Amounts, gaps
 
 # The targets whose periods end with a school year (a provider pair's 28 February is the ledger's alone).

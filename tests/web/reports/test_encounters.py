@@ -14,7 +14,8 @@ from flask import Flask
 
 from tests import db as factories
 from tests.web.reports.helpers import csv_rows
-from web.dao.reports import Counts, Scope, academic_year_of
+from web.dao.reports import Counts, Scope
+from web.dates import academic_year_of
 from web.models import Hub, School, Student
 from web.reports.encounter_figures import group_rows
 from web.reports.report import Figures

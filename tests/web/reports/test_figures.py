@@ -11,8 +11,8 @@ from sqlalchemy import event
 
 from tests.web.reports import world as worlds
 from tests.web.reports.conftest import TODAY
-from web.dao.reports import Counts, Scope, academic_year_of, latest_birthday
-from web.dates import age_on
+from web.dao.reports import Counts, Scope, latest_birthday
+from web.dates import academic_year_of, age_on
 from web.extensions import db
 from web.reports.figures import BENCHMARK_5, BENCHMARK_6, group_values
 from web.reports.placement_figures import outcome_values, total_placements
