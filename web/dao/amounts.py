@@ -30,10 +30,13 @@ from web.planner.gaps import PLANNED, Amounts
 from web.planner.terms import term_dates
 
 
-def _in_hub(hub_id: int) -> list[object]:
+def _current(hub_id: int) -> list[Any]:
+    """The conditions on a Student row of being one of the hub's current pupils in Years 7 to 13."""
     return [
         Student.school_id.in_(select(School.id).where(School.hub_id == hub_id)),
         Student.left_on.is_(None),
+        Student.anonymised_at.is_(None),
+        Student.year_group.between(FIRST_YEAR, LAST_YEAR),
     ]
 
 
@@ -41,17 +44,7 @@ def current_pupils(hub_id: int, *columns: Any) -> list[Any]:
     """The hub's current pupils in Years 7 to 13 (leavers and the anonymised left out), by id: each row
     Student.id and these columns."""
     return list(
-        db.session.execute(
-            select(Student.id, *columns)
-            .join(School, School.id == Student.school_id)
-            .where(
-                School.hub_id == hub_id,
-                Student.left_on.is_(None),
-                Student.anonymised_at.is_(None),
-                Student.year_group.between(FIRST_YEAR, LAST_YEAR),
-            )
-            .order_by(Student.id)
-        ).all()
+        db.session.execute(select(Student.id, *columns).where(*_current(hub_id)).order_by(Student.id)).all()
     )
 
 
@@ -79,7 +72,7 @@ def amounts_of(
     records = db.session.execute(
         select(ExperienceRecord.student_id, year, *columns)
         .join(Student, Student.id == ExperienceRecord.student_id)
-        .where(*_in_hub(hub_id), ExperienceRecord.on_date >= since)
+        .where(*_current(hub_id), ExperienceRecord.on_date >= since)
         .group_by(ExperienceRecord.student_id, year)
     ).all()
     found: dict[tuple[int, int], list[float]] = {}
