@@ -15,22 +15,30 @@ from matcher.people import KINDS, ROUTES
 from matcher.postcodes import PostcodeIndex
 from tests.conftest import ClientRequest
 from web.auth.views import HOME
+from web.dao.plans import counts_by_status, kept_plan
 from web.dao.rounds import round_opportunities
-from web.demo import DEMO_PASSWORD, LOGINS, OPPORTUNITIES_PER_EMPLOYER, Size, seed
+from web.demo import DEMO_PASSWORD, LOGINS, OPPORTUNITIES_PER_EMPLOYER, Size, planner, seed
+from web.demo.seed import DEMO_EMPLOYER
 from web.demo.students import NEARBY_PLACES, RANKED
 from web.extensions import db
 from web.models import (
+    AskPart,
     Employer,
+    EmployerAsk,
     EncounterOffer,
     ExperienceRecord,
     Hub,
     MatchRound,
     Opportunity,
+    PlanItem,
+    PlanSession,
     Preference,
     School,
     Student,
+    TermPlan,
     User,
 )
+from web.planner.terms import coming_terms
 
 
 def _count(model: type, *where: object) -> int:
@@ -130,6 +138,46 @@ def test_seeding_again_with_if_empty_adds_nothing(seeded: str, capsys: pytest.Ca
     assert "no demo data added" in capsys.readouterr().out
 
 
+def test_the_demo_keeps_next_terms_plan_with_part_of_the_first_schools_places_approved(seeded: str) -> None:
+    hub = db.session.scalar(select(Hub))
+    first = db.session.scalar(select(School).order_by(School.id))
+    plan = kept_plan(hub.id, *coming_terms(date.today())[1])
+    assert plan is not None and plan.status == "succeeded"
+    mine = counts_by_status(plan.id, first.id)
+    assert mine["approved"] >= 1 and mine["proposed"] >= 1  # the careers leader has some left to approve
+    assert set(counts_by_status(plan.id)) == {"approved", "proposed"}
+    # Whole tutor groups go to the group formats the demo adds for Years 10 and 12.
+    groups = db.session.scalars(select(PlanSession.tutor_group).where(PlanSession.plan_id == plan.id))
+    assert {group[:2] for group in groups if group} == {"10", "12"}
+
+
+def test_the_demo_sends_the_terms_asks_and_its_employer_accepts_one_part_of_theirs(seeded: str) -> None:
+    asks = db.session.execute(select(Employer.name, EmployerAsk).join(Employer)).all()
+    assert len(asks) >= 2 and {ask.status for _, ask in asks} == {"sent"}
+    assert {(ask.academic_year, ask.term) for _, ask in asks} == {coming_terms(date.today())[1]}
+    [ask] = [ask for name, ask in asks if name == DEMO_EMPLOYER]
+    parts = db.session.scalars(select(AskPart).where(AskPart.ask_id == ask.id)).all()
+    assert sorted(part.status for part in parts) == ["accepted", "asked"]
+    [accepted] = [part for part in parts if part.status == "accepted"]
+    assert db.session.get(EncounterOffer, accepted.offer_id).status == "offered"
+    answered = select(AskPart).join(EmployerAsk).where(EmployerAsk.employer_id != ask.employer_id)
+    assert {part.status for part in db.session.scalars(answered)} == {"asked"}
+
+
+def test_seeding_or_planning_the_demo_again_adds_nothing(seeded: str) -> None:
+    tables = (TermPlan, PlanSession, PlanItem, EmployerAsk, AskPart, EncounterOffer)
+    before = {model: _count(model) for model in tables}
+    approved = _count(PlanItem, PlanItem.status == "approved")
+    hub = db.session.scalar(select(Hub))
+    first = db.session.scalar(select(School).order_by(School.id))
+
+    assert not seed(if_empty=False).created
+    planner.add(hub.id, first.id, date.today())
+
+    assert {model: _count(model) for model in tables} == before
+    assert _count(PlanItem, PlanItem.status == "approved") == approved
+
+
 # Twice as many places as students choose from, so what they rank is nearer than what they do not.
 PLACES = 2 * NEARBY_PLACES
 SIZE = Size(schools=6, students_per_year=15, year_groups=(10, 11), opportunities=PLACES)
@@ -144,6 +192,7 @@ def larger(app: Flask, capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_a_larger_hub_has_the_schools_students_and_places_asked_for(larger: str) -> None:
     assert "6 schools, 180 students" in larger
+    assert _count(TermPlan) == 0  # the benchmarks plan their hubs' terms themselves
     assert _count(School) == 6 and len(set(db.session.scalars(select(School.name)))) == 6
     assert len(set(db.session.scalars(select(School.urn)))) == 6
     for school_id in db.session.scalars(select(School.id)):

@@ -26,7 +26,7 @@ from matcher.people import KINDS, ROUTES
 from matcher.postcodes import PostcodeIndex
 from web.dao.base import transaction
 from web.dao.users import hash_password, new_session_token
-from web.demo import encounter_requests, encounters, events, provider_access, provider_requests
+from web.demo import encounter_requests, encounters, events, planner, provider_access, provider_requests
 from web.demo import students as people
 from web.demo.area import Conurbation
 from web.demo.data import EMPLOYERS, HUB, ON_THE_DAY, ROUTE_DETAILS, SCHOOLS, SUPERVISORS, Size
@@ -104,6 +104,9 @@ def seed(if_empty: bool = False, size: Size | None = None) -> Seeded:
         # Fresh statistics, as after any bulk load: without them PostgreSQL plans for near-empty tables.
         db.session.execute(text("ANALYZE"))
         db.session.commit()
+    if size == Size():
+        # The small demo's planner at work; a larger hub is the benchmarks', which plan terms themselves.
+        planner.add(hub_id, schools[0]["id"], date.today())
     _print_logins()
     return Seeded(created=True, hub_id=hub_id)
 
