@@ -3,10 +3,11 @@ leavers and for one pupil's erasure alike, always inside the caller's transactio
 
 What goes: everything that says who the pupil is or reaches them (names, UPN, postcode, email addresses,
 the parent's and emergency contacts, shared needs, free text by or about them, their rankings, the emails
-sent to them, their subject access bundles); their sign-in account can no longer be used. What stays: the
-pupil's row with its school, year group, tutor group, routes and groups, and their placements, places and
-records, so every count by school, year and group stays true. The date of birth is kept to the month (the
-1st), so counts by age move by less than a month.
+sent to them, their subject access bundles, their parents' links to their entitlements, and their places in
+term plans, which say what the planner made of their needs); their sign-in account can no longer be used.
+What stays: the pupil's row with its school, year group, tutor group, routes and groups, and their
+placements, places and records, so every count by school, year and group stays true. The date of birth is
+kept to the month (the 1st), so counts by age move by less than a month.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from web.models import (
     Feedback,
     Notification,
     OwnPlacement,
+    ParentLink,
+    PlanItem,
+    PlanSession,
     Preference,
     PupilHold,
     SignInIdentity,
@@ -101,6 +105,9 @@ def _anonymise(ids: list[int], now: datetime) -> None:
         to_them = func.lower(Notification.recipient).in_(batch)
         session.execute(delete(Notification).where(to_them, about_pupils(ids)))
     session.execute(delete(Preference).where(Preference.student_id.in_(ids)))
+    # A parent's link would go on opening the erased pupil's record; it reaches the family, so it goes.
+    session.execute(delete(ParentLink).where(ParentLink.student_id.in_(ids)))
+    _drop_plan_items(ids)
     session.execute(delete(SubjectAccessBundle).where(SubjectAccessBundle.student_id.in_(ids)))
     session.execute(delete(AccessToken).where(AccessToken.user_id.in_(users)))
     session.execute(delete(SignInIdentity).where(SignInIdentity.user_id.in_(users)))
@@ -164,6 +171,25 @@ def _anonymise(ids: list[int], now: datetime) -> None:
         update(Student),
         [{"id": sid, "date_of_birth": month} for sid, month in months.items()],
     )
+
+
+def _drop_plan_items(ids: list[int]) -> None:
+    """The pupils' places in term plans, each session's places taken counted down with them: an item holds
+    the planner's view of the pupil (their need, at risk or not, disadvantaged or SEND), and a place not yet
+    given a day is no one's promise (one that has a day is an event place, which erase() waits for)."""
+    taken = db.session.execute(
+        select(PlanItem.session_id, func.count())
+        .where(PlanItem.student_id.in_(ids))
+        .group_by(PlanItem.session_id)
+    ).all()
+    for session_id, count in taken:  # a plan's sessions are few: one statement each
+        db.session.execute(
+            update(PlanSession)
+            .where(PlanSession.id == session_id)
+            .values(places_taken=PlanSession.places_taken - count)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.execute(delete(PlanItem).where(PlanItem.student_id.in_(ids)))
 
 
 def _clear_notes(placements: Any) -> None:

@@ -13,6 +13,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.pages import error_messages
 from tests.web.privacy.helpers import full_pupil
+from tests.web.privacy.plan_rows import create_link, create_session, place
 from web.dao import erasure
 from web.dao.base import transaction
 from web.extensions import db
@@ -28,6 +29,9 @@ from web.models import (
     Hub,
     Notification,
     OwnPlacement,
+    ParentLink,
+    PlanItem,
+    PlanSession,
     Preference,
     PupilHold,
     School,
@@ -322,3 +326,23 @@ def test_pressing_hold_twice_keeps_one_hold(careers_leader_request: ClientReques
     for _ in range(2):
         careers_leader_request.post("privacy.hold", {"reason": "Claim"}, student_id=student.id)
     assert db.session.scalar(select(func.count()).select_from(PupilHold)) == 1
+
+
+def test_erasing_a_pupil_takes_away_their_parents_links_and_their_places_in_term_plans(
+    careers_leader_request: ClientRequest,
+) -> None:
+    school = db.session.get(School, careers_leader_request.user.school_id)  # type: ignore[attr-defined]
+    pupil = full_pupil(school)
+    sibling = factories.create_student(school, first_name="Bea", last_name="Smith")
+    session = create_session(db.session.get(Hub, school.hub_id))  # type: ignore[arg-type]
+    place(session, pupil.student, "approved")
+    place(session, sibling)
+    create_link(pupil.student)
+    kept_link = create_link(sibling)
+
+    careers_leader_request.post("privacy.erase", {"reason": "asked"}, student_id=pupil.student.id)
+
+    db.session.expire_all()
+    assert list(db.session.scalars(select(ParentLink.id))) == [kept_link.id]
+    assert list(db.session.scalars(select(PlanItem.student_id))) == [sibling.id]
+    assert db.session.get(PlanSession, session.id).places_taken == 1
