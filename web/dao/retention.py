@@ -28,6 +28,7 @@ from web.models import (
     Notification,
     Opportunity,
     OwnPlacement,
+    ParentLink,
     PupilHold,
     RetentionRule,
     RetentionRun,
@@ -134,6 +135,9 @@ def steps(hub_id: int, record_type: str, cutoff: date) -> list[Step]:
         cleared = {"parent_name": "", "emergency_name": "", "emergency_phone": "", "shared_needs": ""}
         where = [Consent.allocation_id.in_(placements), Consent.created_at < _at(cutoff), filled]
         return [Step(Consent, where, cleared)]
+    if record_type == "parent_link":
+        ended = or_(ParentLink.revoked_at < _at(cutoff), ParentLink.expires_at < _at(cutoff))
+        return [Step(ParentLink, [ParentLink.student_id.in_(pupils), ended])]
     if record_type == "placement":
         ended = (
             select(Allocation.id)

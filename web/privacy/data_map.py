@@ -39,7 +39,11 @@ DETAILS: tuple[Detail, ...] = (
         "Parent or carer's name",
         "so the careers leader knows whom the consent email goes to (the email itself does not use it)",
     ),
-    Detail("parent_email", "Parent or carer's email address", "to send the consent link"),
+    Detail(
+        "parent_email",
+        "Parent or carer's email address",
+        "to send the consent link, and the link to see their child's entitlements",
+    ),
     Detail(
         "disadvantaged",
         "Pupil premium or free school meals",

@@ -71,6 +71,21 @@ DEFAULTS: dict[str, Period] = {
             "insurer may ask about a placement for a year after it.",
         ),
         Period(
+            "parent_link",
+            "Parents' links to their child's entitlements",
+            "The link's record: which pupil it was for, when it was sent and used, and the hashes of its "
+            "secret and of the parent's session (never the secret itself)",
+            "the day the link ran out or was revoked",
+            "delete",
+            90,
+            90,
+            90,
+            "An ended link opens nothing; for three months it answers 'did the parent get the link, and "
+            "when did it stop working?'. The service's own rule, the same for every hub (a pupil who is "
+            "erased or anonymised loses their links at once).",
+            adjustable=False,
+        ),
+        Period(
             "placement",
             "Placement notes",
             "Careers leaders' check-in notes, and the contact details on placements a pupil found",
@@ -162,11 +177,15 @@ DEFAULTS: dict[str, Period] = {
 }
 
 
+# The record types a hub may set a period for are the model's RECORD_TYPES; the service's own rules that
+# came later (parent links) need no row there, as no hub changes them.
+assert {t for t, period in DEFAULTS.items() if period.adjustable} <= set(RECORD_TYPES) <= set(DEFAULTS)
+
+
 def periods(overrides: dict[str, tuple[int, str]]) -> list[tuple[Period, int, str]]:
     """Each record type's rule with the hub's period and reason (or the default's) beside it."""
     rows = []
-    for record_type in RECORD_TYPES:
-        period = DEFAULTS[record_type]
+    for record_type, period in DEFAULTS.items():
         days, reason = overrides.get(record_type, (period.days, ""))
         if not period.adjustable:
             days, reason = period.days, ""

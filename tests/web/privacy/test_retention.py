@@ -13,6 +13,7 @@ from tests import db as factories
 from tests.conftest import ClientRequest
 from tests.web.pages import error_messages
 from tests.web.privacy.helpers import ago, full_pupil
+from tests.web.privacy.plan_rows import create_link
 from web.dao import retention
 from web.extensions import db
 from web.models import (
@@ -22,6 +23,7 @@ from web.models import (
     ExperienceRecord,
     Hub,
     Notification,
+    ParentLink,
     PupilHold,
     RetentionRun,
     School,
@@ -208,3 +210,35 @@ def test_only_hub_admins_see_and_change_the_hubs_schedule(
 def test_anyone_can_read_the_schedule(client_request: ClientRequest) -> None:
     page = client_request.get("privacy.schedule")
     assert "Pupils who have left" in page.select_one("#period-pupil").text
+
+
+def test_parents_links_are_deleted_ninety_days_after_they_ran_out_or_were_revoked(
+    hub_admin_request: ClientRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hub = db.session.get(Hub, hub_admin_request.user.hub_id)  # type: ignore[attr-defined]
+    school = factories.create_school(hub)
+    pupil = factories.create_student(school)
+    held = factories.create_student(school, first_name="Hana")
+    db.session.add(PupilHold(student_id=held.id, reason="Claim"))
+    long_ended = datetime.combine(ago(95), datetime.min.time())
+    gone = [
+        create_link(pupil, long_ended),
+        create_link(pupil, revoked_at=long_ended),  # revoked three months ago, though it ran on
+    ]
+    kept = [
+        create_link(pupil, datetime.combine(ago(80), datetime.min.time())),  # ended, not long enough
+        create_link(pupil),  # still open
+        create_link(held, long_ended),  # its pupil is on hold
+    ]
+    assert retention.due(hub.id, date.today())["parent_link"] == len(gone)
+
+    _night(monkeypatch, date.today())
+
+    assert set(db.session.scalars(select(ParentLink.id))) == {link.id for link in kept}
+
+
+def test_the_schedule_lists_parents_links_as_the_services_own_rule(client_request: ClientRequest) -> None:
+    page = client_request.get("privacy.schedule")
+
+    assert "Parents' links to their child's entitlements" in page.select_one("#period-parent_link").text
+    assert "the day the link ran out or was revoked" in page.text
