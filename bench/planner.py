@@ -212,6 +212,7 @@ def _plan() -> dict[str, Any]:
     with app.app_context():
         with transaction():
             db.session.execute(delete(TermPlan))
+        _vacuum()
         hub_id = db.session.scalar(select(Hub.id).order_by(Hub.id))
         year, term = coming_terms(date.today())[1]
         with transaction():
@@ -234,6 +235,18 @@ def _plan() -> dict[str, Any]:
             "seconds": finished - started,
             "peak_mb": _peak_mb(),
         }
+
+
+def _vacuum() -> None:
+    """On PostgreSQL, clear the last run's 600,000 deleted items before the timing, as bench.event_season
+    does its places: a hub deletes one plan at a time, and autovacuum clears it long before the next."""
+    from sqlalchemy import text
+
+    from web.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE plan_item, plan_session, term_plan"))
 
 
 def _drop() -> dict[str, Any]:
