@@ -20,6 +20,7 @@ from web.models import (
     EventSlot,
     ExperienceRecord,
     PlanItem,
+    PlanSession,
     School,
     Student,
     TermPlan,
@@ -140,7 +141,14 @@ def _approved(
     rows = db.session.execute(
         select(PlanItem.student_id, PlanItem.measure, PlanItem.amount, TermPlan.academic_year, TermPlan.term)
         .join(TermPlan, TermPlan.id == PlanItem.plan_id)
-        .where(TermPlan.hub_id == hub_id, TermPlan.kept.is_(True), PlanItem.status == "approved", other_term)
+        .join(PlanSession, PlanSession.id == PlanItem.session_id)
+        .where(
+            TermPlan.hub_id == hub_id,
+            TermPlan.kept.is_(True),
+            PlanItem.status == "approved",
+            PlanSession.event_id.is_(None),  # once an event, its invited places count instead
+            other_term,
+        )
     )
     return [
         (student_id, measure, float(amount), academic_year_of(term_dates(plan_year, plan_term)[0]))

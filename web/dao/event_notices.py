@@ -6,7 +6,7 @@ came, web/dao/event_places.write_records.)"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -31,7 +31,13 @@ def _reminders(day: date) -> int:
         .join(EventSlot, EventSlot.id == EventPlace.slot_id)
         .join(EncounterEvent, EncounterEvent.id == EventSlot.event_id)
         .join(Student, Student.id == EventPlace.student_id)
-        .where(EncounterEvent.held_on == day, EncounterEvent.status.in_(LIVE), EventPlace.status == "invited")
+        .where(
+            # The slot's day, not the event's: a project's later days are its later slots.
+            EventSlot.starts_at >= datetime.combine(day, time.min),
+            EventSlot.starts_at < datetime.combine(day + timedelta(days=1), time.min),
+            EncounterEvent.status.in_(LIVE),
+            EventPlace.status == "invited",
+        )
         .order_by(EventPlace.id)
     ).all()
     messages = [

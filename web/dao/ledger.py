@@ -29,6 +29,7 @@ from web.models import (
     ExperienceRecord,
     Opportunity,
     PlanItem,
+    PlanSession,
     Student,
     TermPlan,
 )
@@ -125,7 +126,13 @@ def _approved_plans(ids: list[int], today: date) -> list[tuple[int, str, Decimal
     rows = db.session.execute(
         select(PlanItem.student_id, PlanItem.measure, PlanItem.amount, TermPlan.academic_year, TermPlan.term)
         .join(TermPlan, TermPlan.id == PlanItem.plan_id)
-        .where(PlanItem.student_id.in_(ids), PlanItem.status == "approved", TermPlan.kept.is_(True))
+        .join(PlanSession, PlanSession.id == PlanItem.session_id)
+        .where(
+            PlanItem.student_id.in_(ids),
+            PlanItem.status == "approved",
+            TermPlan.kept.is_(True),
+            PlanSession.event_id.is_(None),  # once an event, its invited places count instead
+        )
     ).all()
     return [tuple(row) for row in rows if term_dates(row.academic_year, row.term)[1] >= today]  # type: ignore[misc]
 

@@ -10,8 +10,7 @@ from werkzeug.wrappers import Response
 from web.auth.roles import role_required
 from web.dao import event_places as dao
 from web.dao.base import transaction
-from web.emails import notify_many
-from web.encounters import bp, event_emails  # noqa: F401 - the emails these pages send
+from web.encounters import bp, event_emails
 from web.encounters.event_forms import PlacesForm
 from web.fields import ConfirmForm
 
@@ -48,22 +47,12 @@ def decide_event_places() -> Response | str:
     with transaction():
         if form.approve.data:
             ids = dao.approve(current_user.school_id, current_user.id, form.places.data)
-            _invite(ids)
+            event_emails.send_invitations(ids)
         else:
             ids = dao.reject(current_user.school_id, current_user.id, form.places.data)
     done = "approved: the pupils are invited" if form.approve.data else "turned down"
     flash(f"{len(ids)} place{'' if len(ids) == 1 else 's'} {done}", "success")
     return redirect(url_for("encounters.school_events"))
-
-
-def _invite(place_ids: list[int]) -> None:
-    """Queue each approved pupil's invitation, to them and their parent or carer, once each."""
-    messages = [
-        (f"event_invitation:{place_id}{who}", address, {"place_id": place_id})
-        for place_id, email, parent_email in dao.invitees(place_ids)
-        for who, address in (("", email), (":parent", parent_email))
-    ]
-    notify_many("event_invitation", messages)
 
 
 @bp.route("/school/events/places/<int:place_id>/decline", methods=["POST"])

@@ -10,12 +10,24 @@ from typing import Any
 
 from web import calendar
 from web.dao import event_feedback
+from web.dao.event_places import invitees
 from web.dates import academic_year_of, london_today, long_date
-from web.emails import email, link
+from web.emails import email, link, notify_many
 from web.extensions import db
 from web.models import EncounterEvent, EventPlace, EventSlot, PupilFeedback, User
 from web.models.event_feedback import RATINGS
 from web.reports.encounter_figures import SUPPRESS_UNDER
+
+
+def send_invitations(place_ids: list[int]) -> None:
+    """Queue the invitation to each of these places, to the pupil and their parent or carer, once each
+    (in the caller's transaction, so only approved places that are saved are sent)."""
+    messages = [
+        (f"event_invitation:{place_id}{who}", address, {"place_id": place_id})
+        for place_id, pupil, parent in invitees(place_ids)
+        for who, address in (("", pupil), (":parent", parent))
+    ]
+    notify_many("event_invitation", messages)
 
 
 @email("event_invitation")
@@ -32,7 +44,7 @@ def event_invitation(place_id: int) -> dict[str, Any] | None:
         "title": event.title,
         "format": event.format_label,
         "slot": slot.label,
-        "day": long_date(event.held_on),
+        "day": long_date(slot.starts_at.date()),  # a project's later days are its later slots
         "time": f"{slot.starts_at:%H:%M} to {slot.ends_at:%H:%M}",
         "venue": event.venue,
         "link": link("students.home"),
@@ -56,8 +68,8 @@ def event_reminder(place_id: int) -> dict[str, Any] | None:
     entry = calendar.event(
         f"event-place-{place.id}@work-experience",
         f"{event.title}: {slot.label}",
-        event.held_on,
-        event.held_on,
+        slot.starts_at.date(),
+        slot.starts_at.date(),
         location=event.venue,
         arrive=slot.starts_at.time(),
         finish=slot.ends_at.time(),
@@ -65,7 +77,7 @@ def event_reminder(place_id: int) -> dict[str, Any] | None:
     return {
         "title": event.title,
         "slot": slot.label,
-        "day": long_date(event.held_on),
+        "day": long_date(slot.starts_at.date()),  # a project's later days are its later slots
         "time": f"{slot.starts_at:%H:%M} to {slot.ends_at:%H:%M}",
         "venue": event.venue,
         "link": link("encounters.pupil_events"),

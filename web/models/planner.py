@@ -124,6 +124,10 @@ class PlanSession(db.Model):  # type: ignore[name-defined,misc]
     tutor_group: Mapped[str | None] = mapped_column(String(20))
     seats: Mapped[int]
     places_taken: Mapped[int] = mapped_column(default=0)
+    # The event it became when the hub gave it a date: its approved pupils are invited there.
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("encounter_event.id", ondelete="SET NULL"), index=True, unique=True
+    )
 
 
 class PlanItem(db.Model):  # type: ignore[name-defined,misc]

@@ -10,6 +10,14 @@ bp = Blueprint("planner", __name__, url_prefix="/planner")
 
 def register(app: Flask) -> None:
     """Add the blueprint to the app, with the routes of each of the package's view modules."""
-    from web.planner import asks, forecast, ledger, plans, school_plan, targets  # noqa: F401 - their routes join bp
+    from web.planner import (  # noqa: F401 - their routes join bp
+        asks,
+        forecast,
+        ledger,
+        plan_events,
+        plans,
+        school_plan,
+        targets,
+    )
 
     app.register_blueprint(bp)

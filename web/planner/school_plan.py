@@ -10,10 +10,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from web.auth.roles import role_required
+from web.dao import plan_events
 from web.dao import plans as dao
 from web.dao import rounds as rounds_dao
 from web.dao.base import transaction
-from web.dates import london_today
+from web.dates import london_today, long_date
+from web.encounters.event_emails import send_invitations
 from web.fields import ConfirmForm
 from web.models import School, TermPlan
 from web.planner import bp
@@ -50,9 +52,15 @@ def school_plan() -> str:
                     items, key=lambda row: (row.organisation, row.offer, row.session_number)
                 )
             ]
-            terms.append((plan, sessions, dao.counts_by_status(plan.id, school.id)))
+            events = plan_events.events_of_plan(plan.id, school.id)
+            terms.append((plan, sessions, dao.counts_by_status(plan.id, school.id), events))
     return render_template(
-        "planner/school_plan.html", school=school, terms=terms, term_label=term_label, form=ConfirmForm()
+        "planner/school_plan.html",
+        school=school,
+        terms=terms,
+        term_label=term_label,
+        long_date=long_date,
+        form=ConfirmForm(),
     )
 
 
@@ -64,7 +72,15 @@ def approve_plan(plan_id: int) -> Response:
     plan = _kept(school, plan_id)
     with transaction():
         changed = dao.decide(plan.id, school.id, None, "approved", current_user.id)
-    flash(f"{changed} {'place' if changed == 1 else 'places'} approved", "success")
+        # Sessions the hub has given a day already are events: those pupils are invited now.
+        place_ids, busy = plan_events.invite_approved(plan.id, school_id=school.id)
+        send_invitations(place_ids)
+    said = f"{changed} {'place' if changed == 1 else 'places'} approved"
+    if place_ids:
+        said += "; pupils whose sessions have a day are invited"
+    if busy:
+        said += f" ({busy} not, as they have a place somewhere else then)"
+    flash(said, "success")
     return redirect(url_for("planner.school_plan"))
 
 
