@@ -91,6 +91,16 @@ def test_the_planner_pages_are_accessible(open_tab, stack: Stack) -> None:  # ty
     problems += school_tab.check(stack.url("planner.year_ledger", year="8"))
     assert "booked" in (school_tab.page.text_content("#ledger") or "")
 
+    # The hub gives an approved session a day: the sessions list, the form, and its errors named.
+    problems += tab.check(plan_path + "/sessions")
+    tab.page.get_by_role("link", name="Give it a day").first.click()
+    tab.page.wait_for_load_state()
+    problems += tab.check(tab.page.url.removeprefix(stack.base_url))
+    with tab.page.expect_navigation():
+        tab.page.get_by_role("button", name="Give it this day and invite the pupils").click()
+    assert tab.page.title().startswith("Error: ")
+    problems += tab.problems()
+
     pupil_tab = open_tab()
     pupil_tab.sign_in(pupil_user.email)
     problems += pupil_tab.check(stack.url("students.record"))

@@ -95,7 +95,8 @@ def test_a_session_given_a_day_invites_its_approved_pupils_and_the_register_reco
     ledger_before = {row[0]: row for row in rows(leader.get("planner.year_ledger", year="8"), "ledger")}
 
     listed = hub_admin_request.get(SESSIONS, plan_id=plan.id)
-    assert "Give it a day" in listed.get_text()
+    links = [a["href"] for a in listed.select("#sessions-table a") if "Give it a day" in a.get_text()]
+    assert f"/planner/plans/{plan.id}/sessions/{tour.id}" in links
     day = _first_weekday(plan)
     hub_admin_request.post(SCHEDULE, _when(day), plan_id=plan.id, session_id=tour.id)
 
