@@ -22,7 +22,6 @@ from web.models import (
     EventSlot,
     PlanItem,
     PlanSession,
-    TermPlan,
 )
 from web.models.base import utcnow
 from web.models.events import HOLDING
@@ -109,17 +108,20 @@ class Scheduled:
 
     event: EncounterEvent | None
     place_ids: list[int]
+    pupils: int
     busy: int
 
 
-def schedule(row: SessionRow, first: date, starts: time, ends: time, venue: str, user_id: int) -> Scheduled:
+def schedule(
+    hub_id: int, row: SessionRow, first: date, starts: time, ends: time, venue: str, user_id: int
+) -> Scheduled:
     """Make the session an event on these days and times (one slot a day), with the schools of its
     pupils, and invite its approved pupils. Nothing if the session already has one (two presses at once:
     the conditional update lets only one through)."""
     session, offer = row.session, row.offer
     days = days_of(first, offer.days or 1)
     event = EncounterEvent(
-        hub_id=db.session.scalar(select(TermPlan.hub_id).where(TermPlan.id == session.plan_id)),
+        hub_id=hub_id,
         title=f"{row.organisation}: {offer.format_label}"[:200],
         format=offer.format,
         route=offer.route,
@@ -140,7 +142,7 @@ def schedule(row: SessionRow, first: date, starts: time, ends: time, venue: str,
     )
     if not cast(CursorResult[Any], taken).rowcount:
         db.session.delete(event)
-        return Scheduled(None, [], 0)
+        return Scheduled(None, [], 0, 0)
     schools = db.session.scalars(
         select(PlanItem.school_id)
         .where(PlanItem.session_id == session.id, PlanItem.status != "rejected")
@@ -161,17 +163,18 @@ def schedule(row: SessionRow, first: date, starts: time, ends: time, venue: str,
         for n, day in enumerate(days, start=1)
     )
     db.session.flush()
-    place_ids, busy = invite_approved(session.plan_id, session_id=session.id)
+    place_ids, pupils, busy = invite_approved(session.plan_id, session_id=session.id)
     audit(user_id, "plan_session_scheduled", "encounter_event", event.id, plan_session_id=session.id)
-    return Scheduled(event, place_ids, busy)
+    return Scheduled(event, place_ids, pupils, busy)
 
 
 def invite_approved(
     plan_id: int, *, session_id: int | None = None, school_id: int | None = None
-) -> tuple[list[int], int]:
+) -> tuple[list[int], int, int]:
     """Invite to every slot of its session's event each approved pupil of the plan (of one session, or one
     school) who is not invited there yet. A pupil holding a place at an overlapping time elsewhere is left
-    out (the database would refuse them anyway). The places' ids, and how many pupils were left out."""
+    out (the database would refuse them anyway). The places' ids, how many pupils
+    were invited, and how many were left out."""
     query = (
         select(PlanItem, PlanSession.tutor_group, PlanSession.event_id)
         .join(PlanSession, PlanSession.id == PlanItem.session_id)
@@ -183,7 +186,7 @@ def invite_approved(
         query = query.where(PlanItem.school_id == school_id)
     items = db.session.execute(query.order_by(PlanItem.id)).all()
     if not items:
-        return [], 0
+        return [], 0, 0
     slots: dict[int, list[EventSlot]] = {}
     for slot in db.session.scalars(
         select(EventSlot).where(EventSlot.event_id.in_({event_id for _, _, event_id in items}))
@@ -202,7 +205,7 @@ def invite_approved(
         )
     ):
         held.setdefault(student_id, []).append((starts_at, ends_at))
-    now, rows, busy = utcnow(), [], 0
+    now, rows, busy, pupils = utcnow(), [], 0, 0
     for item, tutor_group, event_id in items:
         wanted = [slot for slot in slots[event_id] if (item.student_id, slot.id) not in invited]
         if any(
@@ -212,6 +215,7 @@ def invite_approved(
         ):
             busy += 1
             continue
+        pupils += bool(wanted)
         why = reason(item.measure, item.need, item.amount, item.at_risk, item.priority, tutor_group)
         rows += [
             {
@@ -229,7 +233,7 @@ def invite_approved(
             for slot in wanted
         ]
     if not rows:
-        return [], busy
+        return [], 0, busy
     ids = list(db.session.scalars(insert(EventPlace).returning(EventPlace.id), rows))
     taken: dict[int, int] = {}
     for row in rows:
@@ -240,7 +244,7 @@ def invite_approved(
             .where(EventSlot.id == slot_id)
             .values(places_taken=EventSlot.places_taken + count)
         )
-    return ids, busy
+    return ids, pupils, busy
 
 
 def events_of_plan(plan_id: int, school_id: int) -> dict[tuple[int, int], EncounterEvent]:
@@ -252,15 +256,3 @@ def events_of_plan(plan_id: int, school_id: int) -> dict[tuple[int, int], Encoun
         .where(PlanSession.plan_id == plan_id, PlanSession.id.in_(mine))
     ).all()
     return {(offer_id, number): event for offer_id, number, event in rows}
-
-
-def pupils_invited(place_ids: list[int]) -> int:
-    """How many pupils these places are for."""
-    if not place_ids:
-        return 0
-    return int(
-        db.session.scalar(
-            select(func.count(func.distinct(EventPlace.student_id))).where(EventPlace.id.in_(place_ids))
-        )
-        or 0
-    )

@@ -74,14 +74,19 @@ def schedule_session(plan_id: int, session_id: int) -> Response | str:
         )
     with transaction():
         done = dao.schedule(
-            row, form.first_day.data, form.starts.data, form.ends.data, form.venue.data, current_user.id
+            plan.hub_id,
+            row,
+            form.first_day.data,
+            form.starts.data,
+            form.ends.data,
+            form.venue.data,
+            current_user.id,
         )
         send_invitations(done.place_ids)
-        invited = dao.pupils_invited(done.place_ids)
     if done.event is None:
         flash("This session was given a day already", "important")
         return redirect(url_for("planner.plan_sessions", plan_id=plan.id))
-    flash(_invited_words(invited, done.busy), "success")
+    flash(_invited_words(done.pupils, done.busy), "success")
     return redirect(url_for("encounters.event", event_id=done.event.id))
 
 

@@ -73,7 +73,7 @@ def approve_plan(plan_id: int) -> Response:
     with transaction():
         changed = dao.decide(plan.id, school.id, None, "approved", current_user.id)
         # Sessions the hub has given a day already are events: those pupils are invited now.
-        place_ids, busy = plan_events.invite_approved(plan.id, school_id=school.id)
+        place_ids, _, busy = plan_events.invite_approved(plan.id, school_id=school.id)
         send_invitations(place_ids)
     said = f"{changed} {'place' if changed == 1 else 'places'} approved"
     if place_ids:
